@@ -1,0 +1,44 @@
+// Clock: the only way domain code learns the time. Tests inject a FakeClock.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace waymark {
+
+// Milliseconds since the Unix epoch, UTC. Stored as BIGINT on every backend.
+using TimestampMs = std::int64_t;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimestampMs NowMs() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  TimestampMs NowMs() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+// Thread-safe settable clock for tests.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimestampMs start = 1'700'000'000'000) : now_(start) {}
+  TimestampMs NowMs() const override { return now_.load(); }
+  void AdvanceMs(TimestampMs ms) { now_ += ms; }
+  void SetMs(TimestampMs ms) { now_ = ms; }
+
+ private:
+  std::atomic<TimestampMs> now_;
+};
+
+// "2026-11-29T18:32:05.123Z"
+std::string FormatIso8601(TimestampMs ms);
+
+}  // namespace waymark

@@ -1,0 +1,23 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace waymark {
+
+std::string ToLowerAscii(std::string_view s);
+std::string_view TrimAscii(std::string_view s);
+std::vector<std::string_view> Split(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+// True when `s` is valid UTF-8 (no overlong forms, no surrogates).
+bool IsValidUtf8(std::string_view s);
+// Number of Unicode code points in valid UTF-8 `s`.
+std::size_t Utf8Length(std::string_view s);
+// Percent-decoding for URL components; '+' becomes ' ' when form is true.
+// Returns false on a malformed escape.
+bool PercentDecode(std::string_view in, std::string& out, bool form);
+std::string PercentEncode(std::string_view in);
+
+}  // namespace waymark

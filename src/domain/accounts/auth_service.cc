@@ -1,0 +1,199 @@
+#include "domain/accounts/auth_service.h"
+
+#include "core/strings.h"
+#include "crypto/crypto.h"
+
+namespace waymark::accounts {
+namespace {
+
+constexpr std::size_t kSecretBytes = 32;  // 256-bit session ids and tokens
+constexpr char kTokenPrefix[] = "wm_";
+
+Status BadCredentials() { return Status::Unauthenticated("wrong e-mail or password"); }
+
+}  // namespace
+
+Status AuthService::CheckThrottle(const std::string& key, int limit, TimestampMs now) {
+  WM_ASSIGN_OR_RETURN(ThrottleStore::Window w,
+                      stores_.throttle->FailuresSince(key, now - options_.failure_window_ms));
+  if (w.count < limit) return Status::Ok();
+  TimestampMs wait_ms = w.oldest + options_.failure_window_ms - now;
+  int retry = static_cast<int>((wait_ms + 999) / 1000);
+  return Status::TooManyRequests("too many failed sign-ins; try again later", retry < 1 ? 1 : retry);
+}
+
+Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string& password,
+                                     const std::string& remote_addr, const std::string& request_id) {
+  TimestampMs now = clock_.NowMs();
+  std::string account_key = "account:" + ToLowerAscii(TrimAscii(email));
+  std::string addr_key = "addr:" + remote_addr;
+  WM_RETURN_IF_ERROR(CheckThrottle(addr_key, options_.max_failures_per_address, now));
+  WM_RETURN_IF_ERROR(CheckThrottle(account_key, options_.max_failures_per_account, now));
+
+  auto fail = [&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(account_key, now));
+    WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(addr_key, now));
+    AuditEntry e;
+    e.at = now;
+    e.actor_label = "anonymous";
+    e.action = "session.signin_failed";
+    e.entity_type = "account";
+    e.entity_id = std::string(TrimAscii(email)).substr(0, 254);
+    e.details = {{"addr", remote_addr}};
+    e.request_id = request_id;
+    WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+    return BadCredentials();
+  };
+
+  auto user = stores_.users->FindByEmail(std::string(TrimAscii(email)));
+  if (!user.ok()) {
+    if (!user.status().IsNotFound()) return user.status();
+    // Spend the same effort as a real check so timing does not reveal
+    // which e-mail addresses have accounts.
+    std::call_once(dummy_once_, [&] {
+      auto h = crypto::HashPassword(random_.Token(16), crypto::PasswordPolicy{});
+      if (h.ok()) dummy_hash_ = *h;
+    });
+    (void)crypto::VerifyPassword(password, dummy_hash_);
+    return fail();
+  }
+  WM_ASSIGN_OR_RETURN(std::string hash, stores_.users->PasswordHash(user->id));
+  if (!crypto::VerifyPassword(password, hash)) return fail();
+
+  WM_RETURN_IF_ERROR(stores_.throttle->Clear(account_key));
+  SignedIn out;
+  out.session_token = random_.Token(kSecretBytes);
+  out.session.id_hash = crypto::Sha256Hex(out.session_token);
+  out.session.user_id = user->id;
+  out.session.csrf_token = random_.Token(kSecretBytes);
+  out.session.created_at = now;
+  out.session.last_seen_at = now;
+  out.session.expires_at = now + options_.session_ttl_ms;
+  WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
+  out.user = std::move(user).value();
+  AuditEntry e;
+  e.at = now;
+  e.actor_user_id = out.user.id;
+  e.actor_label = "user:" + std::to_string(out.user.id);
+  e.action = "session.signin";
+  e.entity_type = "user";
+  e.entity_id = std::to_string(out.user.id);
+  e.details = {{"addr", remote_addr}};
+  e.request_id = request_id;
+  WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+  return out;
+}
+
+Status AuthService::SignOut(const std::string& session_token, const std::string& request_id) {
+  std::string id_hash = crypto::Sha256Hex(session_token);
+  auto session = stores_.sessions->Find(id_hash, clock_.NowMs());
+  if (!session.ok()) return session.status().IsNotFound() ? Status::Ok() : session.status();
+  WM_RETURN_IF_ERROR(stores_.sessions->Delete(id_hash));
+  AuditEntry e;
+  e.at = clock_.NowMs();
+  e.actor_user_id = session->user_id;
+  e.actor_label = "user:" + std::to_string(session->user_id);
+  e.action = "session.signout";
+  e.entity_type = "user";
+  e.entity_id = std::to_string(session->user_id);
+  e.request_id = request_id;
+  return stores_.audit->Record(e);
+}
+
+Result<Authenticated> AuthService::AuthenticateSession(const std::string& session_token) {
+  if (session_token.empty() || session_token.size() > 128) {
+    return Status::Unauthenticated("no session");
+  }
+  TimestampMs now = clock_.NowMs();
+  auto session = stores_.sessions->Find(crypto::Sha256Hex(session_token), now);
+  if (!session.ok()) {
+    if (session.status().IsNotFound()) return Status::Unauthenticated("session expired or unknown");
+    return session.status();
+  }
+  if (now - session->last_seen_at >= options_.touch_interval_ms) {
+    WM_RETURN_IF_ERROR(stores_.sessions->Touch(session->id_hash, now));
+    session->last_seen_at = now;
+  }
+  auto user = stores_.users->FindById(session->user_id);
+  if (!user.ok()) {
+    if (user.status().IsNotFound()) return Status::Unauthenticated("account removed");
+    return user.status();
+  }
+  return Authenticated{std::move(user).value(), std::move(session).value()};
+}
+
+Result<Authenticated> AuthService::AuthenticateToken(const std::string& bearer) {
+  if (!StartsWith(bearer, kTokenPrefix) || bearer.size() > 128) {
+    return Status::Unauthenticated("malformed API token");
+  }
+  auto token = stores_.tokens->FindActiveByHash(crypto::Sha256Hex(bearer));
+  if (!token.ok()) {
+    if (token.status().IsNotFound()) return Status::Unauthenticated("unknown or revoked API token");
+    return token.status();
+  }
+  TimestampMs now = clock_.NowMs();
+  if (!token->last_used_at || now - *token->last_used_at >= options_.touch_interval_ms) {
+    WM_RETURN_IF_ERROR(stores_.tokens->MarkUsed(token->id, now));
+  }
+  auto user = stores_.users->FindById(token->user_id);
+  if (!user.ok()) {
+    if (user.status().IsNotFound()) return Status::Unauthenticated("account removed");
+    return user.status();
+  }
+  return Authenticated{std::move(user).value(), Session{}};
+}
+
+Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const std::string& name) {
+  bool self = actor.user && actor.user->id == user_id;
+  if (!self && !actor.IsAdmin()) return Status::PermissionDenied("not your account");
+  std::string label(TrimAscii(name));
+  if (label.empty()) label = "token";
+  if (Utf8Length(label) > 100 || !IsValidUtf8(label)) {
+    return Status::Validation({{"name", "must be at most 100 characters"}});
+  }
+  NewToken out;
+  out.token = kTokenPrefix + random_.Token(kSecretBytes);
+  WM_ASSIGN_OR_RETURN(out.record, stores_.tokens->Create(user_id, label,
+                                                         crypto::Sha256Hex(out.token), clock_.NowMs()));
+  AuditEntry e;
+  e.at = clock_.NowMs();
+  if (actor.user) e.actor_user_id = actor.user->id;
+  e.actor_label = actor.label;
+  e.action = "token.create";
+  e.entity_type = "user";
+  e.entity_id = std::to_string(user_id);
+  e.details = {{"token_id", std::to_string(out.record.id)}, {"name", label}};
+  e.request_id = actor.request_id;
+  WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+  return out;
+}
+
+Status AuthService::RevokeToken(const Actor& actor, Id user_id, Id token_id) {
+  bool self = actor.user && actor.user->id == user_id;
+  if (!self && !actor.IsAdmin()) return Status::PermissionDenied("not your account");
+  WM_RETURN_IF_ERROR(stores_.tokens->Revoke(token_id, user_id, clock_.NowMs()));
+  AuditEntry e;
+  e.at = clock_.NowMs();
+  if (actor.user) e.actor_user_id = actor.user->id;
+  e.actor_label = actor.label;
+  e.action = "token.revoke";
+  e.entity_type = "user";
+  e.entity_id = std::to_string(user_id);
+  e.details = {{"token_id", std::to_string(token_id)}};
+  e.request_id = actor.request_id;
+  return stores_.audit->Record(e);
+}
+
+Result<std::vector<ApiToken>> AuthService::ListTokens(const Actor& actor, Id user_id) {
+  bool self = actor.user && actor.user->id == user_id;
+  if (!self && !actor.IsAdmin()) return Status::PermissionDenied("not your account");
+  return stores_.tokens->ListForUser(user_id);
+}
+
+Status AuthService::Housekeeping() {
+  TimestampMs now = clock_.NowMs();
+  WM_RETURN_IF_ERROR(stores_.sessions->DeleteExpired(now).status());
+  return stores_.throttle->Prune(now - options_.failure_window_ms);
+}
+
+}  // namespace waymark::accounts

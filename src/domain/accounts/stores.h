@@ -1,0 +1,123 @@
+// The storage the accounts module needs. storage/ implements these for every
+// backend; tests/conformance runs one suite against each implementation.
+//
+// Every method is thread-safe. Failures: Unavailable when the database cannot
+// be reached, Conflict on a unique key, NotFound when a lookup finds nothing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/accounts/model.h"
+
+namespace waymark::accounts {
+
+class OrganisationStore {
+ public:
+  virtual ~OrganisationStore() = default;
+  // Inserts `org` (id ignored) and returns it with its id. Conflict if the
+  // slug is taken.
+  virtual Result<Organisation> Create(const Organisation& org) = 0;
+  // Replaces every field but id, slug and created_at.
+  virtual Status Update(const Organisation& org) = 0;
+  virtual Result<Organisation> FindBySlug(const std::string& slug) = 0;
+  virtual Result<Organisation> FindById(Id id) = 0;
+  // Ordered by name.
+  virtual Result<std::vector<Organisation>> List(int limit, int offset) = 0;
+  virtual Result<int> Count() = 0;
+};
+
+struct NewUser {
+  std::string email;
+  std::string name;
+  std::string locale = "en";
+  std::string password_hash;
+  bool is_admin = false;
+  bool must_change_password = false;
+  TimestampMs created_at = 0;
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  // Conflict if the e-mail (ignoring case) is taken.
+  virtual Result<User> Create(const NewUser& user) = 0;
+  virtual Result<User> FindById(Id id) = 0;
+  // Case-insensitive.
+  virtual Result<User> FindByEmail(const std::string& email) = 0;
+  // Ordered by name; memberships included.
+  virtual Result<std::vector<User>> List(int limit, int offset) = 0;
+  // Updates name, locale and is_admin.
+  virtual Status UpdateProfile(const User& user, TimestampMs now) = 0;
+  virtual Result<std::string> PasswordHash(Id user_id) = 0;
+  virtual Status SetPassword(Id user_id, const std::string& hash, bool must_change,
+                             TimestampMs now) = 0;
+  // Adds the membership or changes its role.
+  virtual Status SetMembership(Id user_id, Id org_id, Role role, TimestampMs now) = 0;
+  // NotFound if there was no such membership.
+  virtual Status RemoveMembership(Id user_id, Id org_id) = 0;
+};
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  virtual Status Create(const Session& session) = 0;
+  // NotFound for unknown or expired (at `now`) sessions.
+  virtual Result<Session> Find(const std::string& id_hash, TimestampMs now) = 0;
+  virtual Status Touch(const std::string& id_hash, TimestampMs now) = 0;
+  virtual Status Delete(const std::string& id_hash) = 0;
+  // Returns how many were removed.
+  virtual Result<int> DeleteExpired(TimestampMs now) = 0;
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  virtual Result<ApiToken> Create(Id user_id, const std::string& name, const std::string& hash,
+                                  TimestampMs now) = 0;
+  // NotFound for unknown or revoked tokens.
+  virtual Result<ApiToken> FindActiveByHash(const std::string& hash) = 0;
+  virtual Status MarkUsed(Id token_id, TimestampMs now) = 0;
+  // NotFound unless the token belongs to `user_id` and is active.
+  virtual Status Revoke(Id token_id, Id user_id, TimestampMs now) = 0;
+  virtual Result<std::vector<ApiToken>> ListForUser(Id user_id) = 0;
+};
+
+// Failed sign-in attempts by key ("account:ana@example.org", "addr:127.0.0.1").
+class ThrottleStore {
+ public:
+  virtual ~ThrottleStore() = default;
+  virtual Status RecordFailure(const std::string& key, TimestampMs at) = 0;
+  // Failures at or after `since`, and the oldest of them.
+  struct Window {
+    int count = 0;
+    TimestampMs oldest = 0;
+  };
+  virtual Result<Window> FailuresSince(const std::string& key, TimestampMs since) = 0;
+  virtual Status Clear(const std::string& key) = 0;
+  // Drops records older than `before`.
+  virtual Status Prune(TimestampMs before) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual Status Record(const AuditEntry& entry) = 0;
+  // Newest first; optionally only for one entity.
+  virtual Result<std::vector<AuditEntry>> List(int limit, const std::string& entity_type,
+                                               const std::string& entity_id) = 0;
+};
+
+// Everything the accounts module needs from storage, owned elsewhere.
+struct Stores {
+  OrganisationStore* organisations;
+  UserStore* users;
+  SessionStore* sessions;
+  TokenStore* tokens;
+  ThrottleStore* throttle;
+  AuditLog* audit;
+};
+
+}  // namespace waymark::accounts

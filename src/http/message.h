@@ -1,0 +1,64 @@
+// HTTP request and response values passed between the server and handlers.
+// They carry no framework types, so handlers and tests need no Beast.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace waymark::http {
+
+struct Request {
+  std::string method;  // "GET"
+  std::string target;  // "/path?query" as sent
+  std::string path;    // percent-decoded path
+  std::string query;   // raw query string, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::string remote_addr;
+  std::string request_id;
+  std::map<std::string, std::string> params;  // from the route pattern: {slug}
+  std::string route;  // matched pattern ("/api/v1/organisations/{slug}") for metrics
+
+  // First header named `name` (lower-case), or empty.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+  // Query parameter, decoded; nullopt when absent or malformed.
+  std::optional<std::string> QueryParam(std::string_view name) const;
+  // Value of cookie `name`, or empty.
+  std::string Cookie(std::string_view name) const;
+  // The media type of the body without parameters, lower-case ("application/json").
+  std::string ContentType() const;
+  bool IsApi() const { return path.rfind("/api/", 0) == 0; }
+};
+
+// Parses "a=1&b=x%20y" into pairs. Returns false on a malformed escape and
+// names the offending key in `error`.
+bool ParseUrlEncoded(std::string_view text, std::vector<std::pair<std::string, std::string>>& out,
+                     std::string& error);
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // Replaces any header of the same name (case-insensitive).
+  void Set(std::string name, std::string value);
+  // Appends another header of the same name (Set-Cookie).
+  void Add(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+  std::string_view Get(std::string_view name) const;
+
+  static Response Html(int status, std::string body);
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body);
+  static Response Redirect(std::string location, int status = 303);
+};
+
+// Standard reason phrase ("Not Found").
+std::string_view ReasonPhrase(int status);
+
+}  // namespace waymark::http

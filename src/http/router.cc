@@ -1,0 +1,80 @@
+#include "http/router.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "core/strings.h"
+
+namespace waymark::http {
+namespace {
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  for (auto s : Split(path, '/')) {
+    if (!s.empty()) out.emplace_back(s);
+  }
+  return out;
+}
+
+bool IsCapture(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+
+// Scores a match: literal segments count more than captures, so
+// /organisations/new beats /organisations/{slug}. -1 for no match.
+int MatchScore(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+               std::map<std::string, std::string>* params) {
+  if (pattern.size() != path.size()) return -1;
+  int score = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (IsCapture(pattern[i])) {
+      if (params) (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    } else if (pattern[i] == path[i]) {
+      score += 2;
+    } else {
+      return -1;
+    }
+  }
+  return score;
+}
+
+}  // namespace
+
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+  assert(!pattern.empty() && pattern.front() == '/');  // programming error otherwise
+  routes_.push_back(Route{method, pattern, Segments(pattern), std::move(handler)});
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path) const {
+  Match m;
+  std::vector<std::string> segs = Segments(path);
+  const std::string& want = method == "HEAD" ? std::string("GET") : method;
+  int best = -1;
+  const Route* best_route = nullptr;
+  for (const auto& r : routes_) {
+    int score = MatchScore(r.segments, segs, nullptr);
+    if (score < 0) continue;
+    if (r.method == want) {
+      if (score > best) {
+        best = score;
+        best_route = &r;
+      }
+    }
+  }
+  if (best_route) {
+    m.kind = Match::Kind::kFound;
+    m.handler = &best_route->handler;
+    m.pattern = best_route->pattern;
+    MatchScore(best_route->segments, segs, &m.params);
+    return m;
+  }
+  for (const auto& r : routes_) {
+    if (MatchScore(r.segments, segs, nullptr) >= 0 &&
+        std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) {
+      m.allowed.push_back(r.method);
+      if (r.method == "GET") m.allowed.push_back("HEAD");
+    }
+  }
+  if (!m.allowed.empty()) m.kind = Match::Kind::kMethodNotAllowed;
+  return m;
+}
+
+}  // namespace waymark::http

@@ -1,0 +1,477 @@
+#include "storage/account_stores.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/strings.h"
+
+namespace waymark::storage {
+namespace {
+
+using accounts::ApiToken;
+using accounts::AuditEntry;
+using accounts::Id;
+using accounts::Membership;
+using accounts::Organisation;
+using accounts::Session;
+using accounts::User;
+using sql::Connection;
+using sql::Row;
+
+constexpr char kOrgColumns[] =
+    "id, slug, name, acronym, kind, country, website, description, council_observer, created_at, "
+    "updated_at";
+
+Organisation OrgFromRow(const Row& r) {
+  Organisation o;
+  o.id = r.Int(0);
+  o.slug = r.Text(1);
+  o.name = r.Text(2);
+  o.acronym = r.OptText(3);
+  o.kind = accounts::ParseOrgKind(r.Text(4)).value_or(accounts::OrgKind::kOther);
+  o.country = r.OptText(5);
+  o.website = r.OptText(6);
+  o.description = r.Text(7);
+  o.council_observer = r.Bool(8);
+  o.created_at = r.Int(9);
+  o.updated_at = r.Int(10);
+  return o;
+}
+
+class SqlOrganisationStore final : public accounts::OrganisationStore {
+ public:
+  explicit SqlOrganisationStore(sql::Database& db) : db_(db) {}
+
+  Result<Organisation> Create(const Organisation& org) override {
+    return sql::WithConnection<Organisation>(db_, [&](Connection& c) -> Result<Organisation> {
+      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne(
+          "INSERT INTO organisations(slug, name, acronym, kind, country, website, description, "
+          "council_observer, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+          {org.slug, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+           sql::Opt(org.country), sql::Opt(org.website), org.description,
+           static_cast<std::int64_t>(org.council_observer), org.created_at, org.updated_at}));
+      Organisation out = org;
+      out.id = r.Int(0);
+      return out;
+    });
+  }
+
+  Status Update(const Organisation& org) override {
+    auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+      return c.Execute(
+          "UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
+          "description=$7, council_observer=$8, updated_at=$9 WHERE id=$1",
+          {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+           sql::Opt(org.country), sql::Opt(org.website), org.description,
+           static_cast<std::int64_t>(org.council_observer), org.updated_at});
+    });
+    if (!n.ok()) return n.status();
+    return *n == 0 ? Status::NotFound("no organisation " + std::to_string(org.id)) : Status::Ok();
+  }
+
+  Result<Organisation> FindBySlug(const std::string& slug) override {
+    return FindWhere("slug=$1", {slug});
+  }
+  Result<Organisation> FindById(Id id) override { return FindWhere("id=$1", {id}); }
+
+  Result<std::vector<Organisation>> List(int limit, int offset) override {
+    return sql::WithConnection<std::vector<Organisation>>(
+        db_, [&](Connection& c) -> Result<std::vector<Organisation>> {
+          WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kOrgColumns +
+                                                     " FROM organisations ORDER BY name, id LIMIT $1 OFFSET $2",
+                                                 {static_cast<std::int64_t>(limit),
+                                                  static_cast<std::int64_t>(offset)}));
+          std::vector<Organisation> out;
+          out.reserve(rows.size());
+          for (const auto& r : rows) out.push_back(OrgFromRow(r));
+          return out;
+        });
+  }
+
+  Result<int> Count() override {
+    return sql::WithConnection<int>(db_, [&](Connection& c) -> Result<int> {
+      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT COUNT(*) FROM organisations", {}));
+      return static_cast<int>(r.Int(0));
+    });
+  }
+
+ private:
+  Result<Organisation> FindWhere(const std::string& where, const sql::Params& params) {
+    return sql::WithConnection<Organisation>(db_, [&](Connection& c) -> Result<Organisation> {
+      auto r = c.QueryOne(std::string("SELECT ") + kOrgColumns + " FROM organisations WHERE " + where, params);
+      if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such organisation") : r.status();
+      return OrgFromRow(*r);
+    });
+  }
+
+  sql::Database& db_;
+};
+
+constexpr char kUserColumns[] =
+    "id, email, name, locale, is_admin, must_change_password, created_at";
+
+User UserFromRow(const Row& r) {
+  User u;
+  u.id = r.Int(0);
+  u.email = r.Text(1);
+  u.name = r.Text(2);
+  u.locale = r.Text(3);
+  u.is_admin = r.Bool(4);
+  u.must_change_password = r.Bool(5);
+  u.created_at = r.Int(6);
+  return u;
+}
+
+Status LoadMemberships(Connection& c, User& u) {
+  WM_ASSIGN_OR_RETURN(auto rows, c.Query(
+      "SELECT m.organisation_id, o.slug, o.name, m.role FROM memberships m "
+      "JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id=$1 ORDER BY o.name",
+      {u.id}));
+  u.memberships.clear();
+  for (const auto& r : rows) {
+    Membership m;
+    m.organisation_id = r.Int(0);
+    m.organisation_slug = r.Text(1);
+    m.organisation_name = r.Text(2);
+    m.role = accounts::ParseRole(r.Text(3)).value_or(accounts::Role::kMember);
+    u.memberships.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+class SqlUserStore final : public accounts::UserStore {
+ public:
+  explicit SqlUserStore(sql::Database& db) : db_(db) {}
+
+  Result<User> Create(const accounts::NewUser& nu) override {
+    return sql::WithConnection<User>(db_, [&](Connection& c) -> Result<User> {
+      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne(
+          "INSERT INTO users(email, email_key, name, locale, password_hash, is_admin, "
+          "must_change_password, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id",
+          {nu.email, ToLowerAscii(nu.email), nu.name, nu.locale, nu.password_hash,
+           static_cast<std::int64_t>(nu.is_admin), static_cast<std::int64_t>(nu.must_change_password),
+           nu.created_at}));
+      User u;
+      u.id = r.Int(0);
+      u.email = nu.email;
+      u.name = nu.name;
+      u.locale = nu.locale;
+      u.is_admin = nu.is_admin;
+      u.must_change_password = nu.must_change_password;
+      u.created_at = nu.created_at;
+      return u;
+    });
+  }
+
+  Result<User> FindById(Id id) override { return FindWhere("id=$1", {id}); }
+  Result<User> FindByEmail(const std::string& email) override {
+    return FindWhere("email_key=$1", {ToLowerAscii(email)});
+  }
+
+  Result<std::vector<User>> List(int limit, int offset) override {
+    return sql::WithConnection<std::vector<User>>(db_, [&](Connection& c) -> Result<std::vector<User>> {
+      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kUserColumns +
+                                                 " FROM users ORDER BY name, id LIMIT $1 OFFSET $2",
+                                             {static_cast<std::int64_t>(limit),
+                                              static_cast<std::int64_t>(offset)}));
+      std::vector<User> out;
+      for (const auto& r : rows) {
+        User u = UserFromRow(r);
+        WM_RETURN_IF_ERROR(LoadMemberships(c, u));
+        out.push_back(std::move(u));
+      }
+      return out;
+    });
+  }
+
+  Status UpdateProfile(const User& u, TimestampMs now) override {
+    return ExpectOne("UPDATE users SET name=$2, locale=$3, is_admin=$4, updated_at=$5 WHERE id=$1",
+                     {u.id, u.name, u.locale, static_cast<std::int64_t>(u.is_admin), now});
+  }
+
+  Result<std::string> PasswordHash(Id user_id) override {
+    return sql::WithConnection<std::string>(db_, [&](Connection& c) -> Result<std::string> {
+      auto r = c.QueryOne("SELECT password_hash FROM users WHERE id=$1", {user_id});
+      if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such person") : r.status();
+      return r->Text(0);
+    });
+  }
+
+  Status SetPassword(Id user_id, const std::string& hash, bool must_change, TimestampMs now) override {
+    return ExpectOne("UPDATE users SET password_hash=$2, must_change_password=$3, updated_at=$4 WHERE id=$1",
+                     {user_id, hash, static_cast<std::int64_t>(must_change), now});
+  }
+
+  Status SetMembership(Id user_id, Id org_id, accounts::Role role, TimestampMs now) override {
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+             return c.Execute(
+                 "INSERT INTO memberships(user_id, organisation_id, role, created_at) VALUES ($1,$2,$3,$4) "
+                 "ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = excluded.role",
+                 {user_id, org_id, std::string(accounts::ToString(role)), now});
+           })
+        .status();
+  }
+
+  Status RemoveMembership(Id user_id, Id org_id) override {
+    return ExpectOne("DELETE FROM memberships WHERE user_id=$1 AND organisation_id=$2", {user_id, org_id});
+  }
+
+ private:
+  Result<User> FindWhere(const std::string& where, const sql::Params& params) {
+    return sql::WithConnection<User>(db_, [&](Connection& c) -> Result<User> {
+      auto r = c.QueryOne(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where, params);
+      if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such person") : r.status();
+      User u = UserFromRow(*r);
+      WM_RETURN_IF_ERROR(LoadMemberships(c, u));
+      return u;
+    });
+  }
+
+  Status ExpectOne(const std::string& stmt, const sql::Params& params) {
+    auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) { return c.Execute(stmt, params); });
+    if (!n.ok()) return n.status();
+    return *n == 0 ? Status::NotFound("no such record") : Status::Ok();
+  }
+
+  sql::Database& db_;
+};
+
+class SqlSessionStore final : public accounts::SessionStore {
+ public:
+  explicit SqlSessionStore(sql::Database& db) : db_(db) {}
+
+  Status Create(const Session& s) override {
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+             return c.Execute(
+                 "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) "
+                 "VALUES ($1,$2,$3,$4,$5,$6)",
+                 {s.id_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at});
+           })
+        .status();
+  }
+
+  Result<Session> Find(const std::string& id_hash, TimestampMs now) override {
+    return sql::WithConnection<Session>(db_, [&](Connection& c) -> Result<Session> {
+      auto r = c.QueryOne(
+          "SELECT id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions "
+          "WHERE id_hash=$1 AND expires_at > $2",
+          {id_hash, now});
+      if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such session") : r.status();
+      Session s;
+      s.id_hash = r->Text(0);
+      s.user_id = r->Int(1);
+      s.csrf_token = r->Text(2);
+      s.created_at = r->Int(3);
+      s.expires_at = r->Int(4);
+      s.last_seen_at = r->Int(5);
+      return s;
+    });
+  }
+
+  Status Touch(const std::string& id_hash, TimestampMs now) override {
+    return Exec("UPDATE sessions SET last_seen_at=$2 WHERE id_hash=$1", {id_hash, now}).status();
+  }
+  Status Delete(const std::string& id_hash) override {
+    return Exec("DELETE FROM sessions WHERE id_hash=$1", {id_hash}).status();
+  }
+  Result<int> DeleteExpired(TimestampMs now) override {
+    auto n = Exec("DELETE FROM sessions WHERE expires_at <= $1", {now});
+    if (!n.ok()) return n.status();
+    return static_cast<int>(*n);
+  }
+
+ private:
+  Result<std::int64_t> Exec(const std::string& stmt, const sql::Params& params) {
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) { return c.Execute(stmt, params); });
+  }
+  sql::Database& db_;
+};
+
+constexpr char kTokenColumns[] = "id, user_id, name, created_at, last_used_at, revoked_at";
+
+ApiToken TokenFromRow(const Row& r) {
+  ApiToken t;
+  t.id = r.Int(0);
+  t.user_id = r.Int(1);
+  t.name = r.Text(2);
+  t.created_at = r.Int(3);
+  t.last_used_at = r.OptInt(4);
+  t.revoked_at = r.OptInt(5);
+  return t;
+}
+
+class SqlTokenStore final : public accounts::TokenStore {
+ public:
+  explicit SqlTokenStore(sql::Database& db) : db_(db) {}
+
+  Result<ApiToken> Create(Id user_id, const std::string& name, const std::string& hash,
+                          TimestampMs now) override {
+    return sql::WithConnection<ApiToken>(db_, [&](Connection& c) -> Result<ApiToken> {
+      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne("INSERT INTO api_tokens(user_id, name, token_hash, created_at) "
+                                            "VALUES ($1,$2,$3,$4) RETURNING id",
+                                            {user_id, name, hash, now}));
+      ApiToken t;
+      t.id = r.Int(0);
+      t.user_id = user_id;
+      t.name = name;
+      t.created_at = now;
+      return t;
+    });
+  }
+
+  Result<ApiToken> FindActiveByHash(const std::string& hash) override {
+    return sql::WithConnection<ApiToken>(db_, [&](Connection& c) -> Result<ApiToken> {
+      auto r = c.QueryOne(std::string("SELECT ") + kTokenColumns +
+                              " FROM api_tokens WHERE token_hash=$1 AND revoked_at IS NULL",
+                          {hash});
+      if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such token") : r.status();
+      return TokenFromRow(*r);
+    });
+  }
+
+  Status MarkUsed(Id token_id, TimestampMs now) override {
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+             return c.Execute("UPDATE api_tokens SET last_used_at=$2 WHERE id=$1", {token_id, now});
+           })
+        .status();
+  }
+
+  Status Revoke(Id token_id, Id user_id, TimestampMs now) override {
+    auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+      return c.Execute("UPDATE api_tokens SET revoked_at=$3 WHERE id=$1 AND user_id=$2 AND revoked_at IS NULL",
+                       {token_id, user_id, now});
+    });
+    if (!n.ok()) return n.status();
+    return *n == 0 ? Status::NotFound("no such active token") : Status::Ok();
+  }
+
+  Result<std::vector<ApiToken>> ListForUser(Id user_id) override {
+    return sql::WithConnection<std::vector<ApiToken>>(db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
+      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kTokenColumns +
+                                                 " FROM api_tokens WHERE user_id=$1 ORDER BY id",
+                                             {user_id}));
+      std::vector<ApiToken> out;
+      for (const auto& r : rows) out.push_back(TokenFromRow(r));
+      return out;
+    });
+  }
+
+ private:
+  sql::Database& db_;
+};
+
+class SqlThrottleStore final : public accounts::ThrottleStore {
+ public:
+  explicit SqlThrottleStore(sql::Database& db) : db_(db) {}
+
+  Status RecordFailure(const std::string& key, TimestampMs at) override {
+    return Exec("INSERT INTO signin_failures(key, at) VALUES ($1,$2)", {key, at});
+  }
+
+  Result<Window> FailuresSince(const std::string& key, TimestampMs since) override {
+    return sql::WithConnection<Window>(db_, [&](Connection& c) -> Result<Window> {
+      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT COUNT(*), MIN(at) FROM signin_failures "
+                                            "WHERE key=$1 AND at >= $2",
+                                            {key, since}));
+      Window w;
+      w.count = static_cast<int>(r.Int(0));
+      w.oldest = r.OptInt(1).value_or(0);
+      return w;
+    });
+  }
+
+  Status Clear(const std::string& key) override {
+    return Exec("DELETE FROM signin_failures WHERE key=$1", {key});
+  }
+  Status Prune(TimestampMs before) override {
+    return Exec("DELETE FROM signin_failures WHERE at < $1", {before});
+  }
+
+ private:
+  Status Exec(const std::string& stmt, const sql::Params& params) {
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) { return c.Execute(stmt, params); })
+        .status();
+  }
+  sql::Database& db_;
+};
+
+class SqlAuditLog final : public accounts::AuditLog {
+ public:
+  explicit SqlAuditLog(sql::Database& db) : db_(db) {}
+
+  Status Record(const AuditEntry& e) override {
+    nlohmann::json details = nlohmann::json::object();
+    for (const auto& [k, v] : e.details) details[k] = v;
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+             return c.Execute(
+                 "INSERT INTO audit_log(at, actor_user_id, actor_label, action, entity_type, entity_id, "
+                 "details, request_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                 {e.at, e.actor_user_id ? sql::Value(*e.actor_user_id) : sql::Value(sql::Null{}),
+                  e.actor_label, e.action, e.entity_type, e.entity_id,
+                  details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.request_id});
+           })
+        .status();
+  }
+
+  Result<std::vector<AuditEntry>> List(int limit, const std::string& entity_type,
+                                       const std::string& entity_id) override {
+    return sql::WithConnection<std::vector<AuditEntry>>(db_, [&](Connection& c) -> Result<std::vector<AuditEntry>> {
+      std::string q =
+          "SELECT id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id "
+          "FROM audit_log";
+      sql::Params params{static_cast<std::int64_t>(limit)};
+      if (!entity_type.empty()) {
+        q += " WHERE entity_type=$2 AND entity_id=$3";
+        params.emplace_back(entity_type);
+        params.emplace_back(entity_id);
+      }
+      q += " ORDER BY id DESC LIMIT $1";
+      WM_ASSIGN_OR_RETURN(auto rows, c.Query(q, params));
+      std::vector<AuditEntry> out;
+      for (const auto& r : rows) {
+        AuditEntry e;
+        e.id = r.Int(0);
+        e.at = r.Int(1);
+        e.actor_user_id = r.OptInt(2);
+        e.actor_label = r.Text(3);
+        e.action = r.Text(4);
+        e.entity_type = r.Text(5);
+        e.entity_id = r.Text(6);
+        auto j = nlohmann::json::parse(r.Text(7), nullptr, false);
+        if (j.is_object()) {
+          for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it->is_string()) e.details[it.key()] = it->get<std::string>();
+          }
+        }
+        e.request_id = r.Text(8);
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  }
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace
+
+struct AccountStores::Impl {
+  explicit Impl(sql::Database& db)
+      : organisations(db), users(db), sessions(db), tokens(db), throttle(db), audit(db) {}
+  SqlOrganisationStore organisations;
+  SqlUserStore users;
+  SqlSessionStore sessions;
+  SqlTokenStore tokens;
+  SqlThrottleStore throttle;
+  SqlAuditLog audit;
+};
+
+AccountStores::AccountStores(sql::Database& db) : impl_(std::make_unique<Impl>(db)) {}
+AccountStores::~AccountStores() = default;
+
+accounts::Stores AccountStores::stores() {
+  return accounts::Stores{&impl_->organisations, &impl_->users,    &impl_->sessions,
+                          &impl_->tokens,        &impl_->throttle, &impl_->audit};
+}
+
+}  // namespace waymark::storage

@@ -1,0 +1,45 @@
+// Versioned schema migrations, embedded in the binary.
+//
+// One ordered list serves every backend: each file in storage/migrations is
+// written in the SQL both backends share, with {{id}} standing for the
+// backend's auto-increment primary key. Applied migrations are recorded in
+// schema_migrations with the SHA-256 of their text; a migration edited after
+// it was applied stops the server at start.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "sql/sql.h"
+
+namespace waymark::storage {
+
+struct Migration {
+  int version = 0;
+  std::string name;      // "accounts"
+  std::string text;      // as written, with placeholders
+  std::string checksum;  // SHA-256 of text
+};
+
+// The embedded migrations, ordered by version.
+const std::vector<Migration>& AllMigrations();
+
+// `text` with placeholders replaced for `dialect`.
+std::string ExpandForDialect(const std::string& text, sql::Dialect dialect);
+
+struct MigrationReport {
+  int applied = 0;        // applied by this call
+  int current_version = 0;
+};
+
+// Applies pending migrations in order, all in one write transaction that also
+// serialises concurrent callers (SQLite's write lock, PostgreSQL's advisory
+// lock), so two servers starting at once apply each migration once.
+Result<MigrationReport> Migrate(sql::Database& db, const Clock& clock);
+// Same, with an explicit list (tests use edited lists).
+Result<MigrationReport> Migrate(sql::Database& db, const Clock& clock,
+                                const std::vector<Migration>& migrations);
+
+}  // namespace waymark::storage

@@ -1,0 +1,206 @@
+#include "storage/sqlite/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+namespace waymark::storage {
+namespace {
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+class SqliteConnection final : public sql::Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Result<std::vector<sql::Row>> Query(std::string_view sql, const sql::Params& params) override {
+    std::vector<sql::Row> rows;
+    WM_RETURN_IF_ERROR(Run(sql, params, &rows));
+    return rows;
+  }
+
+  Result<std::int64_t> Execute(std::string_view sql, const sql::Params& params) override {
+    WM_RETURN_IF_ERROR(Run(sql, params, nullptr));
+    return static_cast<std::int64_t>(sqlite3_changes(db_));
+  }
+
+  Status ExecuteScript(std::string_view sql) override {
+    std::string copy(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return MapError(rc, msg);
+    }
+    return Status::Ok();
+  }
+
+  Status Begin(bool write) override {
+    return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  }
+  Status Commit() override { return ExecuteScript("COMMIT"); }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return Status::Ok();  // nothing open
+    return ExecuteScript("ROLLBACK");
+  }
+  Status Ping() override {
+    auto r = Query("SELECT 1", {});
+    return r.ok() ? Status::Ok() : r.status();
+  }
+  bool IsHealthy() const override { return true; }
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+
+ private:
+  Status MapError(int rc, const std::string& msg) const {
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CONSTRAINT) {
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::Conflict(msg);
+      }
+      return Status::InvalidArgument(msg);
+    }
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+      return Status::Unavailable("database is busy: " + msg);
+    }
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY) {
+      return Status::Unavailable("database cannot be written: " + msg);
+    }
+    return Status::Internal("sqlite: " + msg);
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    std::string key(sql);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second.get());
+      sqlite3_clear_bindings(it->second.get());
+      return it->second.get();
+    }
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
+    cache_.emplace(key, StmtPtr(raw));
+    return raw;
+  }
+
+  Status Run(std::string_view sql, const sql::Params& params, std::vector<sql::Row>* rows) {
+    WM_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    // Parameters are written $1..$n; bind each by its name so order of first
+    // appearance in the text does not matter.
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      std::string name = "$" + std::to_string(i + 1);
+      int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
+      if (idx == 0) continue;  // parameter not used by this statement
+      const sql::Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<sql::Null>(v)) {
+        rc = sqlite3_bind_null(stmt, idx);
+      } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, idx, *n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, idx, *d);
+      } else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
+    }
+    while (true) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status s = MapError(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
+        sqlite3_reset(stmt);
+        return s;
+      }
+      if (rows == nullptr) continue;
+      int n = sqlite3_column_count(stmt);
+      std::vector<sql::Value> cols;
+      cols.reserve(static_cast<std::size_t>(n));
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: cols.emplace_back(sql::Null{}); break;
+          case SQLITE_INTEGER: cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            cols.emplace_back(std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+          }
+        }
+      }
+      rows->emplace_back(std::move(cols));
+    }
+    sqlite3_reset(stmt);
+    return Status::Ok();
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, StmtPtr> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<sql::Connection>> OpenSqlite(const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(options.path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Unavailable("cannot open " + options.path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  auto conn = std::make_unique<SqliteConnection>(db);
+  Status s = conn->ExecuteScript(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  if (!s.ok()) return s.WithContext("cannot configure " + options.path);
+  return std::unique_ptr<sql::Connection>(std::move(conn));
+}
+
+Status BackupSqlite(const std::string& from, const std::string& to) {
+  sqlite3* src = nullptr;
+  sqlite3* dst = nullptr;
+  auto cleanup = [&] {
+    sqlite3_close_v2(src);
+    sqlite3_close_v2(dst);
+  };
+  if (sqlite3_open_v2(from.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    Status s = Status::InvalidArgument("cannot open " + from + ": " + sqlite3_errmsg(src));
+    cleanup();
+    return s;
+  }
+  if (sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    Status s = Status::InvalidArgument("cannot create " + to + ": " + sqlite3_errmsg(dst));
+    cleanup();
+    return s;
+  }
+  sqlite3_busy_timeout(src, 5000);
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  if (b == nullptr) {
+    Status s = Status::Internal(std::string("backup failed: ") + sqlite3_errmsg(dst));
+    cleanup();
+    return s;
+  }
+  int rc;
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  Status s = rc == SQLITE_DONE ? Status::Ok()
+                               : Status::Internal(std::string("backup failed: ") + sqlite3_errmsg(dst));
+  cleanup();
+  return s;
+}
+
+}  // namespace waymark::storage
