@@ -12,6 +12,8 @@ const char* KindName(Status::Kind kind) {
     case Status::Kind::kNotFound: return "not_found";
     case Status::Kind::kConflict: return "conflict";
     case Status::Kind::kTooManyRequests: return "too_many_requests";
+    case Status::Kind::kUnsupportedMediaType: return "unsupported_media_type";
+    case Status::Kind::kPayloadTooLarge: return "payload_too_large";
     case Status::Kind::kUnavailable: return "unavailable";
     case Status::Kind::kInternal: return "internal";
   }

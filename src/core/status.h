@@ -26,6 +26,8 @@ class Status {
     kNotFound,
     kConflict,         // unique key taken, stale version
     kTooManyRequests,  // throttled; retry_after_seconds says when
+    kUnsupportedMediaType,  // input in a format we do not take
+    kPayloadTooLarge,       // input larger than a limit
     kUnavailable,      // database down or busy; retry later
     kInternal,
   };
@@ -50,6 +52,8 @@ class Status {
     s.retry_after_seconds_ = retry_after_seconds;
     return s;
   }
+  static Status UnsupportedMediaType(std::string m) { return {Kind::kUnsupportedMediaType, std::move(m)}; }
+  static Status PayloadTooLarge(std::string m) { return {Kind::kPayloadTooLarge, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Kind::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Kind::kInternal, std::move(m)}; }
 

@@ -1,6 +1,7 @@
 #include "storage/open.h"
 
 #include "core/strings.h"
+#include "storage/postgres/postgres_connection.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace waymark::storage {
@@ -59,8 +60,11 @@ Result<std::unique_ptr<sql::Database>> OpenDatabase(const std::string& url, cons
         sql::Dialect::kSqlite, parsed.redacted, [so] { return OpenSqlite(so); }, options.size,
         std::chrono::milliseconds(options.acquire_timeout_ms));
   } else {
-    return Status::InvalidArgument("database URL '" + parsed.redacted +
-                                   "': PostgreSQL support is not built into this binary yet");
+    PostgresOptions po;
+    po.conninfo = parsed.postgres_conninfo;
+    db = std::make_unique<sql::Database>(
+        sql::Dialect::kPostgres, parsed.redacted, [po] { return OpenPostgres(po); }, options.size,
+        std::chrono::milliseconds(options.acquire_timeout_ms));
   }
   // Fail early with a clear message if the first connection cannot be made.
   auto lease = db->Acquire();

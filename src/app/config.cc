@@ -1,0 +1,84 @@
+#include "app/config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace waymark::app {
+
+Status LoadConfigFile(const std::string& path, Config& c) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("cannot read config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    return Status::InvalidArgument("config file " + path + ": " + e.what());
+  }
+  if (!j.is_object()) return Status::InvalidArgument("config file " + path + ": expected a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const auto& v = *it;
+    auto bad = [&](const char* want) {
+      return Status::InvalidArgument("config file " + path + ": '" + k + "' must be " + want);
+    };
+    auto str = [&](std::string& out) -> Status {
+      if (!v.is_string()) return bad("a string");
+      out = v.get<std::string>();
+      return Status::Ok();
+    };
+    auto num = [&](auto& out, long long lo, long long hi) -> Status {
+      if (!v.is_number_integer()) return bad("a whole number");
+      long long n = v.get<long long>();
+      if (n < lo || n > hi) {
+        return bad(("between " + std::to_string(lo) + " and " + std::to_string(hi)).c_str());
+      }
+      out = static_cast<std::remove_reference_t<decltype(out)>>(n);
+      return Status::Ok();
+    };
+    Status s;
+    if (k == "db") s = str(c.db);
+    else if (k == "listen") s = str(c.listen);
+    else if (k == "io_threads") s = num(c.io_threads, 0, 256);
+    else if (k == "worker_threads") s = num(c.worker_threads, 0, 1024);
+    else if (k == "db_pool_size") s = num(c.db_pool_size, 1, 1024);
+    else if (k == "db_acquire_timeout_ms") s = num(c.db_acquire_timeout_ms, 1, 600000);
+    else if (k == "max_body_bytes") s = num(c.max_body_bytes, 1024, 1LL << 32);
+    else if (k == "max_header_bytes") s = num(c.max_header_bytes, 1024, 1 << 20);
+    else if (k == "request_timeout_ms") s = num(c.request_timeout_ms, 100, 3600000);
+    else if (k == "shutdown_grace_ms") s = num(c.shutdown_grace_ms, 0, 3600000);
+    else if (k == "secure_cookies") {
+      if (!v.is_boolean()) return bad("true or false");
+      c.secure_cookies = v.get<bool>();
+    } else if (k == "session_ttl_hours") s = num(c.session_ttl_hours, 1, 24 * 365);
+    else if (k == "signin_max_failures_per_account") s = num(c.signin_max_failures_per_account, 1, 1000);
+    else if (k == "signin_max_failures_per_address") s = num(c.signin_max_failures_per_address, 1, 100000);
+    else if (k == "signin_window_minutes") s = num(c.signin_window_minutes, 1, 24 * 60);
+    else if (k == "password_memlimit_mib") s = num(c.password_memlimit_mib, 64, 4096);
+    else if (k == "iso_codes_json") s = str(c.iso_codes_json);
+    else if (k == "locale_dir") s = str(c.locale_dir);
+    else return Status::InvalidArgument("config file " + path + ": unknown setting '" + k + "'");
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<HostPort> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("listen address '" + listen + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  HostPort hp;
+  hp.host = listen.substr(0, colon);
+  std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    return Status::InvalidArgument("listen address '" + listen + "': port must be a number from 0 to 65535");
+  }
+  hp.port = std::stoi(port);
+  return hp;
+}
+
+}  // namespace waymark::app

@@ -1,0 +1,50 @@
+// Config: every setting of the server, with its default, read once at start
+// from (lowest to highest) defaults, a JSON config file, the environment
+// (WAYMARK_DB, WAYMARK_LISTEN) and command-line flags.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/status.h"
+
+namespace waymark::app {
+
+struct Config {
+  // Database URL: sqlite:path.db, sqlite:///abs/path.db or postgresql://...
+  std::string db = "sqlite:var/waymark.db";
+  // Address to serve on; port 0 picks a free one.
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 0;      // 0: one per core
+  int worker_threads = 0;  // 0: four per core
+  int db_pool_size = 8;
+  int db_acquire_timeout_ms = 5000;
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_header_bytes = 16u << 10;
+  int request_timeout_ms = 15000;
+  int shutdown_grace_ms = 10000;
+  // Set when a TLS proxy sits in front: cookies get the Secure flag.
+  bool secure_cookies = false;
+  int session_ttl_hours = 168;
+  int signin_max_failures_per_account = 5;
+  int signin_max_failures_per_address = 20;
+  int signin_window_minutes = 15;
+  // Argon2id memory cost; 64 is the floor.
+  int password_memlimit_mib = 64;
+  // Debian's iso-codes package: country names in every language.
+  std::string iso_codes_json = "/usr/share/iso-codes/json/iso_3166-1.json";
+  std::string locale_dir = "/usr/share/locale";
+};
+
+// Reads a JSON object whose keys are Config's field names. Unknown keys and
+// wrong types are errors that name the key.
+Status LoadConfigFile(const std::string& path, Config& config);
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+// "127.0.0.1:8080", "[::1]:0", "localhost:8080"; InvalidArgument says why not.
+Result<HostPort> ParseListen(const std::string& listen);
+
+}  // namespace waymark::app

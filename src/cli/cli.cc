@@ -1,0 +1,228 @@
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "app/config.h"
+#include "app/runtime.h"
+#include "cli/serve.h"
+#include "storage/open.h"
+#include "storage/sqlite/sqlite_connection.h"
+
+#ifndef WAYMARK_VERSION
+#define WAYMARK_VERSION "0.0.0"
+#endif
+
+namespace waymark::cli {
+namespace {
+
+constexpr int kUsageError = 2;
+constexpr int kFailure = 1;
+
+int Fail(const Status& s) {
+  std::cerr << "waymark: " << s.message();
+  for (const auto& [field, message] : s.fields()) std::cerr << "; " << field << " " << message;
+  std::cerr << "\n";
+  return s.kind() == Status::Kind::kInvalidArgument ? kUsageError : kFailure;
+}
+
+// Reads one line (a password) from standard input, without the newline.
+Result<std::string> ReadPasswordFromStdin() {
+  std::string line;
+  if (!std::getline(std::cin, line)) return Status::InvalidArgument("--password-stdin: nothing on standard input");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App cli{"Waymark: campaigns, practices, research and evidence shared by IOM and civil society."};
+  cli.require_subcommand(1);
+  cli.set_help_all_flag("--help-all", "Show help for every subcommand");
+
+  app::Config config;
+  std::string config_file;
+  std::string db_flag;
+  auto add_db = [&](CLI::App* sub) {
+    sub->add_option("--db", db_flag, "Database URL: sqlite:path.db, sqlite:///abs/path.db or postgresql://...")
+        ->envname("WAYMARK_DB");
+    sub->add_option("--config", config_file, "JSON config file (see docs/configuration.md)")->check(CLI::ExistingFile);
+  };
+
+  // serve
+  auto* serve = cli.add_subcommand("serve", "Run the web server");
+  add_db(serve);
+  std::string listen_flag;
+  bool demo = false;
+  serve->add_option("--listen", listen_flag, "HOST:PORT to serve on (port 0 picks a free one)")
+      ->envname("WAYMARK_LISTEN");
+  serve->add_flag("--demo", demo, "Load the demo organisations and people (idempotent)");
+
+  // migrate
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+  add_db(migrate);
+
+  // user add
+  auto* user = cli.add_subcommand("user", "Manage people");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Add a person");
+  add_db(user_add);
+  std::string email, name, org, role = "member", locale = "en";
+  bool password_stdin = false, admin = false;
+  user_add->add_option("--email", email, "E-mail address (unique, case-insensitive)")->required();
+  user_add->add_option("--name", name, "Display name")->required();
+  user_add->add_option("--org", org, "Organisation slug to join");
+  user_add->add_option("--role", role, "Role in the organisation: member, editor, moderator")
+      ->check(CLI::IsMember({"member", "editor", "moderator"}));
+  user_add->add_option("--locale", locale, "Interface language: en, fr, es")->check(CLI::IsMember({"en", "fr", "es"}));
+  user_add->add_flag("--admin", admin, "Make the person a platform administrator");
+  user_add->add_flag("--password-stdin", password_stdin,
+                     "Read the password from standard input; otherwise a one-time password is printed");
+
+  // org add
+  auto* orgcmd = cli.add_subcommand("org", "Manage organisations");
+  orgcmd->require_subcommand(1);
+  auto* org_add = orgcmd->add_subcommand("add", "Add an organisation");
+  add_db(org_add);
+  std::string slug, org_name, kind, country, acronym, website;
+  org_add->add_option("--slug", slug, "Short lower-case name used in addresses (e.g. jcwi)")->required();
+  org_add->add_option("--name", org_name, "Full name")->required();
+  org_add->add_option("--kind", kind,
+                      "iom, cso, migrant_association, trade_union, research, government or other")
+      ->required();
+  org_add->add_option("--country", country, "ISO 3166-1 alpha-3 code (e.g. GBR)");
+  org_add->add_option("--acronym", acronym, "Acronym");
+  org_add->add_option("--website", website, "http(s) address");
+
+  // token create
+  auto* token = cli.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create an API token for a person; printed once");
+  add_db(token_create);
+  std::string token_email, token_name = "cli";
+  token_create->add_option("--email", token_email, "Whose token")->required();
+  token_create->add_option("--name", token_name, "A label to recognise the token by");
+
+  // backup
+  auto* backup = cli.add_subcommand("backup", "Copy a live SQLite database to a file");
+  add_db(backup);
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "Destination file (must not exist)")->required();
+
+  // version
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "waymark: " << e.what() << " (see --help)\n";
+    return kUsageError;
+  }
+
+  if (*version) {
+    std::cout << "waymark " << WAYMARK_VERSION << "\n";
+    return 0;
+  }
+
+  if (!config_file.empty()) {
+    Status s = app::LoadConfigFile(config_file, config);
+    if (!s.ok()) return Fail(s);
+  }
+  if (!db_flag.empty()) config.db = db_flag;
+  if (!listen_flag.empty()) config.listen = listen_flag;
+  {
+    auto parsed = storage::ParseDatabaseUrl(config.db);
+    if (!parsed.ok()) return Fail(parsed.status());
+  }
+
+  if (*serve) return Serve(config, demo);
+
+  if (*backup) {
+    auto parsed = storage::ParseDatabaseUrl(config.db);
+    if (parsed->dialect != sql::Dialect::kSqlite) {
+      return Fail(Status::InvalidArgument("backup copies SQLite databases; for PostgreSQL use pg_dump (docs/deploying.md)"));
+    }
+    if (access(backup_to.c_str(), F_OK) == 0) {
+      return Fail(Status::InvalidArgument("--to " + backup_to + " already exists"));
+    }
+    Status s = storage::BackupSqlite(parsed->sqlite_path, backup_to);
+    if (!s.ok()) return Fail(s);
+    std::cout << "backed up " << parsed->redacted << " to " << backup_to << "\n";
+    return 0;
+  }
+
+  auto rt = app::Runtime::Open(config);
+  if (!rt.ok()) return Fail(rt.status());
+  app::Runtime& runtime = **rt;
+  accounts::Actor actor = accounts::Actor::Cli();
+
+  if (*migrate) {
+    std::cout << "applied " << runtime.migrations_applied() << " migrations to " << runtime.db().description() << "\n";
+    return 0;
+  }
+
+  if (*user_add) {
+    accounts::UserInput in;
+    in.email = email;
+    in.name = name;
+    in.locale = locale;
+    in.is_admin = admin;
+    bool generated = !password_stdin;
+    if (password_stdin) {
+      auto pw = ReadPasswordFromStdin();
+      if (!pw.ok()) return Fail(pw.status());
+      in.password = *pw;
+    } else {
+      in.password = runtime.random().Password(16);
+      in.must_change_password = true;
+    }
+    if (!org.empty()) {
+      auto o = runtime.accounts().GetOrganisation(org);
+      if (!o.ok()) return Fail(Status::InvalidArgument("--org: " + o.status().message()));
+    }
+    auto u = runtime.accounts().CreateUser(actor, in);
+    if (!u.ok()) return Fail(u.status());
+    if (!org.empty()) {
+      Status s = runtime.accounts().SetMembership(actor, u->id, org, role);
+      if (!s.ok()) return Fail(s);
+    }
+    std::cout << "added " << u->email << " (id " << u->id << ")\n";
+    if (generated) std::cout << "one-time password: " << in.password << "\n";
+    return 0;
+  }
+
+  if (*org_add) {
+    accounts::OrganisationInput in;
+    in.slug = slug;
+    in.name = org_name;
+    in.kind = kind;
+    in.country = country;
+    in.acronym = acronym;
+    in.website = website;
+    auto o = runtime.accounts().CreateOrganisation(actor, in);
+    if (!o.ok()) return Fail(o.status());
+    std::cout << "added organisation " << o->slug << "\n";
+    return 0;
+  }
+
+  if (*token_create) {
+    auto u = runtime.accounts().FindUserByEmail(token_email);
+    if (!u.ok()) return Fail(Status::InvalidArgument("--email: no person with e-mail '" + token_email + "'"));
+    auto t = runtime.auth().CreateToken(actor, u->id, token_name);
+    if (!t.ok()) return Fail(t.status());
+    std::cout << t->token << "\n";
+    return 0;
+  }
+  return kUsageError;
+}
+
+}  // namespace waymark::cli

@@ -1,0 +1,175 @@
+#include "cli/serve.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "app/demo.h"
+#include "app/runtime.h"
+#include "http/server.h"
+#include "i18n/catalog.h"
+#include "web/app.h"
+
+namespace waymark::cli {
+
+namespace {
+
+// Runs `fn` every `period` until stopped; wakes promptly on Stop().
+class Periodic {
+ public:
+  Periodic(std::chrono::milliseconds period, std::function<void()> fn)
+      : thread_([this, period, fn = std::move(fn)] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+            lock.unlock();
+            fn();
+            lock.lock();
+          }
+        }) {}
+  ~Periodic() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace
+
+int Serve(const app::Config& config, bool demo) {
+  auto log = spdlog::stderr_logger_mt("waymark");
+  log->set_pattern("%v");
+  auto info = [&](const std::string& event, const std::string& detail) {
+    log->info(R"({{"level":"info","event":"{}","detail":"{}"}})", event, detail);
+  };
+
+  auto listen = app::ParseListen(config.listen);
+  if (!listen.ok()) {
+    std::cerr << "waymark: " << listen.status().message() << "\n";
+    return 2;
+  }
+  auto rt = app::Runtime::Open(config);
+  if (!rt.ok()) {
+    std::cerr << "waymark: " << rt.status().message() << "\n";
+    return 1;
+  }
+  app::Runtime& runtime = **rt;
+  info("database", runtime.db().description() + ", " + std::to_string(runtime.migrations_applied()) +
+                       " migrations applied");
+
+  app::DemoReport demo_report;
+  if (demo) {
+    auto r = app::LoadDemo(runtime.accounts(), runtime.random());
+    if (!r.ok()) {
+      std::cerr << "waymark: demo data: " << r.status().message() << "\n";
+      return 1;
+    }
+    demo_report = *r;
+    info("demo", std::to_string(r->organisations_added) + " organisations and " + std::to_string(r->people_added) +
+                     " people added");
+  }
+
+  auto catalog = i18n::Catalog::LoadEmbedded();
+  if (!catalog.ok()) {
+    std::cerr << "waymark: " << catalog.status().message() << "\n";
+    return 1;
+  }
+
+  http::Metrics metrics;
+  sql::Database& db = runtime.db();
+  metrics.AddGauge("waymark_db_pool_size", "Configured database connections.",
+                   [&db] { return static_cast<double>(db.Stats().size); });
+  metrics.AddGauge("waymark_db_pool_open", "Open database connections.",
+                   [&db] { return static_cast<double>(db.Stats().open); });
+  metrics.AddGauge("waymark_db_pool_in_use", "Database connections in use.",
+                   [&db] { return static_cast<double>(db.Stats().in_use); });
+  metrics.AddGauge("waymark_db_pool_waits_total", "Acquisitions that had to wait for a connection.",
+                   [&db] { return static_cast<double>(db.Stats().waited_total); });
+  metrics.AddGauge("waymark_db_pool_timeouts_total", "Acquisitions that gave up waiting.",
+                   [&db] { return static_cast<double>(db.Stats().timeouts_total); });
+
+  web::WebOptions wo;
+  wo.secure_cookies = config.secure_cookies;
+  wo.session_ttl_seconds = static_cast<long long>(config.session_ttl_hours) * 3600;
+  web::WebApp webapp(web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(),
+                     runtime.random(), metrics,
+                     [&db]() -> Status {
+                       auto lease = db.Acquire();
+                       if (!lease.ok()) return lease.status();
+                       return (*lease)->Ping();
+                     },
+                     wo);
+
+  http::ServerOptions so;
+  so.host = listen->host;
+  so.port = listen->port;
+  so.io_threads = config.io_threads;
+  so.worker_threads = config.worker_threads;
+  so.max_body_bytes = config.max_body_bytes;
+  so.max_header_bytes = config.max_header_bytes;
+  so.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
+  so.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
+  so.default_headers = {
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "strict-origin-when-cross-origin"},
+      {"X-Frame-Options", "DENY"},
+  };
+  if (config.secure_cookies) so.default_headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+
+  http::ServerHooks hooks;
+  hooks.handle = [&webapp](http::Request& req) { return webapp.Handle(req); };
+  hooks.render_error = [&webapp](int status, const http::Request& req, const std::string& message) {
+    return webapp.RenderProtocolError(status, req, message);
+  };
+  hooks.access_log = [log](std::string_view line) { log->info("{}", line); };
+  hooks.metrics = &metrics;
+  hooks.random = &runtime.random();
+
+  http::Server server(so, hooks);
+  auto port = server.Listen();
+  if (!port.ok()) {
+    std::cerr << "waymark: " << port.status().message() << "\n";
+    return 1;
+  }
+  std::string host = listen->host.find(':') != std::string::npos && listen->host.front() != '['
+                         ? "[" + listen->host + "]"
+                         : listen->host;
+  std::cout << "listening on http://" << host << ":" << *port << "\n";
+  if (demo && !demo_report.admin_email.empty()) {
+    std::cout << "demo admin: " << demo_report.admin_email << "\n";
+    if (!demo_report.admin_password.empty()) {
+      std::cout << "one-time password: " << demo_report.admin_password << " (you will choose your own at sign-in)\n";
+    } else {
+      std::cout << "the demo admin has already chosen a password\n";
+    }
+  }
+  std::cout.flush();
+
+  {
+    Periodic housekeeping(std::chrono::minutes(10), [&runtime, log] {
+      Status s = runtime.auth().Housekeeping();
+      if (!s.ok()) log->warn(R"({{"level":"warn","event":"housekeeping","detail":"{}"}})", s.message());
+    });
+    server.Run();
+  }
+  info("stopped", "graceful shutdown complete");
+  return 0;
+}
+
+}  // namespace waymark::cli

@@ -1,0 +1,184 @@
+// JSON API under /api/v1: thin adapters from JSON to the services and back.
+#include <set>
+
+#include "core/strings.h"
+#include "web/app.h"
+
+namespace waymark::web {
+
+using http::Response;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kDefaultPerPage = 20;
+constexpr int kMaxPerPage = 100;
+
+// Reads ?page= and ?per_page=; Validation naming the parameter when bad.
+Status Paging(const http::Request& req, int& page, int& per_page) {
+  std::map<std::string, std::string> errors;
+  auto read = [&](const char* name, int def, int lo, int hi, int& out) {
+    out = def;
+    auto v = req.QueryParam(name);
+    if (!v || v->empty()) return;
+    std::size_t used = 0;
+    try {
+      long n = std::stol(*v, &used);
+      if (used != v->size() || n < lo || n > hi) throw std::out_of_range(name);
+      out = static_cast<int>(n);
+    } catch (...) {
+      errors[name] = "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    }
+  };
+  read("page", 1, 1, 1000000, page);
+  read("per_page", kDefaultPerPage, 1, kMaxPerPage, per_page);
+  return errors.empty() ? Status::Ok() : Status::Validation(errors, "bad paging parameters");
+}
+
+// Reads an optional string field: absent -> nullopt, null -> "", string -> it.
+void OptString(const json& body, const char* field, std::optional<std::string>& out,
+               std::map<std::string, std::string>& errors) {
+  auto it = body.find(field);
+  if (it == body.end()) return;
+  if (it->is_null()) {
+    out = "";
+  } else if (it->is_string()) {
+    out = it->get<std::string>();
+  } else {
+    errors[field] = "must be a string";
+  }
+}
+
+const std::set<std::string>& OrganisationFields() {
+  static const std::set<std::string> fields = {"slug",    "name",    "acronym",     "kind",
+                                               "country", "website", "description", "council_observer"};
+  return fields;
+}
+
+}  // namespace
+
+json WebApp::OrganisationJson(const accounts::Organisation& o) const {
+  json j = {{"slug", o.slug},
+            {"name", o.name},
+            {"acronym", o.acronym ? json(*o.acronym) : json(nullptr)},
+            {"kind", std::string(accounts::ToString(o.kind))},
+            {"country", o.country ? json(*o.country) : json(nullptr)},
+            {"website", o.website ? json(*o.website) : json(nullptr)},
+            {"description", o.description},
+            {"council_observer", o.council_observer},
+            {"created_at", FormatIso8601(o.created_at)},
+            {"updated_at", FormatIso8601(o.updated_at)},
+            {"url", "/api/v1/organisations/" + o.slug}};
+  return j;
+}
+
+Response WebApp::ApiMe(Context& ctx) {
+  const accounts::User& u = *ctx.user;
+  json memberships = json::array();
+  for (const auto& m : u.memberships) {
+    memberships.push_back({{"organisation", m.organisation_slug}, {"role", std::string(accounts::ToString(m.role))}});
+  }
+  return Json(ctx, 200,
+              json{{"id", u.id},
+                   {"email", u.email},
+                   {"name", u.name},
+                   {"locale", u.locale},
+                   {"is_admin", u.is_admin},
+                   {"memberships", memberships}});
+}
+
+Response WebApp::ApiListOrganisations(Context& ctx) {
+  int page = 1, per_page = kDefaultPerPage;
+  Status s = Paging(ctx.req, page, per_page);
+  if (!s.ok()) return Error(ctx, s);
+  auto total = services_.accounts->CountOrganisations();
+  if (!total.ok()) return Error(ctx, total.status());
+  auto orgs = services_.accounts->ListOrganisations(per_page, (page - 1) * per_page);
+  if (!orgs.ok()) return Error(ctx, orgs.status());
+  json items = json::array();
+  for (const auto& o : *orgs) items.push_back(OrganisationJson(o));
+  return Json(ctx, 200, json{{"items", items}, {"total", *total}, {"page", page}, {"per_page", per_page}});
+}
+
+Response WebApp::ApiGetOrganisation(Context& ctx) {
+  auto org = services_.accounts->GetOrganisation(ctx.req.params.at("slug"));
+  if (!org.ok()) return Error(ctx, org.status());
+  return Json(ctx, 200, OrganisationJson(*org));
+}
+
+Response WebApp::ApiCreateOrganisation(Context& ctx) {
+  auto body = ParseJsonBody(ctx.req);
+  if (!body.ok()) return Error(ctx, body.status());
+  if (!body->is_object()) return Error(ctx, Status::InvalidArgument("the body must be a JSON object"));
+  std::map<std::string, std::string> errors;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    if (!OrganisationFields().count(it.key())) errors[it.key()] = "is not a known field";
+  }
+  accounts::OrganisationInput in;
+  auto required = [&](const char* field, std::string& out) {
+    auto it = body->find(field);
+    if (it == body->end() || it->is_null()) {
+      errors[field] = "is required";
+    } else if (!it->is_string()) {
+      errors[field] = "must be a string";
+    } else {
+      out = it->get<std::string>();
+    }
+  };
+  required("slug", in.slug);
+  required("name", in.name);
+  required("kind", in.kind);
+  OptString(*body, "acronym", in.acronym, errors);
+  OptString(*body, "country", in.country, errors);
+  OptString(*body, "website", in.website, errors);
+  std::optional<std::string> description;
+  OptString(*body, "description", description, errors);
+  in.description = description.value_or("");
+  if (auto it = body->find("council_observer"); it != body->end()) {
+    if (it->is_boolean()) {
+      in.council_observer = it->get<bool>();
+    } else {
+      errors["council_observer"] = "must be true or false";
+    }
+  }
+  if (!errors.empty()) return Error(ctx, Status::Validation(errors));
+  auto org = services_.accounts->CreateOrganisation(ctx.actor(), in);
+  if (!org.ok()) return Error(ctx, org.status());
+  Response r = Json(ctx, 201, OrganisationJson(*org));
+  r.Set("Location", "/api/v1/organisations/" + org->slug);
+  return r;
+}
+
+Response WebApp::ApiPatchOrganisation(Context& ctx) {
+  auto body = ParseJsonBody(ctx.req);
+  if (!body.ok()) return Error(ctx, body.status());
+  if (!body->is_object()) return Error(ctx, Status::InvalidArgument("the body must be a JSON object"));
+  std::map<std::string, std::string> errors;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    if (it.key() == "slug") {
+      errors["slug"] = "cannot be changed";
+    } else if (!OrganisationFields().count(it.key())) {
+      errors[it.key()] = "is not a known field";
+    }
+  }
+  accounts::OrganisationPatch patch;
+  OptString(*body, "name", patch.name, errors);
+  OptString(*body, "acronym", patch.acronym, errors);
+  OptString(*body, "kind", patch.kind, errors);
+  OptString(*body, "country", patch.country, errors);
+  OptString(*body, "website", patch.website, errors);
+  OptString(*body, "description", patch.description, errors);
+  if (auto it = body->find("council_observer"); it != body->end()) {
+    if (it->is_boolean()) {
+      patch.council_observer = it->get<bool>();
+    } else {
+      errors["council_observer"] = "must be true or false";
+    }
+  }
+  if (!errors.empty()) return Error(ctx, Status::Validation(errors));
+  auto org = services_.accounts->UpdateOrganisation(ctx.actor(), ctx.req.params.at("slug"), patch);
+  if (!org.ok()) return Error(ctx, org.status());
+  return Json(ctx, 200, OrganisationJson(*org));
+}
+
+}  // namespace waymark::web

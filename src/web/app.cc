@@ -1,0 +1,521 @@
+#include "web/app.h"
+
+#include <kainjow/mustache.hpp>
+
+#include "core/strings.h"
+#include "crypto/crypto.h"
+#include "i18n/countries.h"
+
+namespace waymark::web::embedded_templates {
+const std::map<std::string_view, std::string_view>& Files();
+}
+namespace waymark::web::embedded_static {
+const std::map<std::string_view, std::string_view>& Files();
+}
+
+namespace waymark::web {
+
+using http::Request;
+using http::Response;
+using nlohmann::json;
+namespace mustache = kainjow::mustache;
+
+namespace {
+
+constexpr char kSessionCookie[] = "wm_session";
+constexpr char kCsrfCookie[] = "wm_csrf";
+constexpr char kLangCookie[] = "wm_lang";
+
+const std::map<std::string, std::string>& LanguageNames() {
+  static const std::map<std::string, std::string> names = {
+      {"en", "English"}, {"fr", "Français"}, {"es", "Español"}};
+  return names;
+}
+
+mustache::data ToMustache(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      mustache::data d{mustache::data::type::object};
+      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), ToMustache(*it));
+      return d;
+    }
+    case json::value_t::array: {
+      mustache::data d{mustache::data::type::list};
+      for (const auto& item : j) d.push_back(ToMustache(item));
+      return d;
+    }
+    case json::value_t::string: return mustache::data{j.get<std::string>()};
+    case json::value_t::boolean:
+      return mustache::data{j.get<bool>() ? mustache::data::type::bool_true : mustache::data::type::bool_false};
+    case json::value_t::null: return mustache::data{mustache::data::type::bool_false};
+    default: return mustache::data{j.dump()};
+  }
+}
+
+int HttpStatusFor(Status::Kind kind) {
+  switch (kind) {
+    case Status::Kind::kOk: return 200;
+    case Status::Kind::kInvalidArgument: return 400;
+    case Status::Kind::kValidation: return 422;
+    case Status::Kind::kUnauthenticated: return 401;
+    case Status::Kind::kPermissionDenied: return 403;
+    case Status::Kind::kNotFound: return 404;
+    case Status::Kind::kConflict: return 409;
+    case Status::Kind::kTooManyRequests: return 429;
+    case Status::Kind::kUnsupportedMediaType: return 415;
+    case Status::Kind::kPayloadTooLarge: return 413;
+    case Status::Kind::kUnavailable: return 503;
+    case Status::Kind::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string ErrorCodeFor(int http_status) {
+  switch (http_status) {
+    case 400: return "bad_request";
+    case 401: return "unauthenticated";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 408: return "request_timeout";
+    case 409: return "conflict";
+    case 413: return "payload_too_large";
+    case 415: return "unsupported_media_type";
+    case 422: return "validation_failed";
+    case 429: return "too_many_requests";
+    case 431: return "headers_too_large";
+    case 503: return "unavailable";
+    default: return "internal";
+  }
+}
+
+std::string MessageKeyFor(int http_status) {
+  switch (http_status) {
+    case 400: return "error_bad_request";
+    case 401: return "error_forbidden";
+    case 403: return "error_forbidden";
+    case 404: return "error_not_found";
+    case 405: return "error_method";
+    case 408: return "error_timeout";
+    case 409: return "error_conflict";
+    case 413: return "error_too_large";
+    case 415: return "error_bad_request";
+    case 422: return "error_bad_request";
+    case 429: return "error_too_many";
+    case 431: return "error_too_large";
+    case 503: return "error_unavailable";
+    default: return "error_internal";
+  }
+}
+
+json ErrorBody(const std::string& code, const std::string& message,
+               const std::map<std::string, std::string>& fields) {
+  json err = {{"code", code}, {"message", message}};
+  if (!fields.empty()) err["fields"] = fields;
+  return json{{"error", err}};
+}
+
+}  // namespace
+
+struct WebApp::Templates {
+  std::map<std::string, std::string> text;  // name -> template source
+  std::map<std::string, mustache::data> t;  // lang -> messages object
+};
+
+std::string SafeNext(std::string_view next) {
+  if (next.empty() || next.front() != '/' || next.size() > 1000) return "/";
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
+  for (char c : next) {
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return "/";
+  }
+  return std::string(next);
+}
+
+accounts::Actor Context::actor() const {
+  if (user) return accounts::Actor::ForUser(*user, req.request_id);
+  return accounts::Actor{std::nullopt, "anonymous", req.request_id};
+}
+
+std::string Context::Form(std::string_view name) const {
+  for (const auto& [k, v] : form) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+bool Context::HasForm(std::string_view name) const {
+  for (const auto& [k, v] : form) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+WebApp::WebApp(Services services, const i18n::Catalog& catalog, const i18n::Countries& countries,
+               Random& random, http::Metrics& metrics, std::function<Status()> health_check,
+               WebOptions options)
+    : services_(services),
+      catalog_(catalog),
+      countries_(countries),
+      random_(random),
+      metrics_(metrics),
+      health_check_(std::move(health_check)),
+      options_(std::move(options)),
+      templates_(std::make_unique<Templates>()) {
+  for (const auto& [name, text] : embedded_templates::Files()) {
+    std::string key(name.substr(0, name.find('.')));
+    templates_->text[key] = std::string(text);
+  }
+  for (const auto& lang : catalog_.languages()) {
+    json t = json::object();
+    for (const auto& [k, v] : catalog_.All(lang)) t[k] = v;
+    templates_->t[lang] = ToMustache(t);
+  }
+  RegisterRoutes();
+}
+
+WebApp::~WebApp() = default;
+
+void WebApp::Route(const char* method, const char* pattern, Access access, Fn fn) {
+  router_.Add(method, pattern, [this, access, fn](Request& req) { return Run(req, access, fn); });
+}
+
+void WebApp::RegisterRoutes() {
+  Route("GET", "/", Access::kPublic, &WebApp::Home);
+  Route("GET", "/signin", Access::kPublic, &WebApp::SigninForm);
+  Route("POST", "/signin", Access::kPublic, &WebApp::Signin);
+  Route("POST", "/signout", Access::kPublic, &WebApp::Signout);
+  Route("POST", "/language", Access::kPublic, &WebApp::SetLanguage);
+  Route("GET", "/account", Access::kSignedIn, &WebApp::Account);
+  Route("GET", "/account/password", Access::kSignedIn, &WebApp::PasswordForm);
+  Route("POST", "/account/password", Access::kSignedIn, &WebApp::ChangePassword);
+  Route("POST", "/account/tokens", Access::kSignedIn, &WebApp::CreateToken);
+  Route("POST", "/account/tokens/{id}/revoke", Access::kSignedIn, &WebApp::RevokeToken);
+
+  Route("GET", "/organisations", Access::kPublic, &WebApp::Organisations);
+  Route("GET", "/organisations/{slug}", Access::kPublic, &WebApp::OrganisationPage);
+  Route("GET", "/organisations/{slug}/edit", Access::kSignedIn, &WebApp::OrganisationEdit);
+  Route("POST", "/organisations/{slug}/edit", Access::kSignedIn, &WebApp::OrganisationUpdate);
+
+  Route("GET", "/admin", Access::kAdmin, &WebApp::Admin);
+  Route("GET", "/admin/organisations", Access::kAdmin, &WebApp::Organisations);
+  Route("GET", "/admin/organisations/new", Access::kAdmin, &WebApp::OrganisationNew);
+  Route("POST", "/admin/organisations", Access::kAdmin, &WebApp::OrganisationCreate);
+  Route("GET", "/admin/users", Access::kAdmin, &WebApp::AdminUsers);
+  Route("POST", "/admin/users", Access::kAdmin, &WebApp::AdminUserCreate);
+  Route("GET", "/admin/users/{id}", Access::kAdmin, &WebApp::AdminUser);
+  Route("POST", "/admin/users/{id}/memberships", Access::kAdmin, &WebApp::AdminSetMembership);
+  Route("POST", "/admin/users/{id}/memberships/{slug}/remove", Access::kAdmin, &WebApp::AdminRemoveMembership);
+  Route("POST", "/admin/users/{id}/admin", Access::kAdmin, &WebApp::AdminSetAdmin);
+  Route("POST", "/admin/users/{id}/password", Access::kAdmin, &WebApp::AdminResetPassword);
+  Route("GET", "/admin/audit", Access::kAdmin, &WebApp::AdminAudit);
+
+  Route("GET", "/healthz", Access::kPublic, &WebApp::Health);
+  Route("GET", "/metrics", Access::kPublic, &WebApp::MetricsText);
+  Route("GET", "/static/waymark.css", Access::kPublic, &WebApp::Stylesheet);
+
+  Route("GET", "/api/v1/me", Access::kSignedIn, &WebApp::ApiMe);
+  Route("GET", "/api/v1/organisations", Access::kPublic, &WebApp::ApiListOrganisations);
+  Route("POST", "/api/v1/organisations", Access::kAdmin, &WebApp::ApiCreateOrganisation);
+  Route("GET", "/api/v1/organisations/{slug}", Access::kPublic, &WebApp::ApiGetOrganisation);
+  Route("PATCH", "/api/v1/organisations/{slug}", Access::kSignedIn, &WebApp::ApiPatchOrganisation);
+}
+
+Response WebApp::Handle(Request& req) {
+  auto match = router_.Find(req.method, req.path);
+  if (match.kind == http::Router::Match::Kind::kFound) {
+    req.params = std::move(match.params);
+    req.route = match.pattern;
+    return (*match.handler)(req);
+  }
+  req.route = "unmatched";
+  Context ctx{req};
+  auto made = MakeContext(req, ctx);
+  if (!made.ok()) return Error(ctx, made.status());
+  if (match.kind == http::Router::Match::Kind::kMethodNotAllowed) {
+    std::string allow;
+    for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+    Response r = req.IsApi() ? Json(ctx, 405, ErrorBody("method_not_allowed",
+                                                        req.method + " is not allowed here; use " + allow, {}))
+                             : ErrorPage(ctx, 405, T(ctx, "error_method"));
+    r.Set("Allow", allow);
+    return r;
+  }
+  if (req.IsApi()) return Json(ctx, 404, ErrorBody("not_found", "no such endpoint: " + req.path, {}));
+  return ErrorPage(ctx, 404, T(ctx, "error_not_found"));
+}
+
+Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
+  // Who is asking.
+  std::string_view authz = req.Header("authorization");
+  Status auth_error;
+  if (!authz.empty()) {
+    if (!StartsWith(authz, "Bearer ")) {
+      return Status::Unauthenticated("Authorization must be 'Bearer <token>'");
+    }
+    auto a = services_.auth->AuthenticateToken(std::string(TrimAscii(authz.substr(7))));
+    if (!a.ok()) return a.status();
+    ctx.user = std::move(a->user);
+    ctx.via_token = true;
+  } else if (std::string cookie = req.Cookie(kSessionCookie); !cookie.empty()) {
+    auto a = services_.auth->AuthenticateSession(cookie);
+    if (a.ok()) {
+      ctx.user = std::move(a->user);
+      ctx.session_token = cookie;
+      ctx.csrf = a->session.csrf_token;
+    } else if (a.status().kind() == Status::Kind::kUnauthenticated) {
+      ctx.set_cookies.push_back(SessionCookie("", 0));  // expired: forget it
+    } else {
+      return a.status();
+    }
+  }
+  // Which language.
+  std::string query_lang = req.QueryParam("lang").value_or("");
+  ctx.lang = i18n::NegotiateLanguage(catalog_, ctx.user ? ctx.user->locale : "", query_lang,
+                                     req.Cookie(kLangCookie), req.Header("accept-language"));
+  if (!ctx.user && catalog_.Has(query_lang) && req.Cookie(kLangCookie) != query_lang) {
+    ctx.set_cookies.push_back(std::string(kLangCookie) + "=" + query_lang + CookieAttributes(365LL * 24 * 3600));
+  }
+  // The anti-forgery token for anonymous forms: double-submit cookie.
+  if (ctx.csrf.empty() && !req.IsApi()) {
+    ctx.csrf = req.Cookie(kCsrfCookie);
+    if (ctx.csrf.size() < 32 || ctx.csrf.size() > 64) {
+      // Set only when a page carries it in a form (see Page()).
+      ctx.csrf = random_.Token(32);
+      ctx.csrf_cookie_pending = true;
+    }
+  }
+  return &ctx;
+}
+
+Response WebApp::Run(Request& req, Access access, Fn fn) {
+  Context ctx{req};
+  auto made = MakeContext(req, ctx);
+  auto finish = [&](Response r) {
+    for (auto& c : ctx.set_cookies) r.Add("Set-Cookie", c);
+    if (ctx.user && r.Get("Cache-Control").empty()) r.Set("Cache-Control", "private, no-store");
+    return r;
+  };
+  if (!made.ok()) return finish(Error(ctx, made.status()));
+
+  bool unsafe = req.method != "GET" && req.method != "HEAD";
+  if (unsafe && !req.IsApi()) {
+    if (req.ContentType() != "application/x-www-form-urlencoded") {
+      return finish(Error(ctx, Status::UnsupportedMediaType("forms must be sent as application/x-www-form-urlencoded")));
+    }
+    std::string error;
+    if (!http::ParseUrlEncoded(req.body, ctx.form, error)) return finish(Error(ctx, Status::InvalidArgument(error)));
+    if (ctx.csrf.empty() || !crypto::ConstantTimeEquals(ctx.Form("csrf"), ctx.csrf)) {
+      return finish(ErrorPage(ctx, 403, T(ctx, "error_csrf")));
+    }
+  } else if (unsafe && ctx.user && !ctx.via_token) {
+    // The API with a browser session: scripts on our pages must echo the token.
+    if (!crypto::ConstantTimeEquals(req.Header("x-csrf-token"), ctx.csrf)) {
+      return finish(Error(ctx, Status::PermissionDenied("missing or wrong X-CSRF-Token header")));
+    }
+  }
+
+  if (access != Access::kPublic && !ctx.user) {
+    if (req.IsApi()) return finish(Error(ctx, Status::Unauthenticated("sign in or send an API token")));
+    return finish(Response::Redirect("/signin?next=" + PercentEncode(req.target)));
+  }
+  if (access == Access::kAdmin && !ctx.is_admin()) {
+    return finish(Error(ctx, Status::PermissionDenied("administrators only")));
+  }
+  if (ctx.user && ctx.user->must_change_password && !req.IsApi() && !ctx.via_token &&
+      req.path != "/account/password" && req.path != "/signout" && req.path != "/language" &&
+      !StartsWith(req.path, "/static/")) {
+    return finish(Response::Redirect("/account/password"));
+  }
+  return finish((this->*fn)(ctx));
+}
+
+const std::string& WebApp::T(const Context& ctx, const std::string& key) const {
+  return catalog_.Get(ctx.lang, key);
+}
+
+std::string WebApp::CookieAttributes(long long max_age) const {
+  std::string attrs = "; Path=/; HttpOnly; SameSite=Lax";
+  if (max_age >= 0) attrs += "; Max-Age=" + std::to_string(max_age);
+  if (options_.secure_cookies) attrs += "; Secure";
+  return attrs;
+}
+
+std::string WebApp::SessionCookie(const std::string& value, long long max_age) const {
+  return std::string(kSessionCookie) + "=" + value + CookieAttributes(max_age);
+}
+
+Response WebApp::Json(Context& /*ctx*/, int status, const json& body) {
+  Response r = Response::Json(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+  r.Set("Cache-Control", "no-store");
+  return r;
+}
+
+Response WebApp::Error(Context& ctx, const Status& status) {
+  int code = HttpStatusFor(status.kind());
+  std::string message = status.message();
+  if (code == 500) message = "internal error; see the server log for request " + ctx.req.request_id;
+  Response r;
+  if (ctx.req.IsApi() || ctx.req.path == "/healthz") {
+    r = Json(ctx, code, ErrorBody(KindName(status.kind()), message, status.fields()));
+  } else {
+    std::string text = T(ctx, MessageKeyFor(code));
+    if (code == 400 || code == 415 || code == 422) text += " " + message;
+    r = ErrorPage(ctx, code, text);
+  }
+  if (code == 401 && ctx.req.IsApi()) r.Set("WWW-Authenticate", "Bearer realm=\"waymark\"");
+  if (code == 429) r.Set("Retry-After", std::to_string(std::max(1, status.retry_after_seconds())));
+  if (code == 503) r.Set("Retry-After", "5");
+  return r;
+}
+
+Response WebApp::ErrorPage(Context& ctx, int http_status, const std::string& message) {
+  json model = {{"heading", T(ctx, "error_title")}, {"message", message}};
+  if (http_status == 404) model["heading"] = std::string(http::ReasonPhrase(404));
+  return Page(ctx, "error", T(ctx, "error_title"), model, http_status);
+}
+
+Response WebApp::RenderProtocolError(int status, const Request& req, const std::string& message) {
+  Request copy = req;
+  Context ctx{copy};
+  ctx.lang = i18n::NegotiateLanguage(catalog_, "", "", req.Cookie(kLangCookie), req.Header("accept-language"));
+  Response r;
+  if (req.IsApi()) {
+    r = Json(ctx, status, ErrorBody(ErrorCodeFor(status), message, {}));
+  } else {
+    r = ErrorPage(ctx, status, T(ctx, MessageKeyFor(status)));
+  }
+  r.Set("Connection", "close");
+  return r;
+}
+
+Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model, int status) {
+  auto render = [&](const std::string& name, const mustache::data& data) -> std::string {
+    auto it = templates_->text.find(name);
+    // Invariant: every template name used in code is embedded at build time.
+    assert(it != templates_->text.end());
+    mustache::mustache m{it->second};
+    return m.render(data);
+  };
+  const mustache::data& t = templates_->t.count(ctx.lang) ? templates_->t.at(ctx.lang) : templates_->t.at("en");
+  model["csrf"] = ctx.csrf;
+  if (ctx.csrf_cookie_pending) {
+    ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + CookieAttributes(-1));
+    ctx.csrf_cookie_pending = false;
+  }
+  mustache::data content_data = ToMustache(model);
+  content_data.set("t", t);
+  std::string content = render(tmpl, content_data);
+
+  json layout = {{"lang", ctx.lang},
+                 {"title", title},
+                 {"csrf", ctx.csrf},
+                 {"self", SafeNext(ctx.req.target)},
+                 {"asset_version", options_.asset_version},
+                 {"is_admin", ctx.is_admin()}};
+  if (ctx.user) layout["user"] = json{{"name", ctx.user->name}};
+  json langs = json::array();
+  for (const auto& code : catalog_.languages()) {
+    auto name = LanguageNames().count(code) ? LanguageNames().at(code) : code;
+    langs.push_back({{"code", code}, {"name", name}, {"current", code == ctx.lang}});
+  }
+  layout["languages"] = langs;
+  if (auto msg = ctx.req.QueryParam("msg"); msg && StartsWith(*msg, "flash_")) {
+    const std::string& text = T(ctx, *msg);
+    if (text != *msg) layout["flash"] = text;
+  }
+  mustache::data layout_data = ToMustache(layout);
+  layout_data.set("t", t);
+  layout_data.set("content", content);
+  Response r = Response::Html(status, render("layout", layout_data));
+  r.Set("Content-Language", ctx.lang);
+  r.Set("Vary", "Cookie, Accept-Language");
+  return r;
+}
+
+std::string WebApp::KindLabel(const Context& ctx, accounts::OrgKind kind) const {
+  return T(ctx, "kind_" + std::string(accounts::ToString(kind)));
+}
+
+std::string WebApp::RoleLabel(const Context& ctx, accounts::Role role) const {
+  return T(ctx, "role_" + std::string(accounts::ToString(role)));
+}
+
+json WebApp::ErrorList(const Context& ctx, const Status& status) const {
+  json list = json::array();
+  for (const auto& [field, message] : status.fields()) {
+    std::string label_key = "field_" + field;
+    std::string label = T(ctx, label_key);
+    if (label == label_key) label = T(ctx, field);
+    list.push_back({{"field", field}, {"label", label}, {"message", message}});
+  }
+  if (list.empty() && !status.ok()) list.push_back({{"field", "main"}, {"label", T(ctx, "error_title")}, {"message", status.message()}});
+  return list;
+}
+
+Response WebApp::Health(Context& ctx) {
+  Status s = health_check_();
+  if (!s.ok()) {
+    Response r = Json(ctx, 503, json{{"status", "unavailable"}, {"error", s.message()}});
+    r.Set("Retry-After", "5");
+    return r;
+  }
+  return Json(ctx, 200, json{{"status", "ok"}});
+}
+
+Response WebApp::MetricsText(Context& /*ctx*/) {
+  Response r = Response::Text(200, metrics_.RenderPrometheus());
+  r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  r.Set("Cache-Control", "no-store");
+  return r;
+}
+
+Response WebApp::Stylesheet(Context& ctx) {
+  const auto& files = embedded_static::Files();
+  auto it = files.find("waymark.css");
+  if (it == files.end()) return ErrorPage(ctx, 404, T(ctx, "error_not_found"));
+  std::string etag = "\"" + crypto::Sha256Hex(it->second).substr(0, 16) + "\"";
+  if (ctx.req.Header("if-none-match") == etag) {
+    Response r;
+    r.status = 304;
+    r.Set("ETag", etag);
+    return r;
+  }
+  Response r;
+  r.body = std::string(it->second);
+  r.Set("Content-Type", "text/css; charset=utf-8");
+  r.Set("Cache-Control", "public, max-age=86400");
+  r.Set("ETag", etag);
+  return r;
+}
+
+Result<json> ParseJsonBody(const Request& req) {
+  if (req.ContentType() != "application/json") {
+    return Status::UnsupportedMediaType("send the body as application/json (got '" +
+                                        std::string(req.Header("content-type")) + "')");
+  }
+  if (TrimAscii(req.body).empty()) return Status::InvalidArgument("the request body is empty; expected a JSON object");
+  try {
+    return json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    // e.byte is the 1-based offset of the offending byte.
+    std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    if (offset > req.body.size()) offset = req.body.size();
+    int line = 1, column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (req.body[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(req.body[i]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    auto pos = what.find("syntax error");
+    if (pos != std::string::npos) what = what.substr(pos);
+    Status s = Status::InvalidArgument("invalid JSON at line " + std::to_string(line) + ", column " +
+                                       std::to_string(column) + ": " + what);
+    return s;
+  }
+}
+
+}  // namespace waymark::web
