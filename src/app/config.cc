@@ -39,27 +39,45 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       return Status::Ok();
     };
     Status s;
-    if (k == "db") s = str(c.db);
-    else if (k == "listen") s = str(c.listen);
-    else if (k == "io_threads") s = num(c.io_threads, 0, 256);
-    else if (k == "worker_threads") s = num(c.worker_threads, 0, 1024);
-    else if (k == "db_pool_size") s = num(c.db_pool_size, 1, 1024);
-    else if (k == "db_acquire_timeout_ms") s = num(c.db_acquire_timeout_ms, 1, 600000);
-    else if (k == "max_body_bytes") s = num(c.max_body_bytes, 1024, 1LL << 32);
-    else if (k == "max_header_bytes") s = num(c.max_header_bytes, 1024, 1 << 20);
-    else if (k == "request_timeout_ms") s = num(c.request_timeout_ms, 100, 3600000);
-    else if (k == "shutdown_grace_ms") s = num(c.shutdown_grace_ms, 0, 3600000);
+    if (k == "db")
+      s = str(c.db);
+    else if (k == "listen")
+      s = str(c.listen);
+    else if (k == "io_threads")
+      s = num(c.io_threads, 0, 256);
+    else if (k == "worker_threads")
+      s = num(c.worker_threads, 0, 1024);
+    else if (k == "db_pool_size")
+      s = num(c.db_pool_size, 1, 1024);
+    else if (k == "db_acquire_timeout_ms")
+      s = num(c.db_acquire_timeout_ms, 1, 600000);
+    else if (k == "max_body_bytes")
+      s = num(c.max_body_bytes, 1024, 1LL << 32);
+    else if (k == "max_header_bytes")
+      s = num(c.max_header_bytes, 1024, 1 << 20);
+    else if (k == "request_timeout_ms")
+      s = num(c.request_timeout_ms, 100, 3600000);
+    else if (k == "shutdown_grace_ms")
+      s = num(c.shutdown_grace_ms, 0, 3600000);
     else if (k == "secure_cookies") {
       if (!v.is_boolean()) return bad("true or false");
       c.secure_cookies = v.get<bool>();
-    } else if (k == "session_ttl_hours") s = num(c.session_ttl_hours, 1, 24 * 365);
-    else if (k == "signin_max_failures_per_account") s = num(c.signin_max_failures_per_account, 1, 1000);
-    else if (k == "signin_max_failures_per_address") s = num(c.signin_max_failures_per_address, 1, 100000);
-    else if (k == "signin_window_minutes") s = num(c.signin_window_minutes, 1, 24 * 60);
-    else if (k == "password_memlimit_mib") s = num(c.password_memlimit_mib, 64, 4096);
-    else if (k == "iso_codes_json") s = str(c.iso_codes_json);
-    else if (k == "locale_dir") s = str(c.locale_dir);
-    else return Status::InvalidArgument("config file " + path + ": unknown setting '" + k + "'");
+    } else if (k == "session_ttl_hours")
+      s = num(c.session_ttl_hours, 1, 24 * 365);
+    else if (k == "signin_max_failures_per_account")
+      s = num(c.signin_max_failures_per_account, 1, 1000);
+    else if (k == "signin_max_failures_per_address")
+      s = num(c.signin_max_failures_per_address, 1, 100000);
+    else if (k == "signin_window_minutes")
+      s = num(c.signin_window_minutes, 1, 24 * 60);
+    else if (k == "password_memlimit_mib")
+      s = num(c.password_memlimit_mib, 64, 4096);
+    else if (k == "iso_codes_json")
+      s = str(c.iso_codes_json);
+    else if (k == "locale_dir")
+      s = str(c.locale_dir);
+    else
+      return Status::InvalidArgument("config file " + path + ": unknown setting '" + k + "'");
     if (!s.ok()) return s;
   }
   return Status::Ok();

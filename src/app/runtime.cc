@@ -29,14 +29,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->stores_ = std::make_unique<storage::AccountStores>(*rt->db_);
   crypto::PasswordPolicy policy;
   policy.memlimit_bytes = static_cast<std::size_t>(config.password_memlimit_mib) << 20;
-  rt->account_service_ = std::make_unique<accounts::AccountService>(rt->stores_->stores(), rt->clock_,
-                                                                    *rt->countries_, policy);
+  rt->account_service_ =
+      std::make_unique<accounts::AccountService>(rt->stores_->stores(), rt->clock_, *rt->countries_, policy);
   accounts::AuthOptions auth;
   auth.session_ttl_ms = static_cast<TimestampMs>(config.session_ttl_hours) * 3600 * 1000;
   auth.max_failures_per_account = config.signin_max_failures_per_account;
   auth.max_failures_per_address = config.signin_max_failures_per_address;
   auth.failure_window_ms = static_cast<TimestampMs>(config.signin_window_minutes) * 60 * 1000;
-  rt->auth_service_ = std::make_unique<accounts::AuthService>(rt->stores_->stores(), rt->clock_, rt->random_, auth);
+  rt->auth_service_ =
+      std::make_unique<accounts::AuthService>(rt->stores_->stores(), rt->clock_, rt->random_, auth);
   return rt;
 }
 

@@ -10,6 +10,9 @@
 #include "app/config.h"
 #include "app/runtime.h"
 #include "cli/serve.h"
+#include "crypto/crypto.h"
+#include "storage/copy.h"
+#include "storage/migrations.h"
 #include "storage/open.h"
 #include "storage/sqlite/sqlite_connection.h"
 
@@ -23,19 +26,69 @@ namespace {
 constexpr int kUsageError = 2;
 constexpr int kFailure = 1;
 
+int Fail(const Status& s);
+
+#define WM_ASSIGN_OR_RETURN_EXIT(lhs, expr) \
+  auto WM_CONCAT(r_, __LINE__) = (expr);    \
+  if (!WM_CONCAT(r_, __LINE__).ok()) return Fail(WM_CONCAT(r_, __LINE__).status()); \
+  lhs = std::move(WM_CONCAT(r_, __LINE__)).value()
+
 int Fail(const Status& s) {
   std::cerr << "waymark: " << s.message();
   for (const auto& [field, message] : s.fields()) std::cerr << "; " << field << " " << message;
   std::cerr << "\n";
-  return s.kind() == Status::Kind::kInvalidArgument ? kUsageError : kFailure;
+  bool usage = s.kind() == Status::Kind::kInvalidArgument || s.kind() == Status::Kind::kValidation;
+  return usage ? kUsageError : kFailure;
 }
 
 // Reads one line (a password) from standard input, without the newline.
 Result<std::string> ReadPasswordFromStdin() {
   std::string line;
-  if (!std::getline(std::cin, line)) return Status::InvalidArgument("--password-stdin: nothing on standard input");
+  if (!std::getline(std::cin, line))
+    return Status::InvalidArgument("--password-stdin: nothing on standard input");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+// Draws "table [#####.....] 120/200" on a terminal, one line per table elsewhere.
+void ShowProgress(const std::string& table, std::int64_t done, std::int64_t total) {
+  bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) {
+    constexpr int kWidth = 30;
+    int filled = total > 0 ? static_cast<int>(done * kWidth / total) : kWidth;
+    std::cerr << "\r" << table << " [" << std::string(static_cast<std::size_t>(filled), '#')
+              << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << done << "/" << total
+              << std::flush;
+    if (done >= total) std::cerr << "\n";
+  } else if (done >= total) {
+    std::cerr << table << ": " << done << " rows\n";
+  }
+}
+
+int Copy(const std::string& from_url, const std::string& to_url, bool replace, int batch) {
+  WM_ASSIGN_OR_RETURN_EXIT(storage::DatabaseUrl from_parsed, storage::ParseDatabaseUrl(from_url));
+  WM_ASSIGN_OR_RETURN_EXIT(storage::DatabaseUrl to_parsed, storage::ParseDatabaseUrl(to_url));
+  if (from_parsed.redacted == to_parsed.redacted) return Fail(Status::InvalidArgument("--from and --to are the same database"));
+  Status init = crypto::Init();
+  if (!init.ok()) return Fail(init);
+  SystemClock clock;
+  storage::PoolOptions pool;
+  pool.size = 1;
+  auto from = storage::OpenDatabase(from_url, pool);
+  if (!from.ok()) return Fail(from.status().WithContext("--from"));
+  auto to = storage::OpenDatabase(to_url, pool);
+  if (!to.ok()) return Fail(to.status().WithContext("--to"));
+  for (auto* db : {from->get(), to->get()}) {
+    auto m = storage::Migrate(*db, clock);
+    if (!m.ok()) return Fail(m.status().WithContext("migrating " + db->description()));
+  }
+  auto report = storage::CopyDatabase(**from, **to, replace, batch, ShowProgress);
+  if (!report.ok()) return Fail(report.status());
+  std::int64_t total = 0;
+  for (const auto& t : report->tables) total += t.rows;
+  std::cout << "copied " << total << " rows in " << report->tables.size() << " tables from "
+            << from_parsed.redacted << " to " << to_parsed.redacted << "; row counts verified\n";
+  return 0;
 }
 
 }  // namespace
@@ -49,9 +102,11 @@ int Main(int argc, char** argv) {
   std::string config_file;
   std::string db_flag;
   auto add_db = [&](CLI::App* sub) {
-    sub->add_option("--db", db_flag, "Database URL: sqlite:path.db, sqlite:///abs/path.db or postgresql://...")
+    sub->add_option("--db", db_flag,
+                    "Database URL: sqlite:path.db, sqlite:///abs/path.db or postgresql://...")
         ->envname("WAYMARK_DB");
-    sub->add_option("--config", config_file, "JSON config file (see docs/configuration.md)")->check(CLI::ExistingFile);
+    sub->add_option("--config", config_file, "JSON config file (see docs/configuration.md)")
+        ->check(CLI::ExistingFile);
   };
 
   // serve
@@ -79,7 +134,8 @@ int Main(int argc, char** argv) {
   user_add->add_option("--org", org, "Organisation slug to join");
   user_add->add_option("--role", role, "Role in the organisation: member, editor, moderator")
       ->check(CLI::IsMember({"member", "editor", "moderator"}));
-  user_add->add_option("--locale", locale, "Interface language: en, fr, es")->check(CLI::IsMember({"en", "fr", "es"}));
+  user_add->add_option("--locale", locale, "Interface language: en, fr, es")
+      ->check(CLI::IsMember({"en", "fr", "es"}));
   user_add->add_flag("--admin", admin, "Make the person a platform administrator");
   user_add->add_flag("--password-stdin", password_stdin,
                      "Read the password from standard input; otherwise a one-time password is printed");
@@ -92,8 +148,9 @@ int Main(int argc, char** argv) {
   std::string slug, org_name, kind, country, acronym, website;
   org_add->add_option("--slug", slug, "Short lower-case name used in addresses (e.g. jcwi)")->required();
   org_add->add_option("--name", org_name, "Full name")->required();
-  org_add->add_option("--kind", kind,
-                      "iom, cso, migrant_association, trade_union, research, government or other")
+  org_add
+      ->add_option("--kind", kind,
+                   "iom, cso, migrant_association, trade_union, research, government or other")
       ->required();
   org_add->add_option("--country", country, "ISO 3166-1 alpha-3 code (e.g. GBR)");
   org_add->add_option("--acronym", acronym, "Acronym");
@@ -114,6 +171,16 @@ int Main(int argc, char** argv) {
   std::string backup_to;
   backup->add_option("--to", backup_to, "Destination file (must not exist)")->required();
 
+  // copy
+  auto* copy = cli.add_subcommand("copy", "Copy a whole deployment to another database (e.g. SQLite to PostgreSQL)");
+  std::string copy_from, copy_to;
+  bool copy_replace = false;
+  int copy_batch = 500;
+  copy->add_option("--from", copy_from, "Source database URL")->required();
+  copy->add_option("--to", copy_to, "Target database URL (migrated first; must be empty)")->required();
+  copy->add_flag("--replace", copy_replace, "Delete the target's rows first instead of refusing a non-empty target");
+  copy->add_option("--batch", copy_batch, "Rows per batch")->check(CLI::Range(1, 100000));
+
   // version
   auto* version = cli.add_subcommand("version", "Print the version");
 
@@ -133,6 +200,8 @@ int Main(int argc, char** argv) {
     return 0;
   }
 
+  if (*copy) return Copy(copy_from, copy_to, copy_replace, copy_batch);
+
   if (!config_file.empty()) {
     Status s = app::LoadConfigFile(config_file, config);
     if (!s.ok()) return Fail(s);
@@ -149,7 +218,8 @@ int Main(int argc, char** argv) {
   if (*backup) {
     auto parsed = storage::ParseDatabaseUrl(config.db);
     if (parsed->dialect != sql::Dialect::kSqlite) {
-      return Fail(Status::InvalidArgument("backup copies SQLite databases; for PostgreSQL use pg_dump (docs/deploying.md)"));
+      return Fail(Status::InvalidArgument(
+          "backup copies SQLite databases; for PostgreSQL use pg_dump (docs/deploying.md)"));
     }
     if (access(backup_to.c_str(), F_OK) == 0) {
       return Fail(Status::InvalidArgument("--to " + backup_to + " already exists"));
@@ -166,7 +236,8 @@ int Main(int argc, char** argv) {
   accounts::Actor actor = accounts::Actor::Cli();
 
   if (*migrate) {
-    std::cout << "applied " << runtime.migrations_applied() << " migrations to " << runtime.db().description() << "\n";
+    std::cout << "applied " << runtime.migrations_applied() << " migrations to " << runtime.db().description()
+              << "\n";
     return 0;
   }
 

@@ -78,8 +78,8 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     demo_report = *r;
-    info("demo", std::to_string(r->organisations_added) + " organisations and " + std::to_string(r->people_added) +
-                     " people added");
+    info("demo", std::to_string(r->organisations_added) + " organisations and " +
+                     std::to_string(r->people_added) + " people added");
   }
 
   auto catalog = i18n::Catalog::LoadEmbedded();
@@ -104,14 +104,15 @@ int Serve(const app::Config& config, bool demo) {
   web::WebOptions wo;
   wo.secure_cookies = config.secure_cookies;
   wo.session_ttl_seconds = static_cast<long long>(config.session_ttl_hours) * 3600;
-  web::WebApp webapp(web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(),
-                     runtime.random(), metrics,
-                     [&db]() -> Status {
-                       auto lease = db.Acquire();
-                       if (!lease.ok()) return lease.status();
-                       return (*lease)->Ping();
-                     },
-                     wo);
+  web::WebApp webapp(
+      web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
+      metrics,
+      [&db]() -> Status {
+        auto lease = db.Acquire();
+        if (!lease.ok()) return lease.status();
+        return (*lease)->Ping();
+      },
+      wo);
 
   http::ServerOptions so;
   so.host = listen->host;
@@ -154,7 +155,8 @@ int Serve(const app::Config& config, bool demo) {
   if (demo && !demo_report.admin_email.empty()) {
     std::cout << "demo admin: " << demo_report.admin_email << "\n";
     if (!demo_report.admin_password.empty()) {
-      std::cout << "one-time password: " << demo_report.admin_password << " (you will choose your own at sign-in)\n";
+      std::cout << "one-time password: " << demo_report.admin_password
+                << " (you will choose your own at sign-in)\n";
     } else {
       std::cout << "the demo admin has already chosen a password\n";
     }

@@ -1,7 +1,7 @@
 #include "core/clock.h"
 
-#include <ctime>
 #include <fmt/format.h>
+#include <ctime>
 
 namespace waymark {
 

@@ -18,8 +18,7 @@ std::string Random::Hex(std::size_t bytes) {
 }
 
 std::string Random::Token(std::size_t bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::vector<unsigned char> buf(bytes);
   Fill(buf.data(), buf.size());
   std::string out;

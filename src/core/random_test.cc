@@ -27,8 +27,7 @@ TEST(RandomTest, TokenIsUrlSafe) {
   CountingRandom r;
   std::string t = r.Token(32);
   EXPECT_EQ(t.size(), 43u);
-  EXPECT_EQ(t.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+  EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
 }
 

@@ -24,11 +24,11 @@ class Status {
     kUnauthenticated,   // no or bad credentials
     kPermissionDenied,  // authenticated but not allowed
     kNotFound,
-    kConflict,         // unique key taken, stale version
-    kTooManyRequests,  // throttled; retry_after_seconds says when
+    kConflict,              // unique key taken, stale version
+    kTooManyRequests,       // throttled; retry_after_seconds says when
     kUnsupportedMediaType,  // input in a format we do not take
     kPayloadTooLarge,       // input larger than a limit
-    kUnavailable,      // database down or busy; retry later
+    kUnavailable,           // database down or busy; retry later
     kInternal,
   };
 
@@ -37,8 +37,7 @@ class Status {
 
   static Status Ok() { return {}; }
   static Status InvalidArgument(std::string m) { return {Kind::kInvalidArgument, std::move(m)}; }
-  static Status Validation(std::map<std::string, std::string> fields,
-                           std::string m = "validation failed") {
+  static Status Validation(std::map<std::string, std::string> fields, std::string m = "validation failed") {
     Status s(Kind::kValidation, std::move(m));
     s.fields_ = std::move(fields);
     return s;
@@ -86,7 +85,7 @@ const char* KindName(Status::Kind kind);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     // Invariant: a Result built from a Status always carries an error; an OK
     // Status here would leave the caller with no value to read.
@@ -113,17 +112,16 @@ class [[nodiscard]] Result {
 }  // namespace waymark
 
 // Propagates a non-OK Status from an expression returning Status.
-#define WM_RETURN_IF_ERROR(expr)        \
-  do {                                  \
-    ::waymark::Status wm_s_ = (expr);   \
-    if (!wm_s_.ok()) return wm_s_;      \
+#define WM_RETURN_IF_ERROR(expr)      \
+  do {                                \
+    ::waymark::Status wm_s_ = (expr); \
+    if (!wm_s_.ok()) return wm_s_;    \
   } while (0)
 
 #define WM_CONCAT_INNER(a, b) a##b
 #define WM_CONCAT(a, b) WM_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result expression, or returns its Status.
-#define WM_ASSIGN_OR_RETURN(lhs, expr) \
-  WM_ASSIGN_OR_RETURN_IMPL(WM_CONCAT(wm_r_, __LINE__), lhs, expr)
+#define WM_ASSIGN_OR_RETURN(lhs, expr) WM_ASSIGN_OR_RETURN_IMPL(WM_CONCAT(wm_r_, __LINE__), lhs, expr)
 #define WM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

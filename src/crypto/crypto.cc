@@ -13,8 +13,8 @@ void SodiumRandom::Fill(unsigned char* out, std::size_t n) { randombytes_buf(out
 
 Result<std::string> HashPassword(std::string_view password, const PasswordPolicy& policy) {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), policy.opslimit,
-                            policy.memlimit_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), policy.opslimit, policy.memlimit_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status::Internal("password hashing ran out of memory");
   }
   return std::string(out);
@@ -26,8 +26,7 @@ bool VerifyPassword(std::string_view password, const std::string& encoded) {
 }
 
 bool PasswordNeedsRehash(const std::string& encoded, const PasswordPolicy& policy) {
-  return crypto_pwhash_str_needs_rehash(encoded.c_str(), policy.opslimit,
-                                        policy.memlimit_bytes) != 0;
+  return crypto_pwhash_str_needs_rehash(encoded.c_str(), policy.opslimit, policy.memlimit_bytes) != 0;
 }
 
 std::string Sha256Hex(std::string_view data) {

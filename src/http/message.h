@@ -13,16 +13,16 @@
 namespace waymark::http {
 
 struct Request {
-  std::string method;  // "GET"
-  std::string target;  // "/path?query" as sent
-  std::string path;    // percent-decoded path
-  std::string query;   // raw query string, without '?'
+  std::string method;                                        // "GET"
+  std::string target;                                        // "/path?query" as sent
+  std::string path;                                          // percent-decoded path
+  std::string query;                                         // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_addr;
   std::string request_id;
   std::map<std::string, std::string> params;  // from the route pattern: {slug}
-  std::string route;  // matched pattern ("/api/v1/organisations/{slug}") for metrics
+  std::string route;                          // matched pattern ("/api/v1/organisations/{slug}") for metrics
 
   // First header named `name` (lower-case), or empty.
   std::string_view Header(std::string_view name) const;

@@ -8,7 +8,8 @@ namespace {
 TEST(MessageTest, QueryAndCookies) {
   Request r;
   r.query = "lang=fr&q=migraci%C3%B3n+route";
-  r.headers = {{"cookie", "a=1; wm_session=abc; lang=es"}, {"content-type", "Application/JSON; charset=utf-8"}};
+  r.headers = {{"cookie", "a=1; wm_session=abc; lang=es"},
+               {"content-type", "Application/JSON; charset=utf-8"}};
   EXPECT_EQ(r.QueryParam("lang").value(), "fr");
   EXPECT_EQ(r.QueryParam("q").value(), "migración route");
   EXPECT_FALSE(r.QueryParam("missing").has_value());

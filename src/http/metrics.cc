@@ -21,8 +21,7 @@ std::string Escape(const std::string& s) {
 
 }  // namespace
 
-void Metrics::RecordRequest(const std::string& method, const std::string& route, int status,
-                            double seconds) {
+void Metrics::RecordRequest(const std::string& method, const std::string& route, int status, double seconds) {
   std::lock_guard lock(mu_);
   ++requests_[{method, route, status}];
   Histogram& h = latency_[route];
@@ -57,7 +56,8 @@ std::string Metrics::RenderPrometheus() const {
     }
     out += fmt::format("waymark_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
                        Escape(route), h.count);
-    out += fmt::format("waymark_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Escape(route), h.sum);
+    out +=
+        fmt::format("waymark_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Escape(route), h.sum);
     out += fmt::format("waymark_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Escape(route),
                        h.count);
   }

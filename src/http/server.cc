@@ -7,8 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -41,14 +41,16 @@ struct Server::Impl {
   Impl(ServerOptions o, ServerHooks h)
       : options(std::move(o)),
         hooks(std::move(h)),
-        io_threads(options.io_threads > 0 ? options.io_threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        io_threads(options.io_threads > 0
+                       ? options.io_threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         ioc(io_threads),
         acceptor(net::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
-        pool(static_cast<std::size_t>(options.worker_threads > 0
-                                          ? options.worker_threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) * 4)),
+        pool(static_cast<std::size_t>(
+            options.worker_threads > 0
+                ? options.worker_threads
+                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) * 4)),
         drain_timer(ioc) {}
 
   class Session;
@@ -187,14 +189,14 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     int status = res.status;
     stream_.expires_after(server_.options.request_timeout);
     auto self = shared_from_this();
-    bhttp::async_write(stream_, *msg,
-                       [self, msg, close, counted, status, bytes, req = std::move(req)](beast::error_code ec,
-                                                                                        std::size_t) {
-                         self->server_.LogAndMeasure(req, status, bytes, self->start_);
-                         if (counted) --self->server_.in_flight;
-                         if (ec || close) return self->Close();
-                         self->DoRead();
-                       });
+    bhttp::async_write(
+        stream_, *msg,
+        [self, msg, close, counted, status, bytes, req = std::move(req)](beast::error_code ec, std::size_t) {
+          self->server_.LogAndMeasure(req, status, bytes, self->start_);
+          if (counted) --self->server_.in_flight;
+          if (ec || close) return self->Close();
+          self->DoRead();
+        });
   }
 
   void Close() {

@@ -29,11 +29,11 @@ namespace waymark::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0 picks a free port
-  int io_threads = 0;      // 0: one per core
-  int worker_threads = 0;  // 0: four per core, at least 4
-  std::size_t max_body_bytes = 1u << 20;      // larger bodies get 413
-  std::size_t max_header_bytes = 16u << 10;   // larger header blocks get 431
+  int port = 8080;                                   // 0 picks a free port
+  int io_threads = 0;                                // 0: one per core
+  int worker_threads = 0;                            // 0: four per core, at least 4
+  std::size_t max_body_bytes = 1u << 20;             // larger bodies get 413
+  std::size_t max_header_bytes = 16u << 10;          // larger header blocks get 431
   std::chrono::milliseconds request_timeout{15000};  // to receive one whole request
   std::chrono::milliseconds shutdown_grace{10000};   // in-flight requests get this long
   // Added to every response unless the handler set the same header.

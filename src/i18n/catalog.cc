@@ -44,7 +44,8 @@ Result<Catalog> Catalog::FromJson(const std::map<std::string, std::string>& json
     }
     for (const auto& [key, value] : m) {
       if (!en->second.count(key)) {
-        return Status::InvalidArgument("catalogue " + lang + ".json has key '" + key + "' that English lacks");
+        return Status::InvalidArgument("catalogue " + lang + ".json has key '" + key +
+                                       "' that English lacks");
       }
     }
   }

@@ -106,8 +106,8 @@ Result<Lease> Database::Acquire() {
       return Lease(this, std::move(conn).value());
     }
     waited = true;
-    if (state_->cv.wait_until(lock, deadline) == std::cv_status::timeout &&
-        state_->idle.empty() && state_->open >= size_) {
+    if (state_->cv.wait_until(lock, deadline) == std::cv_status::timeout && state_->idle.empty() &&
+        state_->open >= size_) {
       ++state_->timeouts_total;
       return Status::Unavailable("database busy: no free connection");
     }
@@ -120,7 +120,12 @@ void Database::Release(std::unique_ptr<Connection> conn) {
   if (conn->IsHealthy()) {
     state_->idle.push_back(std::move(conn));
   } else {
+    // One broken connection usually means the server went away (restart,
+    // failover): the idle ones are as dead, so drop them too rather than
+    // failing the next few requests one by one.
     --state_->open;
+    state_->open -= static_cast<int>(state_->idle.size());
+    state_->idle.clear();
   }
   state_->cv.notify_one();
 }

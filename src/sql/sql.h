@@ -28,9 +28,7 @@ enum class Dialect { kSqlite, kPostgres };
 struct Null {};
 using Value = std::variant<Null, std::int64_t, double, std::string>;
 
-inline Value Opt(const std::optional<std::string>& v) {
-  return v ? Value(*v) : Value(Null{});
-}
+inline Value Opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(Null{}); }
 
 class Row {
  public:
@@ -80,9 +78,9 @@ class Connection {
 };
 
 struct PoolStats {
-  int size = 0;         // configured maximum
-  int open = 0;         // connections currently open
-  int in_use = 0;       // leased out now
+  int size = 0;    // configured maximum
+  int open = 0;    // connections currently open
+  int in_use = 0;  // leased out now
   std::int64_t acquired_total = 0;
   std::int64_t waited_total = 0;    // acquisitions that had to wait
   std::int64_t timeouts_total = 0;  // acquisitions that gave up

@@ -43,12 +43,14 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
 
   Result<Organisation> Create(const Organisation& org) override {
     return sql::WithConnection<Organisation>(db_, [&](Connection& c) -> Result<Organisation> {
-      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne(
-          "INSERT INTO organisations(slug, name, acronym, kind, country, website, description, "
-          "council_observer, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-          {org.slug, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
-           sql::Opt(org.country), sql::Opt(org.website), org.description,
-           static_cast<std::int64_t>(org.council_observer), org.created_at, org.updated_at}));
+      WM_ASSIGN_OR_RETURN(
+          Row r,
+          c.QueryOne("INSERT INTO organisations(slug, name, acronym, kind, country, website, description, "
+                     "council_observer, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "
+                     "RETURNING id",
+                     {org.slug, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+                      sql::Opt(org.country), sql::Opt(org.website), org.description,
+                      static_cast<std::int64_t>(org.council_observer), org.created_at, org.updated_at}));
       Organisation out = org;
       out.id = r.Int(0);
       return out;
@@ -68,18 +70,16 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
     return *n == 0 ? Status::NotFound("no organisation " + std::to_string(org.id)) : Status::Ok();
   }
 
-  Result<Organisation> FindBySlug(const std::string& slug) override {
-    return FindWhere("slug=$1", {slug});
-  }
+  Result<Organisation> FindBySlug(const std::string& slug) override { return FindWhere("slug=$1", {slug}); }
   Result<Organisation> FindById(Id id) override { return FindWhere("id=$1", {id}); }
 
   Result<std::vector<Organisation>> List(int limit, int offset) override {
     return sql::WithConnection<std::vector<Organisation>>(
         db_, [&](Connection& c) -> Result<std::vector<Organisation>> {
-          WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kOrgColumns +
-                                                     " FROM organisations ORDER BY name, id LIMIT $1 OFFSET $2",
-                                                 {static_cast<std::int64_t>(limit),
-                                                  static_cast<std::int64_t>(offset)}));
+          WM_ASSIGN_OR_RETURN(auto rows,
+                              c.Query(std::string("SELECT ") + kOrgColumns +
+                                          " FROM organisations ORDER BY name, id LIMIT $1 OFFSET $2",
+                                      {static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)}));
           std::vector<Organisation> out;
           out.reserve(rows.size());
           for (const auto& r : rows) out.push_back(OrgFromRow(r));
@@ -97,7 +97,8 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
  private:
   Result<Organisation> FindWhere(const std::string& where, const sql::Params& params) {
     return sql::WithConnection<Organisation>(db_, [&](Connection& c) -> Result<Organisation> {
-      auto r = c.QueryOne(std::string("SELECT ") + kOrgColumns + " FROM organisations WHERE " + where, params);
+      auto r =
+          c.QueryOne(std::string("SELECT ") + kOrgColumns + " FROM organisations WHERE " + where, params);
       if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such organisation") : r.status();
       return OrgFromRow(*r);
     });
@@ -106,8 +107,7 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
   sql::Database& db_;
 };
 
-constexpr char kUserColumns[] =
-    "id, email, name, locale, is_admin, must_change_password, created_at";
+constexpr char kUserColumns[] = "id, email, name, locale, is_admin, must_change_password, created_at";
 
 User UserFromRow(const Row& r) {
   User u;
@@ -122,10 +122,11 @@ User UserFromRow(const Row& r) {
 }
 
 Status LoadMemberships(Connection& c, User& u) {
-  WM_ASSIGN_OR_RETURN(auto rows, c.Query(
-      "SELECT m.organisation_id, o.slug, o.name, m.role FROM memberships m "
-      "JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id=$1 ORDER BY o.name",
-      {u.id}));
+  WM_ASSIGN_OR_RETURN(
+      auto rows,
+      c.Query("SELECT m.organisation_id, o.slug, o.name, m.role FROM memberships m "
+              "JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id=$1 ORDER BY o.name",
+              {u.id}));
   u.memberships.clear();
   for (const auto& r : rows) {
     Membership m;
@@ -144,12 +145,13 @@ class SqlUserStore final : public accounts::UserStore {
 
   Result<User> Create(const accounts::NewUser& nu) override {
     return sql::WithConnection<User>(db_, [&](Connection& c) -> Result<User> {
-      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne(
-          "INSERT INTO users(email, email_key, name, locale, password_hash, is_admin, "
-          "must_change_password, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id",
-          {nu.email, ToLowerAscii(nu.email), nu.name, nu.locale, nu.password_hash,
-           static_cast<std::int64_t>(nu.is_admin), static_cast<std::int64_t>(nu.must_change_password),
-           nu.created_at}));
+      WM_ASSIGN_OR_RETURN(
+          Row r, c.QueryOne("INSERT INTO users(email, email_key, name, locale, password_hash, is_admin, "
+                            "must_change_password, created_at, updated_at) VALUES "
+                            "($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id",
+                            {nu.email, ToLowerAscii(nu.email), nu.name, nu.locale, nu.password_hash,
+                             static_cast<std::int64_t>(nu.is_admin),
+                             static_cast<std::int64_t>(nu.must_change_password), nu.created_at}));
       User u;
       u.id = r.Int(0);
       u.email = nu.email;
@@ -169,10 +171,10 @@ class SqlUserStore final : public accounts::UserStore {
 
   Result<std::vector<User>> List(int limit, int offset) override {
     return sql::WithConnection<std::vector<User>>(db_, [&](Connection& c) -> Result<std::vector<User>> {
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kUserColumns +
-                                                 " FROM users ORDER BY name, id LIMIT $1 OFFSET $2",
-                                             {static_cast<std::int64_t>(limit),
-                                              static_cast<std::int64_t>(offset)}));
+      WM_ASSIGN_OR_RETURN(
+          auto rows,
+          c.Query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name, id LIMIT $1 OFFSET $2",
+                  {static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)}));
       std::vector<User> out;
       for (const auto& r : rows) {
         User u = UserFromRow(r);
@@ -202,12 +204,15 @@ class SqlUserStore final : public accounts::UserStore {
   }
 
   Status SetMembership(Id user_id, Id org_id, accounts::Role role, TimestampMs now) override {
-    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-             return c.Execute(
-                 "INSERT INTO memberships(user_id, organisation_id, role, created_at) VALUES ($1,$2,$3,$4) "
-                 "ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = excluded.role",
-                 {user_id, org_id, std::string(accounts::ToString(role)), now});
-           })
+    return sql::WithConnection<std::int64_t>(
+               db_,
+               [&](Connection& c) {
+                 return c.Execute(
+                     "INSERT INTO memberships(user_id, organisation_id, role, created_at) VALUES "
+                     "($1,$2,$3,$4) "
+                     "ON CONFLICT (user_id, organisation_id) DO UPDATE SET role = excluded.role",
+                     {user_id, org_id, std::string(accounts::ToString(role)), now});
+               })
         .status();
   }
 
@@ -240,12 +245,15 @@ class SqlSessionStore final : public accounts::SessionStore {
   explicit SqlSessionStore(sql::Database& db) : db_(db) {}
 
   Status Create(const Session& s) override {
-    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-             return c.Execute(
-                 "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) "
-                 "VALUES ($1,$2,$3,$4,$5,$6)",
-                 {s.id_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at});
-           })
+    return sql::WithConnection<std::int64_t>(
+               db_,
+               [&](Connection& c) {
+                 return c.Execute(
+                     "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at, expires_at, "
+                     "last_seen_at) "
+                     "VALUES ($1,$2,$3,$4,$5,$6)",
+                     {s.id_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at});
+               })
         .status();
   }
 
@@ -329,30 +337,34 @@ class SqlTokenStore final : public accounts::TokenStore {
   }
 
   Status MarkUsed(Id token_id, TimestampMs now) override {
-    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-             return c.Execute("UPDATE api_tokens SET last_used_at=$2 WHERE id=$1", {token_id, now});
-           })
+    return sql::WithConnection<std::int64_t>(
+               db_,
+               [&](Connection& c) {
+                 return c.Execute("UPDATE api_tokens SET last_used_at=$2 WHERE id=$1", {token_id, now});
+               })
         .status();
   }
 
   Status Revoke(Id token_id, Id user_id, TimestampMs now) override {
     auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-      return c.Execute("UPDATE api_tokens SET revoked_at=$3 WHERE id=$1 AND user_id=$2 AND revoked_at IS NULL",
-                       {token_id, user_id, now});
+      return c.Execute(
+          "UPDATE api_tokens SET revoked_at=$3 WHERE id=$1 AND user_id=$2 AND revoked_at IS NULL",
+          {token_id, user_id, now});
     });
     if (!n.ok()) return n.status();
     return *n == 0 ? Status::NotFound("no such active token") : Status::Ok();
   }
 
   Result<std::vector<ApiToken>> ListForUser(Id user_id) override {
-    return sql::WithConnection<std::vector<ApiToken>>(db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kTokenColumns +
-                                                 " FROM api_tokens WHERE user_id=$1 ORDER BY id",
-                                             {user_id}));
-      std::vector<ApiToken> out;
-      for (const auto& r : rows) out.push_back(TokenFromRow(r));
-      return out;
-    });
+    return sql::WithConnection<std::vector<ApiToken>>(
+        db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
+          WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kTokenColumns +
+                                                     " FROM api_tokens WHERE user_id=$1 ORDER BY id",
+                                                 {user_id}));
+          std::vector<ApiToken> out;
+          for (const auto& r : rows) out.push_back(TokenFromRow(r));
+          return out;
+        });
   }
 
  private:
@@ -401,20 +413,23 @@ class SqlAuditLog final : public accounts::AuditLog {
   Status Record(const AuditEntry& e) override {
     nlohmann::json details = nlohmann::json::object();
     for (const auto& [k, v] : e.details) details[k] = v;
-    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-             return c.Execute(
-                 "INSERT INTO audit_log(at, actor_user_id, actor_label, action, entity_type, entity_id, "
-                 "details, request_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                 {e.at, e.actor_user_id ? sql::Value(*e.actor_user_id) : sql::Value(sql::Null{}),
-                  e.actor_label, e.action, e.entity_type, e.entity_id,
-                  details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.request_id});
-           })
+    return sql::WithConnection<std::int64_t>(
+               db_,
+               [&](Connection& c) {
+                 return c.Execute(
+                     "INSERT INTO audit_log(at, actor_user_id, actor_label, action, entity_type, entity_id, "
+                     "details, request_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                     {e.at, e.actor_user_id ? sql::Value(*e.actor_user_id) : sql::Value(sql::Null{}),
+                      e.actor_label, e.action, e.entity_type, e.entity_id,
+                      details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), e.request_id});
+               })
         .status();
   }
 
   Result<std::vector<AuditEntry>> List(int limit, const std::string& entity_type,
                                        const std::string& entity_id) override {
-    return sql::WithConnection<std::vector<AuditEntry>>(db_, [&](Connection& c) -> Result<std::vector<AuditEntry>> {
+    return sql::WithConnection<
+        std::vector<AuditEntry>>(db_, [&](Connection& c) -> Result<std::vector<AuditEntry>> {
       std::string q =
           "SELECT id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id "
           "FROM audit_log";

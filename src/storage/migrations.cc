@@ -65,12 +65,13 @@ Result<MigrationReport> Migrate(sql::Database& db, const Clock& clock,
     if (conn.dialect() == sql::Dialect::kPostgres) {
       WM_RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock($1)", {kAdvisoryLockKey}).status());
     }
-    WM_RETURN_IF_ERROR(conn.ExecuteScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
-        " applied_at BIGINT NOT NULL)"));
+    WM_RETURN_IF_ERROR(
+        conn.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           " version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+                           " applied_at BIGINT NOT NULL)"));
     WM_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT version, name, checksum FROM schema_migrations "
-                                              "ORDER BY version", {}));
+                                              "ORDER BY version",
+                                              {}));
     std::map<int, std::pair<std::string, std::string>> applied;
     for (const auto& r : rows) applied[static_cast<int>(r.Int(0))] = {r.Text(1), r.Text(2)};
 
@@ -79,8 +80,8 @@ Result<MigrationReport> Migrate(sql::Database& db, const Clock& clock,
       auto it = std::find_if(migrations.begin(), migrations.end(),
                              [v = version](const Migration& m) { return m.version == v; });
       if (it == migrations.end()) {
-        return Status::Internal("database has migration " + std::to_string(version) + " (" +
-                                info.first + ") that this binary does not know; is it older than the database?");
+        return Status::Internal("database has migration " + std::to_string(version) + " (" + info.first +
+                                ") that this binary does not know; is it older than the database?");
       }
       if (it->checksum != info.second) {
         return Status::Internal("migration " + std::to_string(version) + " (" + it->name +
@@ -93,11 +94,11 @@ Result<MigrationReport> Migrate(sql::Database& db, const Clock& clock,
       if (applied.count(m.version)) continue;
       Status s = conn.ExecuteScript(ExpandForDialect(m.text, conn.dialect()));
       if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
-      WM_RETURN_IF_ERROR(conn.Execute("INSERT INTO schema_migrations(version, name, checksum, applied_at) "
-                                      "VALUES ($1, $2, $3, $4)",
-                                      {static_cast<std::int64_t>(m.version), m.name, m.checksum,
-                                       clock.NowMs()})
-                             .status());
+      WM_RETURN_IF_ERROR(
+          conn.Execute("INSERT INTO schema_migrations(version, name, checksum, applied_at) "
+                       "VALUES ($1, $2, $3, $4)",
+                       {static_cast<std::int64_t>(m.version), m.name, m.checksum, clock.NowMs()})
+              .status());
       ++report.applied;
       report.current_version = m.version;
     }

@@ -30,7 +30,7 @@ const std::vector<Migration>& AllMigrations();
 std::string ExpandForDialect(const std::string& text, sql::Dialect dialect);
 
 struct MigrationReport {
-  int applied = 0;        // applied by this call
+  int applied = 0;  // applied by this call
   int current_version = 0;
 };
 

@@ -8,7 +8,8 @@ namespace waymark::storage {
 
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   DatabaseUrl out;
-  if (url.empty()) return Status::InvalidArgument("database URL is empty; use sqlite:path.db or postgresql://...");
+  if (url.empty())
+    return Status::InvalidArgument("database URL is empty; use sqlite:path.db or postgresql://...");
   if (StartsWith(url, "sqlite:")) {
     std::string rest = url.substr(7);
     if (StartsWith(rest, "//")) {

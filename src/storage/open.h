@@ -14,9 +14,9 @@ namespace waymark::storage {
 
 struct DatabaseUrl {
   sql::Dialect dialect = sql::Dialect::kSqlite;
-  std::string sqlite_path;    // for SQLite
+  std::string sqlite_path;        // for SQLite
   std::string postgres_conninfo;  // for PostgreSQL, as libpq takes it
-  std::string redacted;       // safe to print
+  std::string redacted;           // safe to print
 };
 
 // InvalidArgument naming what is wrong with the URL.

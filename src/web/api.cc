@@ -76,7 +76,8 @@ Response WebApp::ApiMe(Context& ctx) {
   const accounts::User& u = *ctx.user;
   json memberships = json::array();
   for (const auto& m : u.memberships) {
-    memberships.push_back({{"organisation", m.organisation_slug}, {"role", std::string(accounts::ToString(m.role))}});
+    memberships.push_back(
+        {{"organisation", m.organisation_slug}, {"role", std::string(accounts::ToString(m.role))}});
   }
   return Json(ctx, 200,
               json{{"id", u.id},

@@ -46,7 +46,8 @@ mustache::data ToMustache(const json& j) {
     }
     case json::value_t::string: return mustache::data{j.get<std::string>()};
     case json::value_t::boolean:
-      return mustache::data{j.get<bool>() ? mustache::data::type::bool_true : mustache::data::type::bool_false};
+      return mustache::data{j.get<bool>() ? mustache::data::type::bool_true
+                                          : mustache::data::type::bool_false};
     case json::value_t::null: return mustache::data{mustache::data::type::bool_false};
     default: return mustache::data{j.dump()};
   }
@@ -204,7 +205,8 @@ void WebApp::RegisterRoutes() {
   Route("POST", "/admin/users", Access::kAdmin, &WebApp::AdminUserCreate);
   Route("GET", "/admin/users/{id}", Access::kAdmin, &WebApp::AdminUser);
   Route("POST", "/admin/users/{id}/memberships", Access::kAdmin, &WebApp::AdminSetMembership);
-  Route("POST", "/admin/users/{id}/memberships/{slug}/remove", Access::kAdmin, &WebApp::AdminRemoveMembership);
+  Route("POST", "/admin/users/{id}/memberships/{slug}/remove", Access::kAdmin,
+        &WebApp::AdminRemoveMembership);
   Route("POST", "/admin/users/{id}/admin", Access::kAdmin, &WebApp::AdminSetAdmin);
   Route("POST", "/admin/users/{id}/password", Access::kAdmin, &WebApp::AdminResetPassword);
   Route("GET", "/admin/audit", Access::kAdmin, &WebApp::AdminAudit);
@@ -234,9 +236,11 @@ Response WebApp::Handle(Request& req) {
   if (match.kind == http::Router::Match::Kind::kMethodNotAllowed) {
     std::string allow;
     for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-    Response r = req.IsApi() ? Json(ctx, 405, ErrorBody("method_not_allowed",
-                                                        req.method + " is not allowed here; use " + allow, {}))
-                             : ErrorPage(ctx, 405, T(ctx, "error_method"));
+    Response r =
+        req.IsApi()
+            ? Json(ctx, 405,
+                   ErrorBody("method_not_allowed", req.method + " is not allowed here; use " + allow, {}))
+            : ErrorPage(ctx, 405, T(ctx, "error_method"));
     r.Set("Allow", allow);
     return r;
   }
@@ -273,7 +277,8 @@ Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
   ctx.lang = i18n::NegotiateLanguage(catalog_, ctx.user ? ctx.user->locale : "", query_lang,
                                      req.Cookie(kLangCookie), req.Header("accept-language"));
   if (!ctx.user && catalog_.Has(query_lang) && req.Cookie(kLangCookie) != query_lang) {
-    ctx.set_cookies.push_back(std::string(kLangCookie) + "=" + query_lang + CookieAttributes(365LL * 24 * 3600));
+    ctx.set_cookies.push_back(std::string(kLangCookie) + "=" + query_lang +
+                              CookieAttributes(365LL * 24 * 3600));
   }
   // The anti-forgery token for anonymous forms: double-submit cookie.
   if (ctx.csrf.empty() && !req.IsApi()) {
@@ -300,10 +305,12 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
   bool unsafe = req.method != "GET" && req.method != "HEAD";
   if (unsafe && !req.IsApi()) {
     if (req.ContentType() != "application/x-www-form-urlencoded") {
-      return finish(Error(ctx, Status::UnsupportedMediaType("forms must be sent as application/x-www-form-urlencoded")));
+      return finish(Error(
+          ctx, Status::UnsupportedMediaType("forms must be sent as application/x-www-form-urlencoded")));
     }
     std::string error;
-    if (!http::ParseUrlEncoded(req.body, ctx.form, error)) return finish(Error(ctx, Status::InvalidArgument(error)));
+    if (!http::ParseUrlEncoded(req.body, ctx.form, error))
+      return finish(Error(ctx, Status::InvalidArgument(error)));
     if (ctx.csrf.empty() || !crypto::ConstantTimeEquals(ctx.Form("csrf"), ctx.csrf)) {
       return finish(ErrorPage(ctx, 403, T(ctx, "error_csrf")));
     }
@@ -377,7 +384,8 @@ Response WebApp::ErrorPage(Context& ctx, int http_status, const std::string& mes
 Response WebApp::RenderProtocolError(int status, const Request& req, const std::string& message) {
   Request copy = req;
   Context ctx{copy};
-  ctx.lang = i18n::NegotiateLanguage(catalog_, "", "", req.Cookie(kLangCookie), req.Header("accept-language"));
+  ctx.lang =
+      i18n::NegotiateLanguage(catalog_, "", "", req.Cookie(kLangCookie), req.Header("accept-language"));
   Response r;
   if (req.IsApi()) {
     r = Json(ctx, status, ErrorBody(ErrorCodeFor(status), message, {}));
@@ -388,7 +396,8 @@ Response WebApp::RenderProtocolError(int status, const Request& req, const std::
   return r;
 }
 
-Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model, int status) {
+Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model,
+                      int status) {
   auto render = [&](const std::string& name, const mustache::data& data) -> std::string {
     auto it = templates_->text.find(name);
     // Invariant: every template name used in code is embedded at build time.
@@ -396,7 +405,8 @@ Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& 
     mustache::mustache m{it->second};
     return m.render(data);
   };
-  const mustache::data& t = templates_->t.count(ctx.lang) ? templates_->t.at(ctx.lang) : templates_->t.at("en");
+  const mustache::data& t =
+      templates_->t.count(ctx.lang) ? templates_->t.at(ctx.lang) : templates_->t.at("en");
   model["csrf"] = ctx.csrf;
   if (ctx.csrf_cookie_pending) {
     ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + CookieAttributes(-1));
@@ -448,7 +458,8 @@ json WebApp::ErrorList(const Context& ctx, const Status& status) const {
     if (label == label_key) label = T(ctx, field);
     list.push_back({{"field", field}, {"label", label}, {"message", message}});
   }
-  if (list.empty() && !status.ok()) list.push_back({{"field", "main"}, {"label", T(ctx, "error_title")}, {"message", status.message()}});
+  if (list.empty() && !status.ok())
+    list.push_back({{"field", "main"}, {"label", T(ctx, "error_title")}, {"message", status.message()}});
   return list;
 }
 
@@ -493,7 +504,8 @@ Result<json> ParseJsonBody(const Request& req) {
     return Status::UnsupportedMediaType("send the body as application/json (got '" +
                                         std::string(req.Header("content-type")) + "')");
   }
-  if (TrimAscii(req.body).empty()) return Status::InvalidArgument("the request body is empty; expected a JSON object");
+  if (TrimAscii(req.body).empty())
+    return Status::InvalidArgument("the request body is empty; expected a JSON object");
   try {
     return json::parse(req.body);
   } catch (const json::parse_error& e) {

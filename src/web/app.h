@@ -49,10 +49,10 @@ struct Context {
   http::Request& req;
   std::string lang = "en";
   std::optional<accounts::User> user;
-  std::string session_token;  // cookie value when signed in by session
-  bool via_token = false;     // signed in by API token
-  std::string csrf;           // the token forms must carry
-  bool csrf_cookie_pending = false;  // a new anonymous token not yet sent
+  std::string session_token;                              // cookie value when signed in by session
+  bool via_token = false;                                 // signed in by API token
+  std::string csrf;                                       // the token forms must carry
+  bool csrf_cookie_pending = false;                       // a new anonymous token not yet sent
   std::vector<std::pair<std::string, std::string>> form;  // parsed urlencoded body
   std::vector<std::string> set_cookies;
 
@@ -67,8 +67,8 @@ class WebApp {
  public:
   enum class Access { kPublic, kSignedIn, kAdmin };
 
-  WebApp(Services services, const i18n::Catalog& catalog, const i18n::Countries& countries,
-         Random& random, http::Metrics& metrics, std::function<Status()> health_check, WebOptions options);
+  WebApp(Services services, const i18n::Catalog& catalog, const i18n::Countries& countries, Random& random,
+         http::Metrics& metrics, std::function<Status()> health_check, WebOptions options);
   ~WebApp();
 
   // The server's request handler.
@@ -87,8 +87,8 @@ class WebApp {
   // in the reader's language elsewhere.
   http::Response Error(Context& ctx, const Status& status);
   http::Response ErrorPage(Context& ctx, int http_status, const std::string& message);
-  http::Response Page(Context& ctx, const std::string& tmpl, const std::string& title,
-                      nlohmann::json model, int status = 200);
+  http::Response Page(Context& ctx, const std::string& tmpl, const std::string& title, nlohmann::json model,
+                      int status = 200);
   http::Response Json(Context& ctx, int status, const nlohmann::json& body);
   const std::string& T(const Context& ctx, const std::string& key) const;
   std::string SessionCookie(const std::string& value, long long max_age) const;

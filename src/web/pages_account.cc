@@ -19,7 +19,8 @@ std::string Replace(std::string text, const std::string& key, const std::string&
 Response WebApp::Home(Context& ctx) {
   auto count = services_.accounts->CountOrganisations();
   if (!count.ok()) return Error(ctx, count.status());
-  json model = {{"organisations_link", Replace(T(ctx, "organisations_count"), "{n}", std::to_string(*count))}};
+  json model = {
+      {"organisations_link", Replace(T(ctx, "organisations_count"), "{n}", std::to_string(*count))}};
   return Page(ctx, "home", T(ctx, "home_title"), model);
 }
 
@@ -32,7 +33,8 @@ Response WebApp::SigninForm(Context& ctx) {
 Response WebApp::Signin(Context& ctx) {
   std::string email = ctx.Form("email");
   std::string next = SafeNext(ctx.Form("next"));
-  auto signed_in = services_.auth->SignIn(email, ctx.Form("password"), ctx.req.remote_addr, ctx.req.request_id);
+  auto signed_in =
+      services_.auth->SignIn(email, ctx.Form("password"), ctx.req.remote_addr, ctx.req.request_id);
   if (!signed_in.ok()) {
     const Status& s = signed_in.status();
     json model = {{"next", next}, {"email", email}};
@@ -93,20 +95,23 @@ Response WebApp::AccountPage(Context& ctx, const std::string& new_token) {
   const accounts::User& u = *ctx.user;
   json memberships = json::array();
   for (const auto& m : u.memberships) {
-    memberships.push_back({{"slug", m.organisation_slug}, {"org", m.organisation_name}, {"role", RoleLabel(ctx, m.role)}});
+    memberships.push_back(
+        {{"slug", m.organisation_slug}, {"org", m.organisation_name}, {"role", RoleLabel(ctx, m.role)}});
   }
   auto tokens = services_.auth->ListTokens(ctx.actor(), u.id);
   if (!tokens.ok()) return Error(ctx, tokens.status());
   json token_rows = json::array();
   for (const auto& t : *tokens) {
-    token_rows.push_back({{"id", std::to_string(t.id)},
-                          {"name", t.name},
-                          {"created", FormatIso8601(t.created_at).substr(0, 10)},
-                          {"last_used", t.last_used_at ? FormatIso8601(*t.last_used_at).substr(0, 16) : T(ctx, "token_never")},
-                          {"status", t.revoked_at ? T(ctx, "token_revoked") : T(ctx, "token_active")},
-                          {"active", !t.revoked_at}});
+    token_rows.push_back(
+        {{"id", std::to_string(t.id)},
+         {"name", t.name},
+         {"created", FormatIso8601(t.created_at).substr(0, 10)},
+         {"last_used", t.last_used_at ? FormatIso8601(*t.last_used_at).substr(0, 16) : T(ctx, "token_never")},
+         {"status", t.revoked_at ? T(ctx, "token_revoked") : T(ctx, "token_active")},
+         {"active", !t.revoked_at}});
   }
-  static const std::map<std::string, std::string> kNames = {{"en", "English"}, {"fr", "Français"}, {"es", "Español"}};
+  static const std::map<std::string, std::string> kNames = {
+      {"en", "English"}, {"fr", "Français"}, {"es", "Español"}};
   json model = {{"name", u.name},
                 {"email", u.email},
                 {"language_name", kNames.count(u.locale) ? kNames.at(u.locale) : u.locale},
@@ -132,7 +137,8 @@ Response WebApp::ChangePassword(Context& ctx) {
   }
   if (s.ok()) return Response::Redirect("/account?msg=flash_password_changed");
   if (s.kind() != Status::Kind::kValidation) return Error(ctx, s);
-  json model = {{"forced", ctx.user->must_change_password}, {"has_errors", true}, {"error_list", ErrorList(ctx, s)}};
+  json model = {
+      {"forced", ctx.user->must_change_password}, {"has_errors", true}, {"error_list", ErrorList(ctx, s)}};
   return Page(ctx, "password", T(ctx, "password_change"), model, 422);
 }
 

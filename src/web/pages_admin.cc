@@ -49,20 +49,26 @@ Response WebApp::AdminUsersPage(Context& ctx, const json& form, const Status& er
     for (const auto& m : u.memberships) {
       ms += (ms.empty() ? "" : ", ") + m.organisation_slug + " (" + RoleLabel(ctx, m.role) + ")";
     }
-    rows.push_back({{"id", std::to_string(u.id)}, {"name", u.name}, {"email", u.email}, {"memberships", ms},
+    rows.push_back({{"id", std::to_string(u.id)},
+                    {"name", u.name},
+                    {"email", u.email},
+                    {"memberships", ms},
                     {"is_admin", u.is_admin}});
   }
   json org_opts = json::array();
   for (const auto& o : *orgs) {
-    org_opts.push_back({{"slug", o.slug}, {"name", o.name}, {"selected", o.slug == form.value("organisation", "")}});
+    org_opts.push_back(
+        {{"slug", o.slug}, {"name", o.name}, {"selected", o.slug == form.value("organisation", "")}});
   }
   json roles = json::array();
   for (auto r : {accounts::Role::kMember, accounts::Role::kEditor, accounts::Role::kModerator}) {
     std::string v(accounts::ToString(r));
-    roles.push_back({{"value", v}, {"label", RoleLabel(ctx, r)}, {"selected", v == form.value("role", "member")}});
+    roles.push_back(
+        {{"value", v}, {"label", RoleLabel(ctx, r)}, {"selected", v == form.value("role", "member")}});
   }
   json locales = json::array();
-  for (auto [code, name] : {std::pair{"en", "English"}, std::pair{"fr", "Français"}, std::pair{"es", "Español"}}) {
+  for (auto [code, name] :
+       {std::pair{"en", "English"}, std::pair{"fr", "Français"}, std::pair{"es", "Español"}}) {
     locales.push_back({{"code", code}, {"name", name}, {"selected", code == form.value("locale", "en")}});
   }
   json model = {{"users", rows},
@@ -95,7 +101,8 @@ Response WebApp::AdminUserCreate(Context& ctx) {
   if (!org_slug.empty()) {
     auto org = services_.accounts->GetOrganisation(org_slug);
     if (!org.ok()) {
-      return AdminUsersPage(ctx, form, Status::Validation({{"organisation", org.status().message()}}), "", 422);
+      return AdminUsersPage(ctx, form, Status::Validation({{"organisation", org.status().message()}}), "",
+                            422);
     }
     if (!accounts::ParseRole(ctx.Form("role"))) {
       return AdminUsersPage(ctx, form, Status::Validation({{"role", "is not a known role"}}), "", 422);
@@ -123,8 +130,8 @@ Response WebApp::AdminUser(Context& ctx) {
   return AdminUserPage(ctx, *id, Status::Ok(), "", 200);
 }
 
-Response WebApp::AdminUserPage(Context& ctx, accounts::Id id, const Status& error, const std::string& reset_password,
-                               int status) {
+Response WebApp::AdminUserPage(Context& ctx, accounts::Id id, const Status& error,
+                               const std::string& reset_password, int status) {
   auto user = services_.accounts->GetUser(id);
   if (!user.ok()) return Error(ctx, user.status());
   auto orgs = services_.accounts->ListOrganisations(kMaxListed, 0);
@@ -142,9 +149,14 @@ Response WebApp::AdminUserPage(Context& ctx, accounts::Id id, const Status& erro
   for (auto r : {accounts::Role::kMember, accounts::Role::kEditor, accounts::Role::kModerator}) {
     roles.push_back({{"value", std::string(accounts::ToString(r))}, {"label", RoleLabel(ctx, r)}});
   }
-  json model = {{"id", std::to_string(id)},   {"name", user->name},     {"email", user->email},
-                {"is_admin", user->is_admin}, {"memberships", memberships}, {"organisations", org_opts},
-                {"roles", roles},             {"reset_password", reset_password}};
+  json model = {{"id", std::to_string(id)},
+                {"name", user->name},
+                {"email", user->email},
+                {"is_admin", user->is_admin},
+                {"memberships", memberships},
+                {"organisations", org_opts},
+                {"roles", roles},
+                {"reset_password", reset_password}};
   if (!error.ok()) {
     model["has_errors"] = true;
     model["error_list"] = ErrorList(ctx, error);

@@ -53,7 +53,8 @@ Response WebApp::Organisations(Context& ctx) {
                 {"count_text", Fill(T(ctx, "organisations_count"), "{n}", std::to_string(*total))},
                 {"can_create", ctx.is_admin()}};
   if (pages > 1) {
-    std::string text = Fill(Fill(T(ctx, "page_of"), "{page}", std::to_string(page)), "{pages}", std::to_string(pages));
+    std::string text =
+        Fill(Fill(T(ctx, "page_of"), "{page}", std::to_string(page)), "{pages}", std::to_string(pages));
     json pager = {{"page_text", text}};
     if (page > 1) pager["prev"] = ctx.req.path + "?page=" + std::to_string(page - 1);
     if (page < pages) pager["next"] = ctx.req.path + "?page=" + std::to_string(page + 1);
@@ -82,7 +83,8 @@ Response WebApp::OrganisationForm(Context& ctx, bool creating, const json& value
   json model = values;
   model["creating"] = creating;
   model["admin"] = ctx.is_admin();
-  model["action"] = creating ? "/admin/organisations" : "/organisations/" + values.value("slug", "") + "/edit";
+  model["action"] =
+      creating ? "/admin/organisations" : "/organisations/" + values.value("slug", "") + "/edit";
   model["heading"] = creating ? T(ctx, "organisation_new") : T(ctx, "edit") + ": " + values.value("name", "");
   std::string kind = values.value("kind", "cso");
   json kinds = json::array();

@@ -18,8 +18,8 @@ std::optional<std::string> EmptyToNull(const std::optional<std::string>& s) {
   return t;
 }
 
-void CheckText(std::map<std::string, std::string>& errors, const std::string& field,
-               const std::string& value, std::size_t max, bool required) {
+void CheckText(std::map<std::string, std::string>& errors, const std::string& field, const std::string& value,
+               std::size_t max, bool required) {
   if (!IsValidUtf8(value)) {
     errors[field] = "is not valid UTF-8";
   } else if (required && TrimAscii(value).empty()) {
@@ -99,8 +99,7 @@ Status AccountService::ValidateOrganisation(const Organisation& org,
   return Status::Validation(errors);
 }
 
-Result<Organisation> AccountService::CreateOrganisation(const Actor& actor,
-                                                        const OrganisationInput& input) {
+Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, const OrganisationInput& input) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators create organisations");
   std::map<std::string, std::string> errors;
   Organisation org;
@@ -285,8 +284,7 @@ Status AccountService::RemoveMembership(const Actor& actor, Id user_id, const st
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators change memberships");
   WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(org_slug));
   WM_RETURN_IF_ERROR(stores_.users->RemoveMembership(user_id, org.id));
-  return Audit(actor, "membership.remove", "user", std::to_string(user_id),
-               {{"organisation", org.slug}});
+  return Audit(actor, "membership.remove", "user", std::to_string(user_id), {{"organisation", org.slug}});
 }
 
 Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std::string& current,

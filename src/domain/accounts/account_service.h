@@ -75,17 +75,14 @@ class AccountService {
   Result<User> FindUserByEmail(const std::string& email);
   Result<std::vector<User>> ListUsers(const Actor& actor, int limit, int offset);
   Status SetAdmin(const Actor& actor, Id user_id, bool is_admin);
-  Status SetMembership(const Actor& actor, Id user_id, const std::string& org_slug,
-                       const std::string& role);
+  Status SetMembership(const Actor& actor, Id user_id, const std::string& org_slug, const std::string& role);
   Status RemoveMembership(const Actor& actor, Id user_id, const std::string& org_slug);
   // A user changing their own password (needs the current one), or an admin
   // resetting someone's (then `current` is ignored and the user must change
   // it at next sign-in).
-  Status ChangePassword(const Actor& actor, Id user_id, const std::string& current,
-                        const std::string& next);
+  Status ChangePassword(const Actor& actor, Id user_id, const std::string& current, const std::string& next);
   // Sets a password without checks; for demo data and the CLI.
-  Status ResetPassword(const Actor& actor, Id user_id, const std::string& password,
-                       bool must_change);
+  Status ResetPassword(const Actor& actor, Id user_id, const std::string& password, bool must_change);
   Status SetLocale(const Actor& actor, const std::string& locale);
 
   Result<std::vector<AuditEntry>> AuditTrail(const Actor& actor, int limit,
@@ -93,8 +90,8 @@ class AccountService {
                                              const std::string& entity_id = "");
 
  private:
-  Status Audit(const Actor& actor, std::string action, std::string entity_type,
-               std::string entity_id, std::map<std::string, std::string> details = {});
+  Status Audit(const Actor& actor, std::string action, std::string entity_type, std::string entity_id,
+               std::map<std::string, std::string> details = {});
   Status ValidateOrganisation(const Organisation& org, std::map<std::string, std::string>& errors);
 
   Stores stores_;

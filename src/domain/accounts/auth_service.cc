@@ -153,8 +153,8 @@ Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const 
   }
   NewToken out;
   out.token = kTokenPrefix + random_.Token(kSecretBytes);
-  WM_ASSIGN_OR_RETURN(out.record, stores_.tokens->Create(user_id, label,
-                                                         crypto::Sha256Hex(out.token), clock_.NowMs()));
+  WM_ASSIGN_OR_RETURN(out.record,
+                      stores_.tokens->Create(user_id, label, crypto::Sha256Hex(out.token), clock_.NowMs()));
   AuditEntry e;
   e.at = clock_.NowMs();
   if (actor.user) e.actor_user_id = actor.user->id;

@@ -17,8 +17,9 @@ std::string_view ToString(OrgKind kind) {
 
 const std::vector<OrgKind>& AllOrgKinds() {
   static const std::vector<OrgKind> kinds = {
-      OrgKind::kIom,      OrgKind::kCso,        OrgKind::kMigrantAssociation, OrgKind::kTradeUnion,
-      OrgKind::kResearch, OrgKind::kGovernment, OrgKind::kOther};
+      OrgKind::kIom,        OrgKind::kCso,      OrgKind::kMigrantAssociation,
+      OrgKind::kTradeUnion, OrgKind::kResearch, OrgKind::kGovernment,
+      OrgKind::kOther};
   return kinds;
 }
 

@@ -52,8 +52,7 @@ class UserStore {
   // Updates name, locale and is_admin.
   virtual Status UpdateProfile(const User& user, TimestampMs now) = 0;
   virtual Result<std::string> PasswordHash(Id user_id) = 0;
-  virtual Status SetPassword(Id user_id, const std::string& hash, bool must_change,
-                             TimestampMs now) = 0;
+  virtual Status SetPassword(Id user_id, const std::string& hash, bool must_change, TimestampMs now) = 0;
   // Adds the membership or changes its role.
   virtual Status SetMembership(Id user_id, Id org_id, Role role, TimestampMs now) = 0;
   // NotFound if there was no such membership.

@@ -182,8 +182,7 @@ class PostgresConnection final : public sql::Connection {
     switch (st) {
       case PGRES_COMMAND_OK:
       case PGRES_TUPLES_OK:
-      case PGRES_EMPTY_QUERY:
-        return Status::Ok();
+      case PGRES_EMPTY_QUERY: return Status::Ok();
       case PGRES_COPY_IN:
       case PGRES_COPY_OUT:
       case PGRES_COPY_BOTH:
@@ -192,8 +191,7 @@ class PostgresConnection final : public sql::Connection {
       case PGRES_BAD_RESPONSE:
         broken_ = true;
         return Status::Unavailable("postgres: bad response from server: " + FirstLine(PQerrorMessage(conn_)));
-      default:
-        break;
+      default: break;
     }
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;

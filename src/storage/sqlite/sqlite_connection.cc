@@ -43,9 +43,7 @@ class SqliteConnection final : public sql::Connection {
     return Status::Ok();
   }
 
-  Status Begin(bool write) override {
-    return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
-  }
+  Status Begin(bool write) override { return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); }
   Status Commit() override { return ExecuteScript("COMMIT"); }
   Status Rollback() override {
     if (sqlite3_get_autocommit(db_)) return Status::Ok();  // nothing open
@@ -85,8 +83,8 @@ class SqliteConnection final : public sql::Connection {
       return it->second.get();
     }
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
-                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
+                                &raw, nullptr);
     if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
     cache_.emplace(key, StmtPtr(raw));
     return raw;
@@ -129,11 +127,14 @@ class SqliteConnection final : public sql::Connection {
       for (int c = 0; c < n; ++c) {
         switch (sqlite3_column_type(stmt, c)) {
           case SQLITE_NULL: cols.emplace_back(sql::Null{}); break;
-          case SQLITE_INTEGER: cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_INTEGER:
+            cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
           case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, c)); break;
           default: {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-            cols.emplace_back(std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+            cols.emplace_back(
+                std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
           }
         }
       }
@@ -161,8 +162,7 @@ Result<std::unique_ptr<sql::Connection>> OpenSqlite(const SqliteOptions& options
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   auto conn = std::make_unique<SqliteConnection>(db);
-  Status s = conn->ExecuteScript(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  Status s = conn->ExecuteScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!s.ok()) return s.WithContext("cannot configure " + options.path);
   return std::unique_ptr<sql::Connection>(std::move(conn));
 }

@@ -13,8 +13,8 @@
 namespace waymark::storage {
 
 struct SqliteOptions {
-  std::string path;             // file path; created if absent
-  int busy_timeout_ms = 5000;   // how long a writer waits for the lock
+  std::string path;            // file path; created if absent
+  int busy_timeout_ms = 5000;  // how long a writer waits for the lock
 };
 
 Result<std::unique_ptr<sql::Connection>> OpenSqlite(const SqliteOptions& options);

@@ -1,0 +1,29 @@
+# The two commands. See README.md.
+.PHONY: run test build format tidy bench
+
+# Install what is missing, build the release preset, and serve the demo on
+# http://127.0.0.1:8080 (WAYMARK_LISTEN and WAYMARK_DB override).
+run:
+	scripts/install-deps --build-only
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+	mkdir -p var
+	./build/release/waymark serve --demo
+
+# Everything: format, lint, unit, conformance and integration tests on
+# SQLite and PostgreSQL, browser tests.
+test:
+	scripts/test
+
+build:
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug
+
+format:
+	tools/check-format --fix
+
+tidy:
+	tools/tidy
+
+bench:
+	bench/http.sh

@@ -1,0 +1,138 @@
+#include "storage/copy.h"
+
+#include <map>
+
+namespace waymark::storage {
+namespace {
+
+struct TableSpec {
+  const char* name;
+  const char* columns;
+  const char* order_by;
+  bool has_identity;  // an `id` column whose sequence must follow on PostgreSQL
+};
+
+const std::vector<TableSpec>& Specs() {
+  static const std::vector<TableSpec> specs = {
+      {"organisations",
+       "id, slug, name, acronym, kind, country, website, description, council_observer, created_at, updated_at",
+       "id", true},
+      {"users",
+       "id, email, email_key, name, locale, password_hash, is_admin, must_change_password, created_at, updated_at",
+       "id", true},
+      {"memberships", "user_id, organisation_id, role, created_at", "user_id, organisation_id", false},
+      {"sessions", "id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at", "id_hash", false},
+      {"api_tokens", "id, user_id, name, token_hash, created_at, last_used_at, revoked_at", "id", true},
+      {"signin_failures", "key, at", "key, at", false},
+      {"audit_log", "id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id", "id",
+       true},
+  };
+  return specs;
+}
+
+Result<std::int64_t> CountRows(sql::Connection& c, const std::string& table) {
+  WM_ASSIGN_OR_RETURN(sql::Row r, c.QueryOne("SELECT COUNT(*) FROM " + table, {}));
+  return r.Int(0);
+}
+
+Result<int> SchemaVersion(sql::Connection& c) {
+  WM_ASSIGN_OR_RETURN(sql::Row r, c.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+  return static_cast<int>(r.Int(0));
+}
+
+}  // namespace
+
+const std::vector<std::string>& CopiedTables() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& s : Specs()) out.emplace_back(s.name);
+    return out;
+  }();
+  return names;
+}
+
+Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool replace, int batch_rows,
+                                const CopyProgress& progress) {
+  if (batch_rows < 1) batch_rows = 1;
+  auto src_lease = from.Acquire();
+  if (!src_lease.ok()) return src_lease.status().WithContext("source");
+  sql::Connection& src = **src_lease;
+  WM_RETURN_IF_ERROR(src.Begin(false));
+  if (src.dialect() == sql::Dialect::kPostgres) {
+    WM_RETURN_IF_ERROR(src.ExecuteScript("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  }
+  // Read the source's snapshot before the target transaction starts.
+  WM_ASSIGN_OR_RETURN(int src_version, SchemaVersion(src));
+
+  auto result = sql::Transact<CopyReport>(to, true, [&](sql::Connection& dst) -> Result<CopyReport> {
+    WM_ASSIGN_OR_RETURN(int dst_version, SchemaVersion(dst));
+    if (src_version != dst_version) {
+      return Status::InvalidArgument("source is at schema version " + std::to_string(src_version) +
+                                     " and target at " + std::to_string(dst_version) + "; migrate both first");
+    }
+    std::int64_t existing = 0;
+    for (const auto& spec : Specs()) {
+      WM_ASSIGN_OR_RETURN(std::int64_t n, CountRows(dst, spec.name));
+      existing += n;
+    }
+    if (existing > 0) {
+      if (!replace) {
+        return Status::InvalidArgument("target is not empty (" + std::to_string(existing) +
+                                       " rows); pass --replace to overwrite it");
+      }
+      for (auto it = Specs().rbegin(); it != Specs().rend(); ++it) {
+        WM_RETURN_IF_ERROR(dst.Execute(std::string("DELETE FROM ") + it->name, {}).status());
+      }
+    }
+    CopyReport report;
+    for (const auto& spec : Specs()) {
+      WM_ASSIGN_OR_RETURN(std::int64_t total, CountRows(src, spec.name));
+      std::string cols = spec.columns;
+      std::size_t ncols = 1;
+      for (char ch : cols) ncols += ch == ',' ? 1 : 0;
+      std::string placeholders;
+      for (std::size_t i = 1; i <= ncols; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+      std::string insert = std::string("INSERT INTO ") + spec.name + " (" + cols + ") VALUES (" + placeholders + ")";
+      std::string select = "SELECT " + cols + " FROM " + spec.name + " ORDER BY " + spec.order_by +
+                           " LIMIT $1 OFFSET $2";
+      std::int64_t done = 0;
+      while (true) {
+        WM_ASSIGN_OR_RETURN(auto rows, src.Query(select, {static_cast<std::int64_t>(batch_rows), done}));
+        if (rows.empty()) break;
+        for (const auto& row : rows) {
+          sql::Params params;
+          params.reserve(ncols);
+          for (std::size_t i = 0; i < ncols; ++i) {
+            if (row.IsNull(i)) {
+              params.emplace_back(sql::Null{});
+            } else {
+              params.emplace_back(row.Text(i));
+            }
+          }
+          Status s = dst.Execute(insert, params).status();
+          if (!s.ok()) return s.WithContext(std::string("copying ") + spec.name + " row " + std::to_string(done + 1));
+          ++done;
+        }
+        if (progress) progress(spec.name, done, total);
+        if (static_cast<int>(rows.size()) < batch_rows) break;
+      }
+      if (dst.dialect() == sql::Dialect::kPostgres && spec.has_identity) {
+        WM_RETURN_IF_ERROR(dst.Query(std::string("SELECT setval(pg_get_serial_sequence('") + spec.name +
+                                         "', 'id'), COALESCE((SELECT MAX(id) FROM " + spec.name + "), 0) + 1, false)",
+                                     {})
+                               .status());
+      }
+      WM_ASSIGN_OR_RETURN(std::int64_t copied, CountRows(dst, spec.name));
+      if (copied != total) {
+        return Status::Internal(std::string("row count mismatch in ") + spec.name + ": source " +
+                                std::to_string(total) + ", target " + std::to_string(copied));
+      }
+      report.tables.push_back({spec.name, copied});
+    }
+    return report;
+  });
+  (void)src.Rollback();
+  return result;
+}
+
+}  // namespace waymark::storage
