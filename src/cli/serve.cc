@@ -1,5 +1,6 @@
 #include "cli/serve.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -52,9 +53,11 @@ class Periodic {
 int Serve(const app::Config& config, bool demo) {
   auto log = spdlog::stderr_logger_mt("waymark");
   log->set_pattern("%v");
-  auto info = [&](const std::string& event, const std::string& detail) {
-    log->info(R"({{"level":"info","event":"{}","detail":"{}"}})", event, detail);
+  auto event = [log](const char* level, const std::string& name, const std::string& detail) {
+    nlohmann::json line = {{"level", level}, {"event", name}, {"detail", detail}};
+    log->info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   };
+  auto info = [&](const std::string& name, const std::string& detail) { event("info", name, detail); };
 
   auto listen = app::ParseListen(config.listen);
   if (!listen.ok()) {
@@ -104,6 +107,9 @@ int Serve(const app::Config& config, bool demo) {
   web::WebOptions wo;
   wo.secure_cookies = config.secure_cookies;
   wo.session_ttl_seconds = static_cast<long long>(config.session_ttl_hours) * 3600;
+  wo.log_error = [&event](const std::string& request_id, const std::string& message) {
+    event("error", "request " + request_id, message);
+  };
   web::WebApp webapp(
       web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
       metrics,
@@ -139,6 +145,7 @@ int Serve(const app::Config& config, bool demo) {
     return webapp.RenderProtocolError(status, req, message);
   };
   hooks.access_log = [log](std::string_view line) { log->info("{}", line); };
+  hooks.error_log = [&event](std::string_view line) { event("error", "handler", std::string(line)); };
   hooks.metrics = &metrics;
   hooks.random = &runtime.random();
 
@@ -164,9 +171,9 @@ int Serve(const app::Config& config, bool demo) {
   std::cout.flush();
 
   {
-    Periodic housekeeping(std::chrono::minutes(10), [&runtime, log] {
+    Periodic housekeeping(std::chrono::minutes(10), [&runtime, &event] {
       Status s = runtime.auth().Housekeeping();
-      if (!s.ok()) log->warn(R"({{"level":"warn","event":"housekeeping","detail":"{}"}})", s.message());
+      if (!s.ok()) event("warn", "housekeeping", s.message());
     });
     server.Run();
   }

@@ -151,6 +151,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       try {
         res = self->server_.hooks.handle(req);
       } catch (const std::exception& e) {
+        if (self->server_.hooks.error_log) {
+          self->server_.hooks.error_log("request " + req.request_id + " threw: " + e.what());
+        }
         res = self->server_.hooks.render_error(500, req, "internal error");
       }
       net::post(self->stream_.get_executor(), [self, req = std::move(req), res = std::move(res)]() mutable {

@@ -48,6 +48,8 @@ struct ServerHooks {
   std::function<Response(int status, const Request& request, const std::string& message)> render_error;
   // Receives one JSON access-log line per response.
   std::function<void(std::string_view line)> access_log;
+  // Receives a line when a handler throws (the client gets a 500).
+  std::function<void(std::string_view line)> error_log;
   Metrics* metrics = nullptr;
   Random* random = nullptr;  // for request ids; must be thread-safe
 };

@@ -360,6 +360,7 @@ Response WebApp::Json(Context& /*ctx*/, int status, const json& body) {
 Response WebApp::Error(Context& ctx, const Status& status) {
   int code = HttpStatusFor(status.kind());
   std::string message = status.message();
+  if (code >= 500 && options_.log_error) options_.log_error(ctx.req.request_id, status.message());
   if (code == 500) message = "internal error; see the server log for request " + ctx.req.request_id;
   Response r;
   if (ctx.req.IsApi() || ctx.req.path == "/healthz") {

@@ -37,6 +37,8 @@ struct WebOptions {
   long long session_ttl_seconds = 7LL * 24 * 3600;
   // Changes whenever the stylesheet changes, for cache busting.
   std::string asset_version = "1";
+  // Receives the detail of internal errors (the client sees only the request id).
+  std::function<void(const std::string& request_id, const std::string& message)> log_error;
 };
 
 struct Services {
