@@ -15,6 +15,14 @@
 
 namespace waymark {
 
+// A machine-readable reason for one field's validation failure, so that the
+// web layer can say it in the reader's language: code "too_long" with args
+// {"max": "200"}.
+struct FieldCode {
+  std::string code;
+  std::map<std::string, std::string> args;
+};
+
 class Status {
  public:
   enum class Kind {
@@ -60,6 +68,8 @@ class Status {
   Kind kind() const { return kind_; }
   const std::string& message() const { return message_; }
   const std::map<std::string, std::string>& fields() const { return fields_; }
+  const std::map<std::string, FieldCode>& field_codes() const { return field_codes_; }
+  void SetFieldCodes(std::map<std::string, FieldCode> codes) { field_codes_ = std::move(codes); }
   int retry_after_seconds() const { return retry_after_seconds_; }
 
   bool IsNotFound() const { return kind_ == Kind::kNotFound; }
@@ -76,7 +86,31 @@ class Status {
   Kind kind_ = Kind::kOk;
   std::string message_;
   std::map<std::string, std::string> fields_;
+  std::map<std::string, FieldCode> field_codes_;
   int retry_after_seconds_ = 0;
+};
+
+// Collects field errors, each with an English message and a code, and
+// turns them into one Validation status.
+class FieldErrors {
+ public:
+  void Add(const std::string& field, std::string code, std::string message,
+           std::map<std::string, std::string> args = {}) {
+    if (messages_.count(field)) return;  // the first problem with a field is the one to fix
+    messages_[field] = std::move(message);
+    codes_[field] = FieldCode{std::move(code), std::move(args)};
+  }
+  bool empty() const { return messages_.empty(); }
+  bool Has(const std::string& field) const { return messages_.count(field) > 0; }
+  Status ToStatus(std::string message = "validation failed") const {
+    Status s = Status::Validation(messages_, std::move(message));
+    s.SetFieldCodes(codes_);
+    return s;
+  }
+
+ private:
+  std::map<std::string, std::string> messages_;
+  std::map<std::string, FieldCode> codes_;
 };
 
 const char* KindName(Status::Kind kind);

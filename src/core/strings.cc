@@ -71,6 +71,34 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+bool HasControlCharacters(std::string_view s, bool multiline) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+std::string SanitizeUtf8(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool valid = len > 0 && i + len <= s.size() && IsValidUtf8(s.substr(i, len)) && c != 0;
+    if (!valid) len = 1;
+    if (out.size() + (valid ? len : 1) > max_bytes) break;
+    if (valid) {
+      out.append(s.substr(i, len));
+    } else {
+      out.push_back('?');
+    }
+    i += len;
+  }
+  return out;
+}
+
 std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) {

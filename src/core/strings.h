@@ -13,6 +13,12 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 bool StartsWith(std::string_view s, std::string_view prefix);
 // True when `s` is valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(std::string_view s);
+// True when `s` holds ASCII control characters (or DEL); tab, line feed and
+// carriage return are allowed when `multiline`.
+bool HasControlCharacters(std::string_view s, bool multiline);
+// `s` cut to at most `max_bytes` without splitting a UTF-8 sequence, with
+// invalid bytes replaced by '?'.
+std::string SanitizeUtf8(std::string_view s, std::size_t max_bytes);
 // Number of Unicode code points in valid UTF-8 `s`.
 std::size_t Utf8Length(std::string_view s);
 // Percent-decoding for URL components; '+' becomes ' ' when form is true.

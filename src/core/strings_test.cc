@@ -14,6 +14,15 @@ TEST(StringsTest, Utf8Validation) {
   EXPECT_EQ(Utf8Length("migración"), 9u);
 }
 
+TEST(StringsTest, ControlCharactersAndSanitizing) {
+  EXPECT_TRUE(HasControlCharacters(std::string("a\0b", 3), true));
+  EXPECT_TRUE(HasControlCharacters("a\nb", false));
+  EXPECT_FALSE(HasControlCharacters("a\nb\tc", true));
+  EXPECT_EQ(SanitizeUtf8("\xC3\xA9t\xC3", 100), "\xC3\xA9t?");
+  EXPECT_EQ(SanitizeUtf8("\xC3\xA9\xC3\xA9", 3), "\xC3\xA9");  // never half a character
+  EXPECT_EQ(SanitizeUtf8(std::string("a\0b", 3), 10), "a?b");
+}
+
 TEST(StringsTest, PercentDecode) {
   std::string out;
   ASSERT_TRUE(PercentDecode("a%20b+c", out, true));

@@ -163,7 +163,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void Refuse(int status, const std::string& message) {
-    Request req = parser_->is_header_done() ? FromHeader() : Request{};
+    // The request line and fields parsed so far are kept even when the header
+    // was refused (e.g. a Content-Length over the body limit).
+    Request req = parser_->get().target().empty() ? Request{} : FromHeader();
     if (req.request_id.empty()) req.request_id = server_.hooks.random->Hex(12);
     req.remote_addr = remote_;
     if (req.method.empty()) req.method = "-";

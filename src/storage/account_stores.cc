@@ -19,7 +19,7 @@ using sql::Row;
 
 constexpr char kOrgColumns[] =
     "id, slug, name, acronym, kind, country, website, description, council_observer, created_at, "
-    "updated_at";
+    "updated_at, version";
 
 Organisation OrgFromRow(const Row& r) {
   Organisation o;
@@ -34,6 +34,7 @@ Organisation OrgFromRow(const Row& r) {
   o.council_observer = r.Bool(8);
   o.created_at = r.Int(9);
   o.updated_at = r.Int(10);
+  o.version = r.Int(11);
   return o;
 }
 
@@ -58,16 +59,23 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
   }
 
   Status Update(const Organisation& org) override {
-    auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
-      return c.Execute(
-          "UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
-          "description=$7, council_observer=$8, updated_at=$9 WHERE id=$1",
-          {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
-           sql::Opt(org.country), sql::Opt(org.website), org.description,
-           static_cast<std::int64_t>(org.council_observer), org.updated_at});
+    return sql::TransactStatus(db_, true, [&](Connection& c) -> Status {
+      WM_ASSIGN_OR_RETURN(std::int64_t n,
+                          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
+                                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
+                                    "WHERE id=$1 AND version=$10",
+                                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+                                     sql::Opt(org.country), sql::Opt(org.website), org.description,
+                                     static_cast<std::int64_t>(org.council_observer), org.updated_at, org.version}));
+      if (n == 1) return Status::Ok();
+      auto exists = c.QueryOne("SELECT version FROM organisations WHERE id=$1", {org.id});
+      if (!exists.ok()) {
+        return exists.status().IsNotFound() ? Status::NotFound("no organisation " + std::to_string(org.id))
+                                            : exists.status();
+      }
+      return Status::Conflict("organisation was changed by someone else (version " +
+                              std::to_string(exists->Int(0)) + ", not " + std::to_string(org.version) + ")");
     });
-    if (!n.ok()) return n.status();
-    return *n == 0 ? Status::NotFound("no organisation " + std::to_string(org.id)) : Status::Ok();
   }
 
   Result<Organisation> FindBySlug(const std::string& slug) override { return FindWhere("slug=$1", {slug}); }
@@ -188,6 +196,15 @@ class SqlUserStore final : public accounts::UserStore {
   Status UpdateProfile(const User& u, TimestampMs now) override {
     return ExpectOne("UPDATE users SET name=$2, locale=$3, is_admin=$4, updated_at=$5 WHERE id=$1",
                      {u.id, u.name, u.locale, static_cast<std::int64_t>(u.is_admin), now});
+  }
+
+  Status SetLocale(Id user_id, const std::string& locale, TimestampMs now) override {
+    return ExpectOne("UPDATE users SET locale=$2, updated_at=$3 WHERE id=$1", {user_id, locale, now});
+  }
+
+  Status SetAdmin(Id user_id, bool is_admin, TimestampMs now) override {
+    return ExpectOne("UPDATE users SET is_admin=$2, updated_at=$3 WHERE id=$1",
+                     {user_id, static_cast<std::int64_t>(is_admin), now});
   }
 
   Result<std::string> PasswordHash(Id user_id) override {

@@ -15,7 +15,7 @@ struct TableSpec {
 const std::vector<TableSpec>& Specs() {
   static const std::vector<TableSpec> specs = {
       {"organisations",
-       "id, slug, name, acronym, kind, country, website, description, council_observer, created_at, updated_at",
+       "id, slug, name, acronym, kind, country, website, description, council_observer, version, created_at, updated_at",
        "id", true},
       {"users",
        "id, email, email_key, name, locale, password_hash, is_admin, must_change_password, created_at, updated_at",

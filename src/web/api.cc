@@ -68,6 +68,7 @@ json WebApp::OrganisationJson(const accounts::Organisation& o) const {
             {"council_observer", o.council_observer},
             {"created_at", FormatIso8601(o.created_at)},
             {"updated_at", FormatIso8601(o.updated_at)},
+            {"version", o.version},
             {"url", "/api/v1/organisations/" + o.slug}};
   return j;
 }
@@ -104,7 +105,9 @@ Response WebApp::ApiListOrganisations(Context& ctx) {
 Response WebApp::ApiGetOrganisation(Context& ctx) {
   auto org = services_.accounts->GetOrganisation(ctx.req.params.at("slug"));
   if (!org.ok()) return Error(ctx, org.status());
-  return Json(ctx, 200, OrganisationJson(*org));
+  Response r = Json(ctx, 200, OrganisationJson(*org));
+  r.Set("ETag", "\"" + std::to_string(org->version) + "\"");
+  return r;
 }
 
 Response WebApp::ApiCreateOrganisation(Context& ctx) {
@@ -177,9 +180,21 @@ Response WebApp::ApiPatchOrganisation(Context& ctx) {
     }
   }
   if (!errors.empty()) return Error(ctx, Status::Validation(errors));
+  // If-Match: "3" makes the update conditional on version 3 (409 otherwise).
+  if (std::string_view if_match = ctx.req.Header("if-match"); !if_match.empty() && if_match != "*") {
+    std::string v(TrimAscii(if_match));
+    if (StartsWith(v, "W/")) v = v.substr(2);
+    if (v.size() < 3 || v.front() != '"' || v.back() != '"' ||
+        v.find_first_not_of("0123456789", 1) != v.size() - 1) {
+      return Error(ctx, Status::InvalidArgument("If-Match must be an ETag from this API, like \"3\""));
+    }
+    patch.expected_version = std::stoll(v.substr(1, v.size() - 2));
+  }
   auto org = services_.accounts->UpdateOrganisation(ctx.actor(), ctx.req.params.at("slug"), patch);
   if (!org.ok()) return Error(ctx, org.status());
-  return Json(ctx, 200, OrganisationJson(*org));
+  Response r = Json(ctx, 200, OrganisationJson(*org));
+  r.Set("ETag", "\"" + std::to_string(org->version) + "\"");
+  return r;
 }
 
 }  // namespace waymark::web

@@ -451,17 +451,43 @@ std::string WebApp::RoleLabel(const Context& ctx, accounts::Role role) const {
   return T(ctx, "role_" + std::string(accounts::ToString(role)));
 }
 
+std::map<std::string, std::string> WebApp::FieldMessages(const Context& ctx, const Status& status) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [field, message] : status.fields()) {
+    out[field] = message;
+    auto code = status.field_codes().find(field);
+    if (code == status.field_codes().end()) continue;
+    std::string key = "invalid_" + code->second.code;
+    std::string text = T(ctx, key);
+    if (text == key) continue;  // no translation: keep the English message
+    for (const auto& [name, value] : code->second.args) {
+      std::string placeholder = "{" + name + "}";
+      auto pos = text.find(placeholder);
+      if (pos != std::string::npos) text.replace(pos, placeholder.size(), value);
+    }
+    out[field] = text;
+  }
+  return out;
+}
+
 json WebApp::ErrorList(const Context& ctx, const Status& status) const {
   json list = json::array();
-  for (const auto& [field, message] : status.fields()) {
+  for (const auto& [field, message] : FieldMessages(ctx, status)) {
     std::string label_key = "field_" + field;
     std::string label = T(ctx, label_key);
     if (label == label_key) label = T(ctx, field);
     list.push_back({{"field", field}, {"label", label}, {"message", message}});
   }
-  if (list.empty() && !status.ok())
+  if (list.empty() && !status.ok()) {
     list.push_back({{"field", "main"}, {"label", T(ctx, "error_title")}, {"message", status.message()}});
+  }
   return list;
+}
+
+Status WebApp::FieldError(const std::string& field, const std::string& code, const std::string& message) {
+  FieldErrors e;
+  e.Add(field, code, message);
+  return e.ToStatus();
 }
 
 Response WebApp::Health(Context& ctx) {

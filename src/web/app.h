@@ -146,6 +146,11 @@ class WebApp {
   std::string KindLabel(const Context& ctx, accounts::OrgKind kind) const;
   std::string RoleLabel(const Context& ctx, accounts::Role role) const;
   nlohmann::json ErrorList(const Context& ctx, const Status& status) const;
+  // Each field's problem in the reader's language (English when the code
+  // has no translation).
+  std::map<std::string, std::string> FieldMessages(const Context& ctx, const Status& status) const;
+  // A one-field validation status with a translatable code.
+  static Status FieldError(const std::string& field, const std::string& code, const std::string& message);
 
   Services services_;
   const i18n::Catalog& catalog_;

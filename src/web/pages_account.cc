@@ -131,7 +131,7 @@ Response WebApp::ChangePassword(Context& ctx) {
   std::string next = ctx.Form("password");
   Status s;
   if (next != ctx.Form("password_confirm")) {
-    s = Status::Validation({{"password_confirm", T(ctx, "password_mismatch")}});
+    s = FieldError("password_confirm", "password_mismatch", "the two new passwords differ");
   } else {
     s = services_.accounts->ChangePassword(ctx.actor(), ctx.user->id, ctx.Form("current_password"), next);
   }
@@ -139,6 +139,7 @@ Response WebApp::ChangePassword(Context& ctx) {
   if (s.kind() != Status::Kind::kValidation) return Error(ctx, s);
   json model = {
       {"forced", ctx.user->must_change_password}, {"has_errors", true}, {"error_list", ErrorList(ctx, s)}};
+  for (const auto& [field, message] : FieldMessages(ctx, s)) model[field + "_error"] = message;
   return Page(ctx, "password", T(ctx, "password_change"), model, 422);
 }
 

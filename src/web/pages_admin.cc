@@ -101,11 +101,11 @@ Response WebApp::AdminUserCreate(Context& ctx) {
   if (!org_slug.empty()) {
     auto org = services_.accounts->GetOrganisation(org_slug);
     if (!org.ok()) {
-      return AdminUsersPage(ctx, form, Status::Validation({{"organisation", org.status().message()}}), "",
+      return AdminUsersPage(ctx, form, FieldError("organisation", "org_unknown", org.status().message()), "",
                             422);
     }
     if (!accounts::ParseRole(ctx.Form("role"))) {
-      return AdminUsersPage(ctx, form, Status::Validation({{"role", "is not a known role"}}), "", 422);
+      return AdminUsersPage(ctx, form, FieldError("role", "role_unknown", "is not a known role"), "", 422);
     }
   }
   auto user = services_.accounts->CreateUser(ctx.actor(), in);
@@ -113,7 +113,7 @@ Response WebApp::AdminUserCreate(Context& ctx) {
     const Status& s = user.status();
     if (s.kind() == Status::Kind::kValidation) return AdminUsersPage(ctx, form, s, "", 422);
     if (s.kind() == Status::Kind::kConflict) {
-      return AdminUsersPage(ctx, form, Status::Validation({{"email", s.message()}}), "", 409);
+      return AdminUsersPage(ctx, form, FieldError("email", "email_taken", s.message()), "", 409);
     }
     return Error(ctx, s);
   }

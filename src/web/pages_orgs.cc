@@ -42,7 +42,7 @@ Response WebApp::Organisations(Context& ctx) {
   for (const auto& o : *orgs) {
     rows.push_back({{"slug", o.slug},
                     {"name", o.name},
-                    {"acronym", o.acronym.value_or("")},
+                    {"acronym", o.acronym ? json(*o.acronym) : json(nullptr)},
                     {"kind", KindLabel(ctx, o.kind)},
                     {"country", o.country ? countries_.Name(*o.country, ctx.lang) : ""},
                     {"observer", o.council_observer}});
@@ -68,11 +68,11 @@ Response WebApp::OrganisationPage(Context& ctx) {
   if (!org.ok()) return Error(ctx, org.status());
   json model = {{"slug", org->slug},
                 {"name", org->name},
-                {"acronym", org->acronym.value_or("")},
+                {"acronym", org->acronym ? json(*org->acronym) : json(nullptr)},
                 {"kind", KindLabel(ctx, org->kind)},
-                {"country", org->country ? countries_.Name(*org->country, ctx.lang) : ""},
-                {"website", org->website.value_or("")},
-                {"description", org->description},
+                {"country", org->country ? json(countries_.Name(*org->country, ctx.lang)) : json(nullptr)},
+                {"website", org->website ? json(*org->website) : json(nullptr)},
+                {"description", org->description.empty() ? json(nullptr) : json(org->description)},
                 {"observer", org->council_observer},
                 {"can_edit", ctx.user && accounts::AccountService::CanEditOrganisation(ctx.actor(), *org)}};
   return Page(ctx, "organisation", org->name, model);
@@ -102,7 +102,7 @@ Response WebApp::OrganisationForm(Context& ctx, bool creating, const json& value
   if (!error.ok()) {
     model["has_errors"] = true;
     model["error_list"] = ErrorList(ctx, error);
-    for (const auto& [field, message] : error.fields()) model[field + "_error"] = message;
+    for (const auto& [field, message] : FieldMessages(ctx, error)) model[field + "_error"] = message;
   }
   std::string title = model["heading"].get<std::string>();
   return Page(ctx, "organisation_form", title, model, status);
@@ -140,7 +140,7 @@ Response WebApp::OrganisationCreate(Context& ctx) {
     const Status& s = org.status();
     if (s.kind() == Status::Kind::kValidation) return OrganisationForm(ctx, true, FormValues(ctx), s, 422);
     if (s.kind() == Status::Kind::kConflict) {
-      return OrganisationForm(ctx, true, FormValues(ctx), Status::Validation({{"slug", s.message()}}), 409);
+      return OrganisationForm(ctx, true, FormValues(ctx), FieldError("slug", "slug_taken", s.message()), 409);
     }
     return Error(ctx, s);
   }
@@ -160,7 +160,8 @@ Response WebApp::OrganisationEdit(Context& ctx) {
                  {"country", org->country.value_or("")},
                  {"website", org->website.value_or("")},
                  {"description", org->description},
-                 {"observer", org->council_observer}};
+                 {"observer", org->council_observer},
+                 {"version", std::to_string(org->version)}};
   return OrganisationForm(ctx, false, values, Status::Ok(), 200);
 }
 
@@ -174,12 +175,24 @@ Response WebApp::OrganisationUpdate(Context& ctx) {
   patch.website = ctx.Form("website");
   patch.description = ctx.Form("description");
   if (ctx.is_admin()) patch.council_observer = ctx.Form("council_observer") == "1";
+  try {
+    if (!ctx.Form("version").empty()) patch.expected_version = std::stoll(ctx.Form("version"));
+  } catch (...) {
+    return Error(ctx, Status::InvalidArgument("the form's version field is not a number"));
+  }
   auto org = services_.accounts->UpdateOrganisation(ctx.actor(), slug, patch);
   if (!org.ok()) {
+    json values = FormValues(ctx);
+    values["slug"] = slug;
+    values["version"] = ctx.Form("version");
     if (org.status().kind() == Status::Kind::kValidation) {
-      json values = FormValues(ctx);
-      values["slug"] = slug;
       return OrganisationForm(ctx, false, values, org.status(), 422);
+    }
+    if (org.status().IsConflict()) {
+      // Keep what the user typed; the next save is based on the current version.
+      auto current = services_.accounts->GetOrganisation(slug);
+      if (current.ok()) values["version"] = std::to_string(current->version);
+      return OrganisationForm(ctx, false, values, FieldError("version", "stale", org.status().message()), 409);
     }
     return Error(ctx, org.status());
   }

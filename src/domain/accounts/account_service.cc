@@ -18,14 +18,16 @@ std::optional<std::string> EmptyToNull(const std::optional<std::string>& s) {
   return t;
 }
 
-void CheckText(std::map<std::string, std::string>& errors, const std::string& field, const std::string& value,
-               std::size_t max, bool required) {
+void CheckText(FieldErrors& errors, const std::string& field, const std::string& value,
+               std::size_t max, bool required, bool multiline = false) {
   if (!IsValidUtf8(value)) {
-    errors[field] = "is not valid UTF-8";
+    errors.Add(field, "utf8", "is not valid UTF-8");
+  } else if (HasControlCharacters(value, multiline)) {
+    errors.Add(field, "control_characters", "contains control characters");
   } else if (required && TrimAscii(value).empty()) {
-    errors[field] = "is required";
+    errors.Add(field, "required", "is required");
   } else if (Utf8Length(value) > max) {
-    errors[field] = "is longer than " + std::to_string(max) + " characters";
+    errors.Add(field, "too_long", "is longer than " + std::to_string(max) + " characters", {{"max", std::to_string(max)}});
   }
 }
 
@@ -33,6 +35,7 @@ void CheckText(std::map<std::string, std::string>& errors, const std::string& fi
 
 bool IsValidEmail(std::string_view email) {
   if (email.size() < 3 || email.size() > 254) return false;
+  if (!IsValidUtf8(email)) return false;
   auto at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at != email.rfind('@')) return false;
   std::string_view domain = email.substr(at + 1);
@@ -77,43 +80,44 @@ Status AccountService::Audit(const Actor& actor, std::string action, std::string
   return stores_.audit->Record(e);
 }
 
-Status AccountService::ValidateOrganisation(const Organisation& org,
-                                            std::map<std::string, std::string>& errors) {
+Status AccountService::ValidateOrganisation(const Organisation& org, FieldErrors& errors) {
   CheckText(errors, "name", org.name, kMaxName, true);
   if (org.acronym) CheckText(errors, "acronym", *org.acronym, kMaxAcronym, false);
-  CheckText(errors, "description", org.description, kMaxDescription, false);
+  CheckText(errors, "description", org.description, kMaxDescription, false, /*multiline=*/true);
   if (org.country && !countries_.IsValidAlpha3(*org.country)) {
-    errors["country"] = "'" + *org.country + "' is not an ISO 3166-1 alpha-3 country code";
+    errors.Add("country", "country_unknown", "'" + *org.country + "' is not an ISO 3166-1 alpha-3 country code", {{"value", *org.country}});
   }
   if (org.website) {
     const std::string& w = *org.website;
-    if (w.size() > kMaxWebsite) {
-      errors["website"] = "is longer than " + std::to_string(kMaxWebsite) + " characters";
+    if (!IsValidUtf8(w) || HasControlCharacters(w, false)) {
+      errors.Add("website", "website_scheme", "must be an http:// or https:// address");
+    } else if (w.size() > kMaxWebsite) {
+      errors.Add("website", "too_long", "is longer than " + std::to_string(kMaxWebsite) + " characters", {{"max", std::to_string(kMaxWebsite)}});
     } else if (!(StartsWith(w, "https://") || StartsWith(w, "http://")) ||
                w.find_first_of(" \t\r\n<>\"") != std::string::npos ||
                w.size() <= std::string_view("https://").size()) {
-      errors["website"] = "must be an http:// or https:// address";
+      errors.Add("website", "website_scheme", "must be an http:// or https:// address");
     }
   }
   if (errors.empty()) return Status::Ok();
-  return Status::Validation(errors);
+  return errors.ToStatus();
 }
 
 Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, const OrganisationInput& input) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators create organisations");
-  std::map<std::string, std::string> errors;
+  FieldErrors errors;
   Organisation org;
   org.slug = ToLowerAscii(TrimAscii(input.slug));
   if (!IsValidSlug(org.slug)) {
-    errors["slug"] = "must be 2-40 characters of a-z, 0-9 and '-'";
+    errors.Add("slug", "slug_format", "must be 2-40 characters of a-z, 0-9 and '-'");
   }
   org.name = std::string(TrimAscii(input.name));
   org.acronym = EmptyToNull(input.acronym);
   auto kind = ParseOrgKind(input.kind);
   if (!kind) {
-    errors["kind"] = "'" + input.kind +
+    errors.Add("kind", "kind_unknown", "'" + input.kind +
                      "' is not one of iom, cso, migrant_association, trade_union, research, "
-                     "government, other";
+                     "government, other", {{"value", input.kind}});
   } else {
     org.kind = *kind;
   }
@@ -143,11 +147,31 @@ Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, cons
 
 Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, const std::string& slug,
                                                         const OrganisationPatch& patch) {
+  // A patch names only the fields it changes, so when someone else saved in
+  // between, applying it again to the fresh record loses nothing. A patch
+  // made from a form the user saw (expected_version) must not be re-applied:
+  // the user has to see the other change first.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto updated = TryUpdateOrganisation(actor, slug, patch);
+    if (updated.ok() || !updated.status().IsConflict() || patch.expected_version || attempt == kAttempts) {
+      return updated;
+    }
+  }
+}
+
+Result<Organisation> AccountService::TryUpdateOrganisation(const Actor& actor, const std::string& slug,
+                                                           const OrganisationPatch& patch) {
   WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(slug));
+  if (patch.expected_version && *patch.expected_version != org.version) {
+    return Status::Conflict("the organisation was changed by someone else since version " +
+                            std::to_string(*patch.expected_version) + "; it is now at version " +
+                            std::to_string(org.version));
+  }
   if (!CanEditOrganisation(actor, org)) {
     return Status::PermissionDenied("only administrators and the organisation's editors may edit it");
   }
-  std::map<std::string, std::string> errors;
+  FieldErrors errors;
   std::map<std::string, std::string> changed;
   if (patch.name) {
     org.name = std::string(TrimAscii(*patch.name));
@@ -160,7 +184,7 @@ Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, cons
   if (patch.kind) {
     auto kind = ParseOrgKind(*patch.kind);
     if (!kind) {
-      errors["kind"] = "'" + *patch.kind + "' is not a known kind of organisation";
+      errors.Add("kind", "kind_unknown", "'" + *patch.kind + "' is not a known kind of organisation", {{"value", *patch.kind}});
     } else {
       org.kind = *kind;
       changed["kind"] = *patch.kind;
@@ -183,7 +207,7 @@ Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, cons
   }
   if (patch.council_observer) {
     if (!actor.IsAdmin() && *patch.council_observer != org.council_observer) {
-      errors["council_observer"] = "only administrators may change observer status";
+      errors.Add("council_observer", "admin_only", "only administrators may change observer status");
     }
     org.council_observer = *patch.council_observer;
     changed["council_observer"] = org.council_observer ? "true" : "false";
@@ -191,6 +215,7 @@ Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, cons
   WM_RETURN_IF_ERROR(ValidateOrganisation(org, errors));
   org.updated_at = clock_.NowMs();
   WM_RETURN_IF_ERROR(stores_.organisations->Update(org));
+  ++org.version;
   WM_RETURN_IF_ERROR(Audit(actor, "organisation.update", "organisation", org.slug, changed));
   return org;
 }
@@ -211,17 +236,17 @@ Result<int> AccountService::CountOrganisations() { return stores_.organisations-
 
 Result<User> AccountService::CreateUser(const Actor& actor, const UserInput& input) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators add people");
-  std::map<std::string, std::string> errors;
+  FieldErrors errors;
   std::string email(TrimAscii(input.email));
-  if (!IsValidEmail(email)) errors["email"] = "is not an e-mail address";
+  if (!IsValidEmail(email)) errors.Add("email", "email_format", "is not an e-mail address");
   CheckText(errors, "name", input.name, kMaxName, true);
-  if (!IsSupportedLocale(input.locale)) errors["locale"] = "must be one of en, fr, es";
+  if (!IsSupportedLocale(input.locale)) errors.Add("locale", "locale_unknown", "must be one of en, fr, es");
   if (Utf8Length(input.password) < kMinPasswordLength) {
-    errors["password"] = "must be at least " + std::to_string(kMinPasswordLength) + " characters";
+    errors.Add("password", "too_short", "must be at least " + std::to_string(kMinPasswordLength) + " characters", {{"min", std::to_string(kMinPasswordLength)}});
   } else if (input.password.size() > kMaxPassword) {
-    errors["password"] = "is longer than " + std::to_string(kMaxPassword) + " bytes";
+    errors.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes", {{"max", std::to_string(kMaxPassword)}});
   }
-  if (!errors.empty()) return Status::Validation(errors);
+  if (!errors.empty()) return errors.ToStatus();
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(input.password, password_policy_));
   NewUser u;
   u.email = email;
@@ -258,10 +283,13 @@ Status AccountService::SetAdmin(const Actor& actor, Id user_id, bool is_admin) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators change roles");
   WM_ASSIGN_OR_RETURN(User user, stores_.users->FindById(user_id));
   if (actor.user && actor.user->id == user_id && !is_admin) {
-    return Status::Validation({{"is_admin", "you cannot remove your own administrator role"}});
+    {
+      FieldErrors e;
+      e.Add("is_admin", "admin_self", "you cannot remove your own administrator role");
+      return e.ToStatus();
+    }
   }
-  user.is_admin = is_admin;
-  WM_RETURN_IF_ERROR(stores_.users->UpdateProfile(user, clock_.NowMs()));
+  WM_RETURN_IF_ERROR(stores_.users->SetAdmin(user.id, is_admin, clock_.NowMs()));
   return Audit(actor, "user.admin", "user", std::to_string(user_id),
                {{"is_admin", is_admin ? "true" : "false"}});
 }
@@ -271,7 +299,11 @@ Status AccountService::SetMembership(const Actor& actor, Id user_id, const std::
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators change memberships");
   auto role = ParseRole(role_name);
   if (!role) {
-    return Status::Validation({{"role", "'" + role_name + "' is not one of member, editor, moderator"}});
+    {
+      FieldErrors e;
+      e.Add("role", "role_unknown", "'" + role_name + "' is not one of member, editor, moderator", {{"value", role_name}});
+      return e.ToStatus();
+    }
   }
   WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(org_slug));
   WM_ASSIGN_OR_RETURN(User user, stores_.users->FindById(user_id));
@@ -294,18 +326,33 @@ Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std:
   if (self) {
     WM_ASSIGN_OR_RETURN(std::string hash, stores_.users->PasswordHash(user_id));
     if (!crypto::VerifyPassword(current, hash)) {
-      return Status::Validation({{"current_password", "is not your current password"}});
+      {
+      FieldErrors e;
+      e.Add("current_password", "password_wrong", "is not your current password");
+      return e.ToStatus();
+    }
     }
     if (current == next) {
-      return Status::Validation({{"password", "must differ from the current password"}});
+      {
+      FieldErrors e;
+      e.Add("password", "password_unchanged", "must differ from the current password");
+      return e.ToStatus();
+    }
     }
   }
   if (Utf8Length(next) < kMinPasswordLength) {
-    return Status::Validation(
-        {{"password", "must be at least " + std::to_string(kMinPasswordLength) + " characters"}});
+    {
+      FieldErrors e;
+      e.Add("password", "too_short", "must be at least " + std::to_string(kMinPasswordLength) + " characters", {{"min", std::to_string(kMinPasswordLength)}});
+      return e.ToStatus();
+    }
   }
   if (next.size() > kMaxPassword) {
-    return Status::Validation({{"password", "is longer than " + std::to_string(kMaxPassword) + " bytes"}});
+    {
+      FieldErrors e;
+      e.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes", {{"max", std::to_string(kMaxPassword)}});
+      return e.ToStatus();
+    }
   }
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, password_policy_));
   WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, !self, clock_.NowMs()));
@@ -322,10 +369,12 @@ Status AccountService::ResetPassword(const Actor& actor, Id user_id, const std::
 
 Status AccountService::SetLocale(const Actor& actor, const std::string& locale) {
   if (!actor.user) return Status::Unauthenticated("sign in first");
-  if (!IsSupportedLocale(locale)) return Status::Validation({{"lang", "must be one of en, fr, es"}});
-  User u = *actor.user;
-  u.locale = locale;
-  return stores_.users->UpdateProfile(u, clock_.NowMs());
+  if (!IsSupportedLocale(locale)) {
+      FieldErrors e;
+      e.Add("lang", "locale_unknown", "must be one of en, fr, es");
+      return e.ToStatus();
+    }
+  return stores_.users->SetLocale(actor.user->id, locale, clock_.NowMs());
 }
 
 Result<std::vector<AuditEntry>> AccountService::AuditTrail(const Actor& actor, int limit,

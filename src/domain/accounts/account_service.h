@@ -38,6 +38,9 @@ struct OrganisationPatch {
   std::optional<std::string> website;
   std::optional<std::string> description;
   std::optional<bool> council_observer;
+  // When set, the update applies only if the stored version is this one
+  // (the version the user's form or If-Match header was based on).
+  std::optional<std::int64_t> expected_version;
 };
 
 struct UserInput {
@@ -92,7 +95,9 @@ class AccountService {
  private:
   Status Audit(const Actor& actor, std::string action, std::string entity_type, std::string entity_id,
                std::map<std::string, std::string> details = {});
-  Status ValidateOrganisation(const Organisation& org, std::map<std::string, std::string>& errors);
+  Result<Organisation> TryUpdateOrganisation(const Actor& actor, const std::string& slug,
+                                             const OrganisationPatch& patch);
+  Status ValidateOrganisation(const Organisation& org, FieldErrors& errors);
 
   Stores stores_;
   const Clock& clock_;

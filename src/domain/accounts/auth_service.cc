@@ -25,7 +25,9 @@ Status AuthService::CheckThrottle(const std::string& key, int limit, TimestampMs
 Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string& password,
                                      const std::string& remote_addr, const std::string& request_id) {
   TimestampMs now = clock_.NowMs();
-  std::string account_key = "account:" + ToLowerAscii(TrimAscii(email));
+  // Whatever arrives, the throttle key and the audit entry hold valid text.
+  std::string clean_email = SanitizeUtf8(TrimAscii(email), 254);
+  std::string account_key = "account:" + ToLowerAscii(clean_email);
   std::string addr_key = "addr:" + remote_addr;
   WM_RETURN_IF_ERROR(CheckThrottle(addr_key, options_.max_failures_per_address, now));
   WM_RETURN_IF_ERROR(CheckThrottle(account_key, options_.max_failures_per_account, now));
@@ -38,14 +40,16 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
     e.actor_label = "anonymous";
     e.action = "session.signin_failed";
     e.entity_type = "account";
-    e.entity_id = std::string(TrimAscii(email)).substr(0, 254);
-    e.details = {{"addr", remote_addr}};
+    e.entity_id = clean_email;
+    e.details = {{"addr", SanitizeUtf8(remote_addr, 64)}};
     e.request_id = request_id;
     WM_RETURN_IF_ERROR(stores_.audit->Record(e));
     return BadCredentials();
   };
 
-  auto user = stores_.users->FindByEmail(std::string(TrimAscii(email)));
+  // An address that is not clean text cannot belong to an account.
+  Result<User> user = clean_email == TrimAscii(email) ? stores_.users->FindByEmail(clean_email)
+                                                      : Result<User>(Status::NotFound("no such person"));
   if (!user.ok()) {
     if (!user.status().IsNotFound()) return user.status();
     // Spend the same effort as a real check so timing does not reveal
@@ -149,7 +153,9 @@ Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const 
   std::string label(TrimAscii(name));
   if (label.empty()) label = "token";
   if (Utf8Length(label) > 100 || !IsValidUtf8(label)) {
-    return Status::Validation({{"name", "must be at most 100 characters"}});
+    FieldErrors e;
+    e.Add("name", "too_long", "must be at most 100 characters", {{"max", "100"}});
+    return e.ToStatus();
   }
   NewToken out;
   out.token = kTokenPrefix + random_.Token(kSecretBytes);

@@ -30,6 +30,7 @@ struct Organisation {
   std::optional<std::string> website;  // http(s) URL
   std::string description;
   bool council_observer = false;  // observer of the IOM Council
+  std::int64_t version = 1;       // bumped by every update; for optimistic concurrency
   TimestampMs created_at = 0;
   TimestampMs updated_at = 0;
 };

@@ -20,7 +20,9 @@ class OrganisationStore {
   // Inserts `org` (id ignored) and returns it with its id. Conflict if the
   // slug is taken.
   virtual Result<Organisation> Create(const Organisation& org) = 0;
-  // Replaces every field but id, slug and created_at.
+  // Replaces every field but id, slug and created_at, if the stored version
+  // is still org.version, and bumps the version. Conflict when someone else
+  // updated it since it was read; NotFound when it is gone.
   virtual Status Update(const Organisation& org) = 0;
   virtual Result<Organisation> FindBySlug(const std::string& slug) = 0;
   virtual Result<Organisation> FindById(Id id) = 0;
@@ -51,6 +53,9 @@ class UserStore {
   virtual Result<std::vector<User>> List(int limit, int offset) = 0;
   // Updates name, locale and is_admin.
   virtual Status UpdateProfile(const User& user, TimestampMs now) = 0;
+  // Update one column only, so that concurrent changes of others survive.
+  virtual Status SetLocale(Id user_id, const std::string& locale, TimestampMs now) = 0;
+  virtual Status SetAdmin(Id user_id, bool is_admin, TimestampMs now) = 0;
   virtual Result<std::string> PasswordHash(Id user_id) = 0;
   virtual Status SetPassword(Id user_id, const std::string& hash, bool must_change, TimestampMs now) = 0;
   // Adds the membership or changes its role.

@@ -14,6 +14,7 @@ CREATE TABLE organisations (
   website TEXT,
   description TEXT NOT NULL DEFAULT '',
   council_observer INTEGER NOT NULL DEFAULT 0,
+  version BIGINT NOT NULL DEFAULT 1,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
