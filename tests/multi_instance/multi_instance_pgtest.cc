@@ -1,0 +1,188 @@
+// Several stateless `waymark serve` processes over one PostgreSQL database,
+// and PostgreSQL restarting under a running server. Needs a live server:
+// WAYMARK_TEST_PG_URL (scripts/test sets it); skipped otherwise.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "support/backend.h"
+#include "support/browser.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace waymark::it {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kPassword[] = "a long enough passphrase";
+
+class MultiInstanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!PostgresBaseUrl()) GTEST_SKIP() << "WAYMARK_TEST_PG_URL is not set";
+    dir_ = std::make_unique<TempDir>();
+    db_ = TestDatabase::Create(Backend::kPostgres, dir_->path());
+  }
+
+  std::unique_ptr<ServerProcess> Start(const std::string& name, const std::string& config = "") {
+    ServerProcess::Options o;
+    o.db_url = db_->url();
+    o.stderr_file = (dir_->path() / (name + ".stderr")).string();
+    o.config_file = config;
+    return ServerProcess::Start(o);
+  }
+
+  void AddPerson(const std::string& email, bool admin = false) {
+    std::vector<std::string> args = {"user", "add", "--db", db_->url(), "--email", email, "--name", "Ana Lima",
+                                     "--password-stdin"};
+    if (admin) args.push_back("--admin");
+    CliResult r = RunCli(args, std::string(kPassword) + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  }
+
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<TestDatabase> db_;
+};
+
+TEST_F(MultiInstanceTest, TwoServersStartedAtOnceMigrateOnceAndShareEverything) {
+  // Both start at the same moment on an empty database: the advisory lock
+  // lets one apply the migrations and the other find them applied.
+  auto fa = std::async(std::launch::async, [&] { return Start("a"); });
+  auto fb = std::async(std::launch::async, [&] { return Start("b"); });
+  std::unique_ptr<ServerProcess> a = fa.get();
+  std::unique_ptr<ServerProcess> b = fb.get();
+  EXPECT_EQ(db_->QueryValue("SELECT COUNT(*) FROM schema_migrations"),
+            db_->QueryValue("SELECT MAX(version) FROM schema_migrations"));
+  EXPECT_NE(a->Stderr().find("migrations applied"), std::string::npos);
+  EXPECT_NE(b->Stderr().find("migrations applied"), std::string::npos);
+
+  AddPerson("ana@example.org", /*admin=*/true);
+
+  // A session made through A is valid on B, with the same anti-forgery token.
+  Browser on_a(a->port());
+  SignedIn signed_in = SignIn(on_a, "ana@example.org", kPassword);
+  Browser on_b(b->port());
+  on_b.jar() = on_a.jar();
+  HttpResponse account = on_b.Get("/account");
+  ASSERT_EQ(account.status, 200) << account.Describe();
+  EXPECT_NE(account.body.find("Ana Lima"), std::string::npos);
+  EXPECT_EQ(ExtractCsrf(account.body), signed_in.csrf);
+  HttpResponse lang = on_b.PostForm("/language", {{"csrf", signed_in.csrf}, {"lang", "fr"}, {"next", "/account"}});
+  EXPECT_EQ(lang.status, 303) << lang.Describe();
+  // The locale written through B shows on A.
+  EXPECT_EQ(HtmlLang(on_a.Get("/account").body), "fr");
+
+  // A write through A is visible through B.
+  HttpResponse created = on_a.Request(
+      "POST", "/api/v1/organisations", {{"Content-Type", "application/json"}, {"X-CSRF-Token", signed_in.csrf}},
+      R"({"slug":"mx-one","name":"Movement against Xenophobia","kind":"cso","country":"GRC"})");
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  HttpResponse seen = HttpClient(b->port()).Get("/api/v1/organisations/mx-one");
+  ASSERT_EQ(seen.status, 200) << seen.Describe();
+  EXPECT_EQ(seen.Json()["name"], "Movement against Xenophobia");
+
+  // Signing out through B ends the session on A too.
+  HttpResponse out = on_b.Submit("/signout", {});
+  EXPECT_EQ(out.status, 303) << out.Describe();
+  Browser stale(a->port());
+  stale.jar().Set("wm_session", signed_in.session);
+  EXPECT_EQ(stale.Get("/account").status, 303);
+
+  EXPECT_EQ(a->Terminate(), 0);
+  EXPECT_EQ(b->Terminate(), 0);
+}
+
+TEST_F(MultiInstanceTest, SignInThrottlingCountsAcrossInstances) {
+  std::string config = (dir_->path() / "config.json").string();
+  {
+    FILE* f = std::fopen(config.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(R"({"signin_max_failures_per_account": 2})", f);
+    std::fclose(f);
+  }
+  auto a = Start("a", config);
+  auto b = Start("b", config);
+  AddPerson("bo@example.org");
+  Browser on_a(a->port());
+  EXPECT_EQ(AttemptSignIn(on_a, "bo@example.org", "wrong password 1").status, 401);
+  Browser on_b(b->port());
+  EXPECT_EQ(AttemptSignIn(on_b, "bo@example.org", "wrong password 2").status, 401);
+  // The third attempt, even with the right password, is refused on either.
+  HttpResponse refused = AttemptSignIn(on_a, "bo@example.org", kPassword);
+  EXPECT_EQ(refused.status, 429) << refused.Describe();
+  EXPECT_FALSE(refused.Header("Retry-After").empty());
+}
+
+// Restarts a PostgreSQL of its own (the shared one serves other tests).
+TEST_F(MultiInstanceTest, PostgresRestartGives503ThenRecoversWithoutDying) {
+  const char* script = WAYMARK_PG_CLUSTER_SCRIPT;
+  std::string cluster = "/tmp/wm-restart-" + std::to_string(getpid());
+  auto run = [&](const std::string& cmd) {
+    std::string line = std::string(script) + " " + cmd + " " + cluster + " 2>>" + cluster + ".log";
+    FILE* p = popen(line.c_str(), "r");
+    std::string out;
+    char buf[256];
+    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+    int rc = p ? pclose(p) : -1;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return std::make_pair(rc, out);
+  };
+  auto [rc, url] = run("start");
+  ASSERT_EQ(rc, 0) << "could not start a PostgreSQL cluster: " << url;
+  struct Cleanup {
+    std::function<void()> fn;
+    ~Cleanup() { fn(); }
+  } cleanup{[&] { run("stop"); }};
+
+  ServerProcess::Options o;
+  o.db_url = url;
+  o.stderr_file = (dir_->path() / "restart.stderr").string();
+  auto server = ServerProcess::Start(o);
+  HttpClient client(server->port(), seconds(10));
+  ASSERT_EQ(client.Get("/healthz").status, 200);
+  ASSERT_EQ(client.Get("/api/v1/organisations").status, 200);
+
+  std::atomic<bool> restarted{false};
+  std::thread restarter([&] {
+    auto r = run("restart");
+    EXPECT_EQ(r.first, 0) << r.second;
+    restarted = true;
+  });
+  // Bounded: at most 2000 requests or 30 s, whichever comes first.
+  int ok = 0, unavailable = 0, ok_after_restart = 0;
+  auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  for (int i = 0; i < 2000 && std::chrono::steady_clock::now() < deadline && ok_after_restart < 5; ++i) {
+    HttpResponse r = client.Get(i % 2 ? "/healthz" : "/api/v1/organisations");
+    if (r.status == 200) {
+      ++ok;
+      if (restarted) ++ok_after_restart;
+    } else {
+      ASSERT_EQ(r.status, 503) << "during the restart: " << r.Describe();
+      EXPECT_FALSE(r.Header("Retry-After").empty());
+      ++unavailable;
+    }
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  restarter.join();
+  // The pooled connections died with the old server process: at least the
+  // first request after the restart notices and answers 503.
+  EXPECT_GE(unavailable, 1);
+  EXPECT_EQ(ok_after_restart, 5) << "the server did not recover after PostgreSQL came back";
+  EXPECT_TRUE(server->running());
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace waymark::it
