@@ -110,7 +110,9 @@ int Serve(const app::Config& config, bool demo) {
   wo.log_error = [&event](const std::string& request_id, const std::string& message) {
     event("error", "request " + request_id, message);
   };
-  web::WebApp webapp(
+  std::unique_ptr<web::WebApp> webapp_ptr;
+  try {
+    webapp_ptr = std::make_unique<web::WebApp>(
       web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
       metrics,
       [&db]() -> Status {
@@ -119,6 +121,11 @@ int Serve(const app::Config& config, bool demo) {
         return (*lease)->Ping();
       },
       wo);
+  } catch (const std::exception& e) {
+    std::cerr << "waymark: " << e.what() << "\n";
+    return 1;
+  }
+  web::WebApp& webapp = *webapp_ptr;
 
   http::ServerOptions so;
   so.host = listen->host;

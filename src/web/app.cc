@@ -1,6 +1,8 @@
 #include "web/app.h"
 
 #include <kainjow/mustache.hpp>
+#include <mutex>
+#include <stdexcept>
 
 #include "core/strings.h"
 #include "crypto/crypto.h"
@@ -116,11 +118,74 @@ json ErrorBody(const std::string& code, const std::string& message,
   return json{{"error", err}};
 }
 
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
+// Compiled templates, one set per language, with the interface messages
+// ({{t.key}}) baked in when the set is compiled. A rendering template is
+// not safe to share between threads, so sets are lent out one per request
+// and returned; the pool grows to the number of concurrent renders.
 struct WebApp::Templates {
-  std::map<std::string, std::string> text;  // name -> template source
-  std::map<std::string, mustache::data> t;  // lang -> messages object
+  using Set = std::map<std::string, mustache::mustache>;
+
+  std::map<std::string, std::string> source;  // name -> template text
+  std::mutex mu;
+  std::map<std::string, std::vector<std::unique_ptr<Set>>> idle;  // GUARDED_BY(mu), by language
+
+  std::unique_ptr<Set> Compile(const i18n::Catalog& catalog, const std::string& lang) const {
+    auto set = std::make_unique<Set>();
+    for (const auto& [name, text] : source) {
+      std::string baked;
+      baked.reserve(text.size());
+      std::size_t pos = 0;
+      while (true) {
+        std::size_t open = text.find("{{t.", pos);
+        if (open == std::string::npos) break;
+        std::size_t close = text.find("}}", open);
+        // Invariant: templates are ours and well formed (checked by tests).
+        assert(close != std::string::npos);
+        baked.append(text, pos, open - pos);
+        baked += HtmlEscape(catalog.Get(lang, text.substr(open + 4, close - open - 4)));
+        pos = close + 2;
+      }
+      baked.append(text, pos, std::string::npos);
+      set->emplace(name, mustache::mustache{baked});
+    }
+    return set;
+  }
+
+  std::unique_ptr<Set> Acquire(const i18n::Catalog& catalog, const std::string& lang) {
+    {
+      std::lock_guard lock(mu);
+      auto& free = idle[lang];
+      if (!free.empty()) {
+        auto set = std::move(free.back());
+        free.pop_back();
+        return set;
+      }
+    }
+    return Compile(catalog, lang);
+  }
+
+  void Release(const std::string& lang, std::unique_ptr<Set> set) {
+    std::lock_guard lock(mu);
+    idle[lang].push_back(std::move(set));
+  }
 };
 
 std::string SafeNext(std::string_view next) {
@@ -164,12 +229,15 @@ WebApp::WebApp(Services services, const i18n::Catalog& catalog, const i18n::Coun
       templates_(std::make_unique<Templates>()) {
   for (const auto& [name, text] : embedded_templates::Files()) {
     std::string key(name.substr(0, name.find('.')));
-    templates_->text[key] = std::string(text);
+    templates_->source[key] = std::string(text);
   }
+  // One compiled set per language up front: a template error shows at start.
   for (const auto& lang : catalog_.languages()) {
-    json t = json::object();
-    for (const auto& [k, v] : catalog_.All(lang)) t[k] = v;
-    templates_->t[lang] = ToMustache(t);
+    auto set = templates_->Compile(catalog_, lang);
+    for (auto& [name, m] : *set) {
+      if (!m.is_valid()) throw std::runtime_error("template " + name + ": " + m.error_message());
+    }
+    templates_->Release(lang, std::move(set));
   }
   RegisterRoutes();
 }
@@ -399,23 +467,20 @@ Response WebApp::RenderProtocolError(int status, const Request& req, const std::
 
 Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model,
                       int status) {
+  std::string lang = catalog_.Has(ctx.lang) ? ctx.lang : std::string(i18n::kDefaultLanguage);
+  std::unique_ptr<Templates::Set> set = templates_->Acquire(catalog_, lang);
   auto render = [&](const std::string& name, const mustache::data& data) -> std::string {
-    auto it = templates_->text.find(name);
+    auto it = set->find(name);
     // Invariant: every template name used in code is embedded at build time.
-    assert(it != templates_->text.end());
-    mustache::mustache m{it->second};
-    return m.render(data);
+    assert(it != set->end());
+    return it->second.render(data);
   };
-  const mustache::data& t =
-      templates_->t.count(ctx.lang) ? templates_->t.at(ctx.lang) : templates_->t.at("en");
   model["csrf"] = ctx.csrf;
   if (ctx.csrf_cookie_pending) {
     ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + CookieAttributes(-1));
     ctx.csrf_cookie_pending = false;
   }
-  mustache::data content_data = ToMustache(model);
-  content_data.set("t", t);
-  std::string content = render(tmpl, content_data);
+  std::string content = render(tmpl, ToMustache(model));
 
   json layout = {{"lang", ctx.lang},
                  {"title", title},
@@ -435,9 +500,9 @@ Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& 
     if (text != *msg) layout["flash"] = text;
   }
   mustache::data layout_data = ToMustache(layout);
-  layout_data.set("t", t);
   layout_data.set("content", content);
   Response r = Response::Html(status, render("layout", layout_data));
+  templates_->Release(lang, std::move(set));
   r.Set("Content-Language", ctx.lang);
   r.Set("Vary", "Cookie, Accept-Language");
   return r;
