@@ -28,8 +28,8 @@ constexpr int kFailure = 1;
 
 int Fail(const Status& s);
 
-#define WM_ASSIGN_OR_RETURN_EXIT(lhs, expr) \
-  auto WM_CONCAT(r_, __LINE__) = (expr);    \
+#define WM_ASSIGN_OR_RETURN_EXIT(lhs, expr)                                         \
+  auto WM_CONCAT(r_, __LINE__) = (expr);                                            \
   if (!WM_CONCAT(r_, __LINE__).ok()) return Fail(WM_CONCAT(r_, __LINE__).status()); \
   lhs = std::move(WM_CONCAT(r_, __LINE__)).value()
 
@@ -68,7 +68,8 @@ void ShowProgress(const std::string& table, std::int64_t done, std::int64_t tota
 int Copy(const std::string& from_url, const std::string& to_url, bool replace, int batch) {
   WM_ASSIGN_OR_RETURN_EXIT(storage::DatabaseUrl from_parsed, storage::ParseDatabaseUrl(from_url));
   WM_ASSIGN_OR_RETURN_EXIT(storage::DatabaseUrl to_parsed, storage::ParseDatabaseUrl(to_url));
-  if (from_parsed.redacted == to_parsed.redacted) return Fail(Status::InvalidArgument("--from and --to are the same database"));
+  if (from_parsed.redacted == to_parsed.redacted)
+    return Fail(Status::InvalidArgument("--from and --to are the same database"));
   Status init = crypto::Init();
   if (!init.ok()) return Fail(init);
   SystemClock clock;
@@ -172,13 +173,15 @@ int Main(int argc, char** argv) {
   backup->add_option("--to", backup_to, "Destination file (must not exist)")->required();
 
   // copy
-  auto* copy = cli.add_subcommand("copy", "Copy a whole deployment to another database (e.g. SQLite to PostgreSQL)");
+  auto* copy =
+      cli.add_subcommand("copy", "Copy a whole deployment to another database (e.g. SQLite to PostgreSQL)");
   std::string copy_from, copy_to;
   bool copy_replace = false;
   int copy_batch = 500;
   copy->add_option("--from", copy_from, "Source database URL")->required();
   copy->add_option("--to", copy_to, "Target database URL (migrated first; must be empty)")->required();
-  copy->add_flag("--replace", copy_replace, "Delete the target's rows first instead of refusing a non-empty target");
+  copy->add_flag("--replace", copy_replace,
+                 "Delete the target's rows first instead of refusing a non-empty target");
   copy->add_option("--batch", copy_batch, "Rows per batch")->check(CLI::Range(1, 100000));
 
   // version

@@ -1,8 +1,8 @@
 #include "cli/serve.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <condition_variable>
 #include <cstdio>
@@ -113,14 +113,14 @@ int Serve(const app::Config& config, bool demo) {
   std::unique_ptr<web::WebApp> webapp_ptr;
   try {
     webapp_ptr = std::make_unique<web::WebApp>(
-      web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
-      metrics,
-      [&db]() -> Status {
-        auto lease = db.Acquire();
-        if (!lease.ok()) return lease.status();
-        return (*lease)->Ping();
-      },
-      wo);
+        web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
+        metrics,
+        [&db]() -> Status {
+          auto lease = db.Acquire();
+          if (!lease.ok()) return lease.status();
+          return (*lease)->Ping();
+        },
+        wo);
   } catch (const std::exception& e) {
     std::cerr << "waymark: " << e.what() << "\n";
     return 1;

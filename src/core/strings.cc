@@ -85,7 +85,11 @@ std::string SanitizeUtf8(std::string_view s, std::size_t max_bytes) {
   std::size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                      : (c & 0xF8) == 0xF0 ? 4
+                                           : 0;
     bool valid = len > 0 && i + len <= s.size() && IsValidUtf8(s.substr(i, len)) && c != 0;
     if (!valid) len = 1;
     if (out.size() + (valid ? len : 1) > max_bytes) break;

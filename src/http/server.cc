@@ -123,8 +123,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec == beast::error::timeout) {
-      // Only answer a client that had started a request; idle ones just go.
-      if (parser_->got_some()) return Refuse(408, "the request took too long to arrive");
+      // tcp_stream has already closed the socket: a slow or idle client is
+      // cut off without an answer (nothing is logged as sent).
       return Close();
     }
     if (ec == bhttp::error::body_limit) {

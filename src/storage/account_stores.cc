@@ -1,5 +1,7 @@
 #include "storage/account_stores.h"
 
+#include <cassert>
+
 #include <nlohmann/json.hpp>
 
 #include "core/strings.h"
@@ -60,13 +62,14 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
 
   Status Update(const Organisation& org) override {
     return sql::TransactStatus(db_, true, [&](Connection& c) -> Status {
-      WM_ASSIGN_OR_RETURN(std::int64_t n,
-                          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
-                                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
-                                    "WHERE id=$1 AND version=$10",
-                                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
-                                     sql::Opt(org.country), sql::Opt(org.website), org.description,
-                                     static_cast<std::int64_t>(org.council_observer), org.updated_at, org.version}));
+      WM_ASSIGN_OR_RETURN(
+          std::int64_t n,
+          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
+                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
+                    "WHERE id=$1 AND version=$10",
+                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+                     sql::Opt(org.country), sql::Opt(org.website), org.description,
+                     static_cast<std::int64_t>(org.council_observer), org.updated_at, org.version}));
       if (n == 1) return Status::Ok();
       auto exists = c.QueryOne("SELECT version FROM organisations WHERE id=$1", {org.id});
       if (!exists.ok()) {
@@ -75,6 +78,31 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
       }
       return Status::Conflict("organisation was changed by someone else (version " +
                               std::to_string(exists->Int(0)) + ", not " + std::to_string(org.version) + ")");
+    });
+  }
+
+  Result<Organisation> Modify(const std::string& slug,
+                              const std::function<Result<Organisation>(Organisation)>& change) override {
+    return sql::Transact<Organisation>(db_, true, [&](Connection& c) -> Result<Organisation> {
+      std::string lock = c.dialect() == sql::Dialect::kPostgres ? " FOR UPDATE" : "";
+      auto row = c.QueryOne(std::string("SELECT ") + kOrgColumns + " FROM organisations WHERE slug=$1" + lock,
+                            {slug});
+      if (!row.ok())
+        return row.status().IsNotFound() ? Status::NotFound("no such organisation") : row.status();
+      Organisation before = OrgFromRow(*row);
+      WM_ASSIGN_OR_RETURN(Organisation org, change(before));
+      // Invariant: `change` may not re-key the record.
+      assert(org.id == before.id && org.slug == before.slug);
+      WM_RETURN_IF_ERROR(
+          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
+                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
+                    "WHERE id=$1",
+                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+                     sql::Opt(org.country), sql::Opt(org.website), org.description,
+                     static_cast<std::int64_t>(org.council_observer), org.updated_at})
+              .status());
+      org.version = before.version + 1;
+      return org;
     });
   }
 

@@ -15,17 +15,19 @@ struct TableSpec {
 const std::vector<TableSpec>& Specs() {
   static const std::vector<TableSpec> specs = {
       {"organisations",
-       "id, slug, name, acronym, kind, country, website, description, council_observer, version, created_at, updated_at",
+       "id, slug, name, acronym, kind, country, website, description, council_observer, version, created_at, "
+       "updated_at",
        "id", true},
       {"users",
-       "id, email, email_key, name, locale, password_hash, is_admin, must_change_password, created_at, updated_at",
+       "id, email, email_key, name, locale, password_hash, is_admin, must_change_password, created_at, "
+       "updated_at",
        "id", true},
       {"memberships", "user_id, organisation_id, role, created_at", "user_id, organisation_id", false},
       {"sessions", "id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at", "id_hash", false},
       {"api_tokens", "id, user_id, name, token_hash, created_at, last_used_at, revoked_at", "id", true},
       {"signin_failures", "key, at", "key, at", false},
-      {"audit_log", "id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id", "id",
-       true},
+      {"audit_log", "id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id",
+       "id", true},
   };
   return specs;
 }
@@ -68,7 +70,8 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
     WM_ASSIGN_OR_RETURN(int dst_version, SchemaVersion(dst));
     if (src_version != dst_version) {
       return Status::InvalidArgument("source is at schema version " + std::to_string(src_version) +
-                                     " and target at " + std::to_string(dst_version) + "; migrate both first");
+                                     " and target at " + std::to_string(dst_version) +
+                                     "; migrate both first");
     }
     std::int64_t existing = 0;
     for (const auto& spec : Specs()) {
@@ -92,9 +95,10 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
       for (char ch : cols) ncols += ch == ',' ? 1 : 0;
       std::string placeholders;
       for (std::size_t i = 1; i <= ncols; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
-      std::string insert = std::string("INSERT INTO ") + spec.name + " (" + cols + ") VALUES (" + placeholders + ")";
-      std::string select = "SELECT " + cols + " FROM " + spec.name + " ORDER BY " + spec.order_by +
-                           " LIMIT $1 OFFSET $2";
+      std::string insert =
+          std::string("INSERT INTO ") + spec.name + " (" + cols + ") VALUES (" + placeholders + ")";
+      std::string select =
+          "SELECT " + cols + " FROM " + spec.name + " ORDER BY " + spec.order_by + " LIMIT $1 OFFSET $2";
       std::int64_t done = 0;
       while (true) {
         WM_ASSIGN_OR_RETURN(auto rows, src.Query(select, {static_cast<std::int64_t>(batch_rows), done}));
@@ -110,7 +114,8 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
             }
           }
           Status s = dst.Execute(insert, params).status();
-          if (!s.ok()) return s.WithContext(std::string("copying ") + spec.name + " row " + std::to_string(done + 1));
+          if (!s.ok())
+            return s.WithContext(std::string("copying ") + spec.name + " row " + std::to_string(done + 1));
           ++done;
         }
         if (progress) progress(spec.name, done, total);
@@ -118,7 +123,8 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
       }
       if (dst.dialect() == sql::Dialect::kPostgres && spec.has_identity) {
         WM_RETURN_IF_ERROR(dst.Query(std::string("SELECT setval(pg_get_serial_sequence('") + spec.name +
-                                         "', 'id'), COALESCE((SELECT MAX(id) FROM " + spec.name + "), 0) + 1, false)",
+                                         "', 'id'), COALESCE((SELECT MAX(id) FROM " + spec.name +
+                                         "), 0) + 1, false)",
                                      {})
                                .status());
       }

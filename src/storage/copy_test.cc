@@ -18,8 +18,9 @@ class CopyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::Init().ok());
-    dir_ = std::filesystem::temp_directory_path() / ("wm-copy-" + std::to_string(getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("wm-copy-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -60,7 +61,8 @@ TEST_F(CopyTest, CopiesRowsKeepsIdsAndRefusesNonEmptyTarget) {
     ASSERT_TRUE(lease.ok());
     for (int i = 1; i <= 7; ++i) {
       auto r = (*lease)->Execute(
-          "INSERT INTO organisations(slug, name, kind, acronym, created_at, updated_at) VALUES ($1, $2, 'cso', $3, 1, 2)",
+          "INSERT INTO organisations(slug, name, kind, acronym, created_at, updated_at) VALUES ($1, $2, "
+          "'cso', $3, 1, 2)",
           {"org" + std::to_string(i), "Jeunesse en Détresse " + std::to_string(i),
            i % 2 ? sql::Value(sql::Null{}) : sql::Value(std::string("JED"))});
       ASSERT_TRUE(r.ok()) << r.status().message();
@@ -69,9 +71,10 @@ TEST_F(CopyTest, CopiesRowsKeepsIdsAndRefusesNonEmptyTarget) {
   }
   auto to = Open("to.db");
   std::vector<std::int64_t> progress;
-  auto report = CopyDatabase(*from, *to, false, 2, [&](const std::string& table, std::int64_t done, std::int64_t) {
-    if (table == "organisations") progress.push_back(done);
-  });
+  auto report =
+      CopyDatabase(*from, *to, false, 2, [&](const std::string& table, std::int64_t done, std::int64_t) {
+        if (table == "organisations") progress.push_back(done);
+      });
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(progress, (std::vector<std::int64_t>{2, 4, 6}));
   auto lease = to->Acquire();
@@ -84,7 +87,8 @@ TEST_F(CopyTest, CopiesRowsKeepsIdsAndRefusesNonEmptyTarget) {
   EXPECT_TRUE((*rows)[0].IsNull(2));
   // New rows continue after the copied ids.
   auto next = (*lease)->QueryOne(
-      "INSERT INTO organisations(slug, name, kind, created_at, updated_at) VALUES ('new', 'N', 'cso', 1, 1) RETURNING id",
+      "INSERT INTO organisations(slug, name, kind, created_at, updated_at) VALUES ('new', 'N', 'cso', 1, 1) "
+      "RETURNING id",
       {});
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->Int(0), 8);

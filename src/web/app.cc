@@ -199,7 +199,7 @@ std::string SafeNext(std::string_view next) {
 
 accounts::Actor Context::actor() const {
   if (user) return accounts::Actor::ForUser(*user, req.request_id);
-  return accounts::Actor{std::nullopt, "anonymous", req.request_id};
+  return accounts::Actor::Anonymous(req.request_id);
 }
 
 std::string Context::Form(std::string_view name) const {
@@ -446,7 +446,7 @@ Response WebApp::Error(Context& ctx, const Status& status) {
 
 Response WebApp::ErrorPage(Context& ctx, int http_status, const std::string& message) {
   json model = {{"heading", T(ctx, "error_title")}, {"message", message}};
-  if (http_status == 404) model["heading"] = std::string(http::ReasonPhrase(404));
+  if (http_status == 404) model["heading"] = T(ctx, "error_not_found_title");
   return Page(ctx, "error", T(ctx, "error_title"), model, http_status);
 }
 

@@ -192,7 +192,8 @@ Response WebApp::OrganisationUpdate(Context& ctx) {
       // Keep what the user typed; the next save is based on the current version.
       auto current = services_.accounts->GetOrganisation(slug);
       if (current.ok()) values["version"] = std::to_string(current->version);
-      return OrganisationForm(ctx, false, values, FieldError("version", "stale", org.status().message()), 409);
+      return OrganisationForm(ctx, false, values, FieldError("version", "stale", org.status().message()),
+                              409);
     }
     return Error(ctx, org.status());
   }

@@ -371,6 +371,13 @@ class InterleavingOrganisationStore final : public accounts::OrganisationStore {
     return found;
   }
   Result<Organisation> FindById(Id id) override { return real_.FindById(id); }
+  Result<Organisation> Modify(const std::string& slug,
+                              const std::function<Result<Organisation>(Organisation)>& change) override {
+    // The other editor saves first; this one's transaction then reads the
+    // record as it is after that save.
+    if (auto hook = std::exchange(after_next_find, nullptr)) hook();
+    return real_.Modify(slug, change);
+  }
   Result<std::vector<Organisation>> List(int limit, int offset) override { return real_.List(limit, offset); }
   Result<int> Count() override { return real_.Count(); }
 

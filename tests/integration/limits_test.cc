@@ -100,6 +100,24 @@ TEST_P(LimitsTest, SlowClientIsCutOffWhileOthersAreServed) {
   }
 }
 
+TEST_P(LimitsTest, AccessLogOfACutOffClientMatchesWhatWasSent) {
+  RawConnection slow(server().port());
+  ASSERT_TRUE(slow.Send("GET /healthz HTTP/1.1\r\nX-Request-Id: it-slow-1\r\nHost: 127.0.0.1\r\nX-Half: "));
+  RawConnection::ReadResult got = slow.ReadUntilClose(milliseconds(5000));
+  ASSERT_TRUE(got.closed) << "the stalled connection was still open after 5 s";
+  nlohmann::json line = server().WaitForAccessLog("it-slow-1", milliseconds(2000));
+  if (line.empty()) return;  // not logged at all: consistent with sending nothing
+  if (got.data.empty()) {
+    // Nothing reached the client, so the log must not claim a response was sent.
+    EXPECT_NE(line.value("status", 0), 408) << "logged a 408 the client never received: " << line.dump();
+    EXPECT_EQ(line.value("bytes", -1), 0) << line.dump();
+  } else {
+    auto r = ParseResponse(got.data);
+    ASSERT_TRUE(r.has_value()) << got.data;
+    EXPECT_EQ(line.value("status", 0), r->status) << line.dump();
+  }
+}
+
 TEST_P(LimitsTest, IdleKeepAliveConnectionIsClosedSilently) {
   RawConnection c(server().port());
   ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));

@@ -111,6 +111,18 @@ TEST_P(OpsTest, UnknownPageIs404InTheReadersLanguage) {
   EXPECT_EQ(HtmlLang(en.body), "en");
 }
 
+TEST_P(OpsTest, NotFoundPageHeadingIsInTheReadersLanguage) {
+  for (const char* lang : {"fr", "es"}) {
+    HttpResponse r = client().Get("/no/such/page", {{"Accept-Language", lang}});
+    ASSERT_EQ(r.status, 404);
+    ASSERT_EQ(HtmlLang(r.body), lang);
+    auto h1 = r.body.find("<h1>");
+    ASSERT_NE(h1, std::string::npos) << r.body;
+    std::string heading = r.body.substr(h1 + 4, r.body.find("</h1>", h1) - h1 - 4);
+    EXPECT_NE(heading, "Not Found") << "an English heading on a page in '" << lang << "'";
+  }
+}
+
 TEST_P(OpsTest, UnknownApiEndpointIs404Json) {
   HttpResponse r = client().Get("/api/v1/nothing-here", {{"Accept-Language", "fr"}});
   ASSERT_EQ(r.status, 404) << r.Describe();

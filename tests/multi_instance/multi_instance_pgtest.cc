@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -45,8 +45,8 @@ class MultiInstanceTest : public ::testing::Test {
   }
 
   void AddPerson(const std::string& email, bool admin = false) {
-    std::vector<std::string> args = {"user", "add", "--db", db_->url(), "--email", email, "--name", "Ana Lima",
-                                     "--password-stdin"};
+    std::vector<std::string> args = {"user", "add",    "--db",     db_->url(),        "--email",
+                                     email,  "--name", "Ana Lima", "--password-stdin"};
     if (admin) args.push_back("--admin");
     CliResult r = RunCli(args, std::string(kPassword) + "\n");
     ASSERT_EQ(r.exit_code, 0) << r.Describe();
@@ -79,15 +79,17 @@ TEST_F(MultiInstanceTest, TwoServersStartedAtOnceMigrateOnceAndShareEverything) 
   ASSERT_EQ(account.status, 200) << account.Describe();
   EXPECT_NE(account.body.find("Ana Lima"), std::string::npos);
   EXPECT_EQ(ExtractCsrf(account.body), signed_in.csrf);
-  HttpResponse lang = on_b.PostForm("/language", {{"csrf", signed_in.csrf}, {"lang", "fr"}, {"next", "/account"}});
+  HttpResponse lang =
+      on_b.PostForm("/language", {{"csrf", signed_in.csrf}, {"lang", "fr"}, {"next", "/account"}});
   EXPECT_EQ(lang.status, 303) << lang.Describe();
   // The locale written through B shows on A.
   EXPECT_EQ(HtmlLang(on_a.Get("/account").body), "fr");
 
   // A write through A is visible through B.
-  HttpResponse created = on_a.Request(
-      "POST", "/api/v1/organisations", {{"Content-Type", "application/json"}, {"X-CSRF-Token", signed_in.csrf}},
-      R"({"slug":"mx-one","name":"Movement against Xenophobia","kind":"cso","country":"GRC"})");
+  HttpResponse created =
+      on_a.Request("POST", "/api/v1/organisations",
+                   {{"Content-Type", "application/json"}, {"X-CSRF-Token", signed_in.csrf}},
+                   R"({"slug":"mx-one","name":"Movement against Xenophobia","kind":"cso","country":"GRC"})");
   ASSERT_EQ(created.status, 201) << created.Describe();
   HttpResponse seen = HttpClient(b->port()).Get("/api/v1/organisations/mx-one");
   ASSERT_EQ(seen.status, 200) << seen.Describe();

@@ -6,8 +6,9 @@ namespace waymark::it {
 
 std::string HtmlUnescape(std::string_view text) {
   static const std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'},   {"&gt;", '>'},  {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''},
-      {"&#34;", '"'}, {"&#x2F;", '/'}, {"&#47;", '/'}, {"&#61;", '='},  {"&#x3D;", '='}, {"&#96;", '`'}};
+      {"&amp;", '&'},   {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'}, {"&#39;", '\''},
+      {"&apos;", '\''}, {"&#x27;", '\''}, {"&#34;", '"'}, {"&#x2F;", '/'}, {"&#47;", '/'},
+      {"&#61;", '='},   {"&#x3D;", '='},  {"&#96;", '`'}};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     bool replaced = false;

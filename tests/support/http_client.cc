@@ -95,7 +95,7 @@ nlohmann::json HttpResponse::Json() const {
 
 std::string HttpResponse::Describe() const {
   std::string out = "HTTP " + std::to_string(status) + "\n";
-  for (const auto& [k, v] : headers) out += k + ": " + v + "\n";
+  for (const auto& [k, v] : headers) out.append(k).append(": ").append(v).append("\n");
   out += "\n" + (body.size() > 1500 ? body.substr(0, 1500) + "..." : body);
   return out;
 }
@@ -279,7 +279,7 @@ std::string CookieJar::Header() const {
   std::string out;
   for (const auto& [k, v] : cookies_) {
     if (!out.empty()) out += "; ";
-    out += k + "=" + v;
+    out.append(k).append("=").append(v);
   }
   return out;
 }

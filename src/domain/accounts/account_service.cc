@@ -18,8 +18,8 @@ std::optional<std::string> EmptyToNull(const std::optional<std::string>& s) {
   return t;
 }
 
-void CheckText(FieldErrors& errors, const std::string& field, const std::string& value,
-               std::size_t max, bool required, bool multiline = false) {
+void CheckText(FieldErrors& errors, const std::string& field, const std::string& value, std::size_t max,
+               bool required, bool multiline = false) {
   if (!IsValidUtf8(value)) {
     errors.Add(field, "utf8", "is not valid UTF-8");
   } else if (HasControlCharacters(value, multiline)) {
@@ -27,7 +27,8 @@ void CheckText(FieldErrors& errors, const std::string& field, const std::string&
   } else if (required && TrimAscii(value).empty()) {
     errors.Add(field, "required", "is required");
   } else if (Utf8Length(value) > max) {
-    errors.Add(field, "too_long", "is longer than " + std::to_string(max) + " characters", {{"max", std::to_string(max)}});
+    errors.Add(field, "too_long", "is longer than " + std::to_string(max) + " characters",
+               {{"max", std::to_string(max)}});
   }
 }
 
@@ -62,6 +63,7 @@ bool IsValidSlug(std::string_view slug) {
 
 bool AccountService::CanEditOrganisation(const Actor& actor, const Organisation& org) {
   if (actor.IsAdmin()) return true;
+  if (!actor.user) return false;
   auto role = actor.user->RoleIn(org.id);
   return role && (*role == Role::kEditor || *role == Role::kModerator);
 }
@@ -85,14 +87,16 @@ Status AccountService::ValidateOrganisation(const Organisation& org, FieldErrors
   if (org.acronym) CheckText(errors, "acronym", *org.acronym, kMaxAcronym, false);
   CheckText(errors, "description", org.description, kMaxDescription, false, /*multiline=*/true);
   if (org.country && !countries_.IsValidAlpha3(*org.country)) {
-    errors.Add("country", "country_unknown", "'" + *org.country + "' is not an ISO 3166-1 alpha-3 country code", {{"value", *org.country}});
+    errors.Add("country", "country_unknown",
+               "'" + *org.country + "' is not an ISO 3166-1 alpha-3 country code", {{"value", *org.country}});
   }
   if (org.website) {
     const std::string& w = *org.website;
     if (!IsValidUtf8(w) || HasControlCharacters(w, false)) {
       errors.Add("website", "website_scheme", "must be an http:// or https:// address");
     } else if (w.size() > kMaxWebsite) {
-      errors.Add("website", "too_long", "is longer than " + std::to_string(kMaxWebsite) + " characters", {{"max", std::to_string(kMaxWebsite)}});
+      errors.Add("website", "too_long", "is longer than " + std::to_string(kMaxWebsite) + " characters",
+                 {{"max", std::to_string(kMaxWebsite)}});
     } else if (!(StartsWith(w, "https://") || StartsWith(w, "http://")) ||
                w.find_first_of(" \t\r\n<>\"") != std::string::npos ||
                w.size() <= std::string_view("https://").size()) {
@@ -115,9 +119,11 @@ Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, cons
   org.acronym = EmptyToNull(input.acronym);
   auto kind = ParseOrgKind(input.kind);
   if (!kind) {
-    errors.Add("kind", "kind_unknown", "'" + input.kind +
-                     "' is not one of iom, cso, migrant_association, trade_union, research, "
-                     "government, other", {{"value", input.kind}});
+    errors.Add("kind", "kind_unknown",
+               "'" + input.kind +
+                   "' is not one of iom, cso, migrant_association, trade_union, research, "
+                   "government, other",
+               {{"value", input.kind}});
   } else {
     org.kind = *kind;
   }
@@ -147,77 +153,69 @@ Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, cons
 
 Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, const std::string& slug,
                                                         const OrganisationPatch& patch) {
-  // A patch names only the fields it changes, so when someone else saved in
-  // between, applying it again to the fresh record loses nothing. A patch
-  // made from a form the user saw (expected_version) must not be re-applied:
-  // the user has to see the other change first.
-  constexpr int kAttempts = 3;
-  for (int attempt = 1;; ++attempt) {
-    auto updated = TryUpdateOrganisation(actor, slug, patch);
-    if (updated.ok() || !updated.status().IsConflict() || patch.expected_version || attempt == kAttempts) {
-      return updated;
-    }
-  }
-}
-
-Result<Organisation> AccountService::TryUpdateOrganisation(const Actor& actor, const std::string& slug,
-                                                           const OrganisationPatch& patch) {
-  WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(slug));
-  if (patch.expected_version && *patch.expected_version != org.version) {
-    return Status::Conflict("the organisation was changed by someone else since version " +
-                            std::to_string(*patch.expected_version) + "; it is now at version " +
-                            std::to_string(org.version));
-  }
-  if (!CanEditOrganisation(actor, org)) {
-    return Status::PermissionDenied("only administrators and the organisation's editors may edit it");
-  }
-  FieldErrors errors;
   std::map<std::string, std::string> changed;
-  if (patch.name) {
-    org.name = std::string(TrimAscii(*patch.name));
-    changed["name"] = org.name;
-  }
-  if (patch.acronym) {
-    org.acronym = EmptyToNull(patch.acronym);
-    changed["acronym"] = org.acronym.value_or("");
-  }
-  if (patch.kind) {
-    auto kind = ParseOrgKind(*patch.kind);
-    if (!kind) {
-      errors.Add("kind", "kind_unknown", "'" + *patch.kind + "' is not a known kind of organisation", {{"value", *patch.kind}});
-    } else {
-      org.kind = *kind;
-      changed["kind"] = *patch.kind;
+  // Read, check, change and write in one transaction: two editors saving at
+  // once are applied one after the other, and neither undoes the other.
+  auto updated = stores_.organisations->Modify(slug, [&](Organisation org) -> Result<Organisation> {
+    if (!CanEditOrganisation(actor, org)) {
+      return Status::PermissionDenied("only administrators and the organisation's editors may edit it");
     }
-  }
-  if (patch.country) {
-    org.country = EmptyToNull(patch.country);
-    if (org.country) {
-      for (char& c : *org.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (patch.expected_version && *patch.expected_version != org.version) {
+      return Status::Conflict("the organisation was changed by someone else since version " +
+                              std::to_string(*patch.expected_version) + "; it is now at version " +
+                              std::to_string(org.version));
     }
-    changed["country"] = org.country.value_or("");
-  }
-  if (patch.website) {
-    org.website = EmptyToNull(patch.website);
-    changed["website"] = org.website.value_or("");
-  }
-  if (patch.description) {
-    org.description = *patch.description;
-    changed["description"] = "(changed)";
-  }
-  if (patch.council_observer) {
-    if (!actor.IsAdmin() && *patch.council_observer != org.council_observer) {
-      errors.Add("council_observer", "admin_only", "only administrators may change observer status");
+    FieldErrors errors;
+    if (patch.name) {
+      org.name = std::string(TrimAscii(*patch.name));
+      changed["name"] = org.name;
     }
-    org.council_observer = *patch.council_observer;
-    changed["council_observer"] = org.council_observer ? "true" : "false";
+    if (patch.acronym) {
+      org.acronym = EmptyToNull(patch.acronym);
+      changed["acronym"] = org.acronym.value_or("");
+    }
+    if (patch.kind) {
+      auto kind = ParseOrgKind(*patch.kind);
+      if (!kind) {
+        errors.Add("kind", "kind_unknown", "'" + *patch.kind + "' is not a known kind of organisation",
+                   {{"value", *patch.kind}});
+      } else {
+        org.kind = *kind;
+        changed["kind"] = *patch.kind;
+      }
+    }
+    if (patch.country) {
+      org.country = EmptyToNull(patch.country);
+      if (org.country) {
+        for (char& c : *org.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      changed["country"] = org.country.value_or("");
+    }
+    if (patch.website) {
+      org.website = EmptyToNull(patch.website);
+      changed["website"] = org.website.value_or("");
+    }
+    if (patch.description) {
+      org.description = *patch.description;
+      changed["description"] = "(changed)";
+    }
+    if (patch.council_observer) {
+      if (!actor.IsAdmin() && *patch.council_observer != org.council_observer) {
+        errors.Add("council_observer", "admin_only", "only administrators may change observer status");
+      }
+      org.council_observer = *patch.council_observer;
+      changed["council_observer"] = org.council_observer ? "true" : "false";
+    }
+    WM_RETURN_IF_ERROR(ValidateOrganisation(org, errors));
+    org.updated_at = clock_.NowMs();
+    return org;
+  });
+  if (!updated.ok()) {
+    if (updated.status().IsNotFound()) return Status::NotFound("no organisation '" + slug + "'");
+    return updated.status();
   }
-  WM_RETURN_IF_ERROR(ValidateOrganisation(org, errors));
-  org.updated_at = clock_.NowMs();
-  WM_RETURN_IF_ERROR(stores_.organisations->Update(org));
-  ++org.version;
-  WM_RETURN_IF_ERROR(Audit(actor, "organisation.update", "organisation", org.slug, changed));
-  return org;
+  WM_RETURN_IF_ERROR(Audit(actor, "organisation.update", "organisation", updated->slug, changed));
+  return updated;
 }
 
 Result<Organisation> AccountService::GetOrganisation(const std::string& slug) {
@@ -242,9 +240,12 @@ Result<User> AccountService::CreateUser(const Actor& actor, const UserInput& inp
   CheckText(errors, "name", input.name, kMaxName, true);
   if (!IsSupportedLocale(input.locale)) errors.Add("locale", "locale_unknown", "must be one of en, fr, es");
   if (Utf8Length(input.password) < kMinPasswordLength) {
-    errors.Add("password", "too_short", "must be at least " + std::to_string(kMinPasswordLength) + " characters", {{"min", std::to_string(kMinPasswordLength)}});
+    errors.Add("password", "too_short",
+               "must be at least " + std::to_string(kMinPasswordLength) + " characters",
+               {{"min", std::to_string(kMinPasswordLength)}});
   } else if (input.password.size() > kMaxPassword) {
-    errors.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes", {{"max", std::to_string(kMaxPassword)}});
+    errors.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes",
+               {{"max", std::to_string(kMaxPassword)}});
   }
   if (!errors.empty()) return errors.ToStatus();
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(input.password, password_policy_));
@@ -301,7 +302,8 @@ Status AccountService::SetMembership(const Actor& actor, Id user_id, const std::
   if (!role) {
     {
       FieldErrors e;
-      e.Add("role", "role_unknown", "'" + role_name + "' is not one of member, editor, moderator", {{"value", role_name}});
+      e.Add("role", "role_unknown", "'" + role_name + "' is not one of member, editor, moderator",
+            {{"value", role_name}});
       return e.ToStatus();
     }
   }
@@ -327,30 +329,32 @@ Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std:
     WM_ASSIGN_OR_RETURN(std::string hash, stores_.users->PasswordHash(user_id));
     if (!crypto::VerifyPassword(current, hash)) {
       {
-      FieldErrors e;
-      e.Add("current_password", "password_wrong", "is not your current password");
-      return e.ToStatus();
-    }
+        FieldErrors e;
+        e.Add("current_password", "password_wrong", "is not your current password");
+        return e.ToStatus();
+      }
     }
     if (current == next) {
       {
-      FieldErrors e;
-      e.Add("password", "password_unchanged", "must differ from the current password");
-      return e.ToStatus();
-    }
+        FieldErrors e;
+        e.Add("password", "password_unchanged", "must differ from the current password");
+        return e.ToStatus();
+      }
     }
   }
   if (Utf8Length(next) < kMinPasswordLength) {
     {
       FieldErrors e;
-      e.Add("password", "too_short", "must be at least " + std::to_string(kMinPasswordLength) + " characters", {{"min", std::to_string(kMinPasswordLength)}});
+      e.Add("password", "too_short", "must be at least " + std::to_string(kMinPasswordLength) + " characters",
+            {{"min", std::to_string(kMinPasswordLength)}});
       return e.ToStatus();
     }
   }
   if (next.size() > kMaxPassword) {
     {
       FieldErrors e;
-      e.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes", {{"max", std::to_string(kMaxPassword)}});
+      e.Add("password", "too_long", "is longer than " + std::to_string(kMaxPassword) + " bytes",
+            {{"max", std::to_string(kMaxPassword)}});
       return e.ToStatus();
     }
   }
@@ -370,10 +374,10 @@ Status AccountService::ResetPassword(const Actor& actor, Id user_id, const std::
 Status AccountService::SetLocale(const Actor& actor, const std::string& locale) {
   if (!actor.user) return Status::Unauthenticated("sign in first");
   if (!IsSupportedLocale(locale)) {
-      FieldErrors e;
-      e.Add("lang", "locale_unknown", "must be one of en, fr, es");
-      return e.ToStatus();
-    }
+    FieldErrors e;
+    e.Add("lang", "locale_unknown", "must be one of en, fr, es");
+    return e.ToStatus();
+  }
   return stores_.users->SetLocale(actor.user->id, locale, clock_.NowMs());
 }
 

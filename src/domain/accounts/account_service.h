@@ -95,8 +95,6 @@ class AccountService {
  private:
   Status Audit(const Actor& actor, std::string action, std::string entity_type, std::string entity_id,
                std::map<std::string, std::string> details = {});
-  Result<Organisation> TryUpdateOrganisation(const Actor& actor, const std::string& slug,
-                                             const OrganisationPatch& patch);
   Status ValidateOrganisation(const Organisation& org, FieldErrors& errors);
 
   Stores stores_;

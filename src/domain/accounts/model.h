@@ -85,18 +85,23 @@ struct ApiToken {
 // Who is acting: a signed-in user (by session or token) or the operator at
 // the command line.
 struct Actor {
-  std::optional<User> user;  // empty for the CLI/system
-  std::string label;         // "user:12", "cli", "system"
+  std::optional<User> user;  // the signed-in person, if any
+  std::string label;         // "user:12", "cli", "system", "anonymous"
   std::string request_id;    // for the audit log; empty outside HTTP
+  // The operator at the command line or the server itself (demo data):
+  // trusted like a platform admin. Never true for a web request.
+  bool is_operator = false;
 
-  static Actor Cli() { return Actor{std::nullopt, "cli", ""}; }
-  static Actor System() { return Actor{std::nullopt, "system", ""}; }
+  static Actor Cli() { return Actor{std::nullopt, "cli", "", true}; }
+  static Actor System() { return Actor{std::nullopt, "system", "", true}; }
+  static Actor Anonymous(std::string request_id) {
+    return Actor{std::nullopt, "anonymous", std::move(request_id), false};
+  }
   static Actor ForUser(User u, std::string request_id) {
     std::string label = "user:" + std::to_string(u.id);
-    return Actor{std::move(u), std::move(label), std::move(request_id)};
+    return Actor{std::move(u), std::move(label), std::move(request_id), false};
   }
-  // The CLI runs with the operator's authority, like a platform admin.
-  bool IsAdmin() const { return !user || user->is_admin; }
+  bool IsAdmin() const { return is_operator || (user && user->is_admin); }
 };
 
 struct AuditEntry {

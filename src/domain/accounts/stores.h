@@ -5,6 +5,7 @@
 // be reached, Conflict on a unique key, NotFound when a lookup finds nothing.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,12 @@ class OrganisationStore {
   // is still org.version, and bumps the version. Conflict when someone else
   // updated it since it was read; NotFound when it is gone.
   virtual Status Update(const Organisation& org) = 0;
+  // Reads the organisation, passes it to `change`, and writes back what
+  // `change` returns, all in one write transaction (the row is locked on
+  // PostgreSQL), bumping the version. An error from `change` aborts the
+  // transaction and is returned as it is; NotFound for an unknown slug.
+  virtual Result<Organisation> Modify(const std::string& slug,
+                                      const std::function<Result<Organisation>(Organisation)>& change) = 0;
   virtual Result<Organisation> FindBySlug(const std::string& slug) = 0;
   virtual Result<Organisation> FindById(Id id) = 0;
   // Ordered by name.
