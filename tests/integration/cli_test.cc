@@ -182,3 +182,35 @@ WM_INSTANTIATE_BACKENDS(CliTest);
 
 }  // namespace
 }  // namespace waymark::it
+
+namespace waymark::it {
+namespace {
+
+// `waymark backup` copies a live SQLite database (the server keeps running)
+// with the online backup API; it refuses to overwrite and refuses PostgreSQL.
+TEST(BackupTest, CopiesALiveSqliteDatabaseAndRefusesToOverwrite) {
+  DeploymentOptions o;
+  auto d = Deployment::Create(Backend::kSqlite, o);
+  d->AddOrganisation("jcwi", "Joint Council for the Welfare of Immigrants");
+  std::string to = d->dir().File("backup.db");
+  CliResult r = RunCli({"backup", "--db", d->db_url(), "--to", to});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  // The copy is a working database: a server on it serves the organisation.
+  ServerProcess::Options so;
+  so.db_url = "sqlite://" + to;
+  so.stderr_file = d->dir().File("backup.stderr");
+  auto server = ServerProcess::Start(so);
+  EXPECT_EQ(HttpClient(server->port()).Get("/api/v1/organisations/jcwi").status, 200);
+  EXPECT_EQ(server->Terminate(), 0);
+
+  CliResult again = RunCli({"backup", "--db", d->db_url(), "--to", to});
+  EXPECT_EQ(again.exit_code, 2) << again.Describe();
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.Describe();
+  CliResult pg =
+      RunCli({"backup", "--db", "postgresql://postgres@127.0.0.1:1/x", "--to", d->dir().File("x.db")});
+  EXPECT_EQ(pg.exit_code, 2) << pg.Describe();
+  EXPECT_NE(pg.err.find("pg_dump"), std::string::npos) << pg.Describe();
+}
+
+}  // namespace
+}  // namespace waymark::it

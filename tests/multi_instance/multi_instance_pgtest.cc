@@ -186,5 +186,63 @@ TEST_F(MultiInstanceTest, PostgresRestartGives503ThenRecoversWithoutDying) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+// `waymark copy` moves a whole deployment SQLite -> PostgreSQL -> SQLite, and
+// the copy works: people can sign in on the new backend with their passwords.
+TEST_F(MultiInstanceTest, CopyMovesADeploymentBetweenBackendsAndBack) {
+  std::string sqlite = "sqlite://" + (dir_->path() / "source.db").string();
+  ASSERT_EQ(RunCli({"org", "add", "--db", sqlite, "--slug", "jcwi", "--name",
+                    "Joint Council for the Welfare of Immigrants", "--kind", "cso", "--country", "GBR"})
+                .exit_code,
+            0);
+  CliResult added = RunCli({"user", "add", "--db", sqlite, "--email", "cy@example.org", "--name", "Cy Dube",
+                            "--org", "jcwi", "--role", "editor", "--password-stdin"},
+                           std::string(kPassword) + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.Describe();
+  CliResult token = RunCli({"token", "create", "--db", sqlite, "--email", "cy@example.org"});
+  ASSERT_EQ(token.exit_code, 0) << token.Describe();
+
+  CliResult to_pg = RunCli({"copy", "--from", sqlite, "--to", db_->url()});
+  ASSERT_EQ(to_pg.exit_code, 0) << to_pg.Describe();
+  EXPECT_NE(to_pg.out.find("row counts verified"), std::string::npos) << to_pg.Describe();
+  // A second copy into the now non-empty target is refused, naming the way out.
+  CliResult again = RunCli({"copy", "--from", sqlite, "--to", db_->url()});
+  EXPECT_EQ(again.exit_code, 2) << again.Describe();
+  EXPECT_NE(again.err.find("--replace"), std::string::npos) << again.Describe();
+
+  auto server = Start("copied");
+  Browser browser(server->port());
+  SignedIn signed_in = SignIn(browser, "cy@example.org", kPassword);
+  // Editor of jcwi on the new backend too; the API token still works; new
+  // rows get fresh ids after the copied ones.
+  std::string bearer = token.out.substr(0, token.out.find('\n'));
+  HttpResponse me = HttpClient(server->port()).Get("/api/v1/me", {{"Authorization", "Bearer " + bearer}});
+  ASSERT_EQ(me.status, 200) << me.Describe();
+  EXPECT_EQ(me.Json()["memberships"][0]["organisation"], "jcwi");
+  HttpResponse patched = browser.Request(
+      "PATCH", "/api/v1/organisations/jcwi",
+      {{"Content-Type", "application/json"}, {"X-CSRF-Token", signed_in.csrf}}, R"({"acronym":"JCWI"})");
+  EXPECT_EQ(patched.status, 200) << patched.Describe();
+  EXPECT_EQ(server->Terminate(), 0);
+  EXPECT_EQ(RunCli({"org", "add", "--db", db_->url(), "--slug", "drc", "--name", "Danish Refugee Council",
+                    "--kind", "cso"})
+                .exit_code,
+            0);
+
+  std::string back = "sqlite://" + (dir_->path() / "back.db").string();
+  CliResult to_sqlite = RunCli({"copy", "--from", db_->url(), "--to", back});
+  ASSERT_EQ(to_sqlite.exit_code, 0) << to_sqlite.Describe();
+  ServerProcess::Options o;
+  o.db_url = back;
+  o.stderr_file = (dir_->path() / "back.stderr").string();
+  auto on_sqlite = ServerProcess::Start(o);
+  HttpResponse orgs = HttpClient(on_sqlite->port()).Get("/api/v1/organisations");
+  ASSERT_EQ(orgs.status, 200) << orgs.Describe();
+  EXPECT_EQ(orgs.Json()["total"], 2);
+  HttpResponse jcwi = HttpClient(on_sqlite->port()).Get("/api/v1/organisations/jcwi");
+  EXPECT_EQ(jcwi.Json()["acronym"], "JCWI");
+  Browser again_browser(on_sqlite->port());
+  EXPECT_EQ(SignIn(again_browser, "cy@example.org", kPassword).response.status, 303);
+}
+
 }  // namespace
 }  // namespace waymark::it
