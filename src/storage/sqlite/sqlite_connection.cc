@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <unordered_map>
 
 namespace waymark::storage {
@@ -14,7 +16,19 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 class SqliteConnection final : public sql::Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, int busy_timeout_ms) : db_(db), busy_timeout_ms_(busy_timeout_ms) {}
+
+  // sqlite3_busy_handler callback: 1 to try again, 0 to give up (SQLITE_BUSY).
+  static int OnBusy(void* self, int attempts) {
+    auto* conn = static_cast<SqliteConnection*>(self);
+    if (attempts == 0) conn->busy_since_ = std::chrono::steady_clock::now();
+    if (std::chrono::steady_clock::now() - conn->busy_since_ >=
+        std::chrono::milliseconds(conn->busy_timeout_ms_)) {
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(attempts < 20 ? 200 : 1000));
+    return 1;
+  }
   ~SqliteConnection() override {
     cache_.clear();
     sqlite3_close_v2(db_);
@@ -145,6 +159,8 @@ class SqliteConnection final : public sql::Connection {
   }
 
   sqlite3* db_;
+  int busy_timeout_ms_;
+  std::chrono::steady_clock::time_point busy_since_;
   std::unordered_map<std::string, StmtPtr> cache_;
 };
 
@@ -160,8 +176,11 @@ Result<std::unique_ptr<sql::Connection>> OpenSqlite(const SqliteOptions& options
     return Status::Unavailable("cannot open " + options.path + ": " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  auto conn = std::make_unique<SqliteConnection>(db);
+  auto conn = std::make_unique<SqliteConnection>(db, options.busy_timeout_ms);
+  // SQLite's own busy timeout sleeps up to 100 ms between tries, which gives
+  // writers queued behind each other long, unfair waits; retry every
+  // millisecond instead, up to the same limit.
+  sqlite3_busy_handler(db, &SqliteConnection::OnBusy, conn.get());
   Status s = conn->ExecuteScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!s.ok()) return s.WithContext("cannot configure " + options.path);
   return std::unique_ptr<sql::Connection>(std::move(conn));
