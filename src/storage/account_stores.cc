@@ -40,6 +40,17 @@ Organisation OrgFromRow(const Row& r) {
   return o;
 }
 
+// Writes every mutable field of `org` and bumps the version, if the stored
+// version is `version`. Returns the number of rows changed (0 or 1).
+Result<std::int64_t> WriteIfVersion(Connection& c, const Organisation& org, std::int64_t version) {
+  return c.Execute(
+      "UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, description=$7, "
+      "council_observer=$8, updated_at=$9, version=version+1 WHERE id=$1 AND version=$10",
+      {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
+       sql::Opt(org.country), sql::Opt(org.website), org.description,
+       static_cast<std::int64_t>(org.council_observer), org.updated_at, version});
+}
+
 class SqlOrganisationStore final : public accounts::OrganisationStore {
  public:
   explicit SqlOrganisationStore(sql::Database& db) : db_(db) {}
@@ -62,14 +73,7 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
 
   Status Update(const Organisation& org) override {
     return sql::TransactStatus(db_, true, [&](Connection& c) -> Status {
-      WM_ASSIGN_OR_RETURN(
-          std::int64_t n,
-          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
-                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
-                    "WHERE id=$1 AND version=$10",
-                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
-                     sql::Opt(org.country), sql::Opt(org.website), org.description,
-                     static_cast<std::int64_t>(org.council_observer), org.updated_at, org.version}));
+      WM_ASSIGN_OR_RETURN(std::int64_t n, WriteIfVersion(c, org, org.version));
       if (n == 1) return Status::Ok();
       auto exists = c.QueryOne("SELECT version FROM organisations WHERE id=$1", {org.id});
       if (!exists.ok()) {
@@ -93,14 +97,8 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
       WM_ASSIGN_OR_RETURN(Organisation org, change(before));
       // Invariant: `change` may not re-key the record.
       assert(org.id == before.id && org.slug == before.slug);
-      WM_RETURN_IF_ERROR(
-          c.Execute("UPDATE organisations SET name=$2, acronym=$3, kind=$4, country=$5, website=$6, "
-                    "description=$7, council_observer=$8, updated_at=$9, version=version+1 "
-                    "WHERE id=$1",
-                    {org.id, org.name, sql::Opt(org.acronym), std::string(accounts::ToString(org.kind)),
-                     sql::Opt(org.country), sql::Opt(org.website), org.description,
-                     static_cast<std::int64_t>(org.council_observer), org.updated_at})
-              .status());
+      // The row is locked (or the database is) since the read: the version still matches.
+      WM_RETURN_IF_ERROR(WriteIfVersion(c, org, before.version).status());
       org.version = before.version + 1;
       return org;
     });
