@@ -3,6 +3,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 
 namespace waymark::sql {
@@ -59,7 +60,35 @@ struct Database::State {
   std::int64_t acquired_total = 0;               // GUARDED_BY(mu)
   std::int64_t waited_total = 0;                 // GUARDED_BY(mu)
   std::int64_t timeouts_total = 0;               // GUARDED_BY(mu)
+  // The connection holding each thread's open unit of work.
+  std::map<std::thread::id, Connection*> ambient;  // GUARDED_BY(mu)
 };
+
+Connection* Database::AmbientConnection() const {
+  std::lock_guard lock(state_->mu);
+  auto it = state_->ambient.find(std::this_thread::get_id());
+  return it == state_->ambient.end() ? nullptr : it->second;
+}
+
+Status Database::InTransaction(const std::function<Status()>& fn) {
+  if (AmbientConnection() != nullptr) return fn();  // nested: join the outer unit
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  Connection& conn = **lease;
+  WM_RETURN_IF_ERROR(conn.Begin(true));
+  {
+    std::lock_guard lock(state_->mu);
+    state_->ambient[std::this_thread::get_id()] = &conn;
+  }
+  Status s = fn();
+  {
+    std::lock_guard lock(state_->mu);
+    state_->ambient.erase(std::this_thread::get_id());
+  }
+  if (s.ok()) s = conn.Commit();
+  if (!s.ok()) (void)conn.Rollback();
+  return s;
+}
 
 Database::Database(Dialect dialect, std::string description, ConnectionFactory factory, int size,
                    std::chrono::milliseconds acquire_timeout)
@@ -73,6 +102,7 @@ Database::Database(Dialect dialect, std::string description, ConnectionFactory f
 Database::~Database() = default;
 
 Result<Lease> Database::Acquire() {
+  if (Connection* joined = AmbientConnection()) return Lease(this, joined);
   std::unique_lock lock(state_->mu);
   bool waited = false;
   auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
@@ -146,6 +176,7 @@ Status TransactStatus(Database& db, bool write, const std::function<Status(Conne
   auto lease = db.Acquire();
   if (!lease.ok()) return lease.status();
   Connection& conn = **lease;
+  if (lease->joined()) return fn(conn);  // part of a unit of work: it commits
   WM_RETURN_IF_ERROR(conn.Begin(write));
   Status s = fn(conn);
   if (!s.ok()) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -92,18 +93,25 @@ using ConnectionFactory = std::function<Result<std::unique_ptr<Connection>>()>;
 class Database;
 
 // A connection on loan from the pool; returned when destroyed.
+// A lease may also be a loan of the connection that holds this thread's
+// open unit of work (Database::InTransaction): then it joins that
+// transaction and gives nothing back when destroyed.
 class Lease {
  public:
   Lease(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  Lease(Database* db, Connection* joined) : db_(db), joined_(joined) {}
   Lease(Lease&&) noexcept = default;
   Lease& operator=(Lease&&) = delete;
   ~Lease();
-  Connection& operator*() { return *conn_; }
-  Connection* operator->() { return conn_.get(); }
+  Connection& operator*() { return joined_ ? *joined_ : *conn_; }
+  Connection* operator->() { return joined_ ? joined_ : conn_.get(); }
+  // True when this lease joined a unit of work's open transaction.
+  bool joined() const { return joined_ != nullptr; }
 
  private:
   Database* db_;
   std::unique_ptr<Connection> conn_;
+  Connection* joined_ = nullptr;
 };
 
 // A bounded pool of connections to one database.
@@ -119,6 +127,12 @@ class Database {
   // none frees up in time or a new connection cannot be opened.
   Result<Lease> Acquire();
   PoolStats Stats() const;
+
+  // Runs `fn` in one write transaction. Every Acquire() made on this thread
+  // while `fn` runs (by any store) joins that transaction, so several store
+  // calls commit or roll back together. Commits when `fn` returns OK. Nested
+  // calls join the outer unit.
+  Status InTransaction(const std::function<Status()>& fn);
   Dialect dialect() const { return dialect_; }
   // "sqlite:///path/to.db" with any password removed.
   const std::string& description() const { return description_; }
@@ -126,6 +140,7 @@ class Database {
  private:
   friend class Lease;
   void Release(std::unique_ptr<Connection> conn);
+  Connection* AmbientConnection() const;
 
   struct State;
   Dialect dialect_;
@@ -143,6 +158,7 @@ Result<T> Transact(Database& db, bool write, const std::function<Result<T>(Conne
   auto lease = db.Acquire();
   if (!lease.ok()) return lease.status();
   Connection& conn = **lease;
+  if (lease->joined()) return fn(conn);  // part of a unit of work: it commits
   WM_RETURN_IF_ERROR(conn.Begin(write));
   Result<T> result = fn(conn);
   if (!result.ok()) {

@@ -511,25 +511,35 @@ class SqlAuditLog final : public accounts::AuditLog {
   sql::Database& db_;
 };
 
+class SqlUnitOfWork final : public accounts::UnitOfWork {
+ public:
+  explicit SqlUnitOfWork(sql::Database& db) : db_(db) {}
+  Status Run(const std::function<Status()>& fn) override { return db_.InTransaction(fn); }
+
+ private:
+  sql::Database& db_;
+};
+
 }  // namespace
 
 struct AccountStores::Impl {
   explicit Impl(sql::Database& db)
-      : organisations(db), users(db), sessions(db), tokens(db), throttle(db), audit(db) {}
+      : organisations(db), users(db), sessions(db), tokens(db), throttle(db), audit(db), unit(db) {}
   SqlOrganisationStore organisations;
   SqlUserStore users;
   SqlSessionStore sessions;
   SqlTokenStore tokens;
   SqlThrottleStore throttle;
   SqlAuditLog audit;
+  SqlUnitOfWork unit;
 };
 
 AccountStores::AccountStores(sql::Database& db) : impl_(std::make_unique<Impl>(db)) {}
 AccountStores::~AccountStores() = default;
 
 accounts::Stores AccountStores::stores() {
-  return accounts::Stores{&impl_->organisations, &impl_->users,    &impl_->sessions,
-                          &impl_->tokens,        &impl_->throttle, &impl_->audit};
+  return accounts::Stores{&impl_->organisations, &impl_->users, &impl_->sessions, &impl_->tokens,
+                          &impl_->throttle,      &impl_->audit, &impl_->unit};
 }
 
 }  // namespace waymark::storage

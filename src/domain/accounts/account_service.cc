@@ -139,15 +139,16 @@ Result<Organisation> AccountService::CreateOrganisation(const Actor& actor, cons
   Status v = ValidateOrganisation(org, errors);
   if (!v.ok()) return v;
   org.created_at = org.updated_at = clock_.NowMs();
-  auto created = stores_.organisations->Create(org);
-  if (!created.ok()) {
-    if (created.status().IsConflict()) {
-      return Status::Conflict("an organisation with slug '" + org.slug + "' already exists");
-    }
-    return created.status();
+  // The record and its audit entry commit together or not at all.
+  auto created = RunInUnit<Organisation>(*stores_.unit, [&]() -> Result<Organisation> {
+    WM_ASSIGN_OR_RETURN(Organisation out, stores_.organisations->Create(org));
+    WM_RETURN_IF_ERROR(Audit(actor, "organisation.create", "organisation", org.slug,
+                             {{"name", org.name}, {"kind", std::string(ToString(org.kind))}}));
+    return out;
+  });
+  if (!created.ok() && created.status().IsConflict()) {
+    return Status::Conflict("an organisation with slug '" + org.slug + "' already exists");
   }
-  WM_RETURN_IF_ERROR(Audit(actor, "organisation.create", "organisation", org.slug,
-                           {{"name", org.name}, {"kind", std::string(ToString(org.kind))}}));
   return created;
 }
 
@@ -156,65 +157,67 @@ Result<Organisation> AccountService::UpdateOrganisation(const Actor& actor, cons
   std::map<std::string, std::string> changed;
   // Read, check, change and write in one transaction: two editors saving at
   // once are applied one after the other, and neither undoes the other.
-  auto updated = stores_.organisations->Modify(slug, [&](Organisation org) -> Result<Organisation> {
-    if (!CanEditOrganisation(actor, org)) {
-      return Status::PermissionDenied("only administrators and the organisation's editors may edit it");
-    }
-    if (patch.expected_version && *patch.expected_version != org.version) {
-      return Status::Conflict("the organisation was changed by someone else since version " +
-                              std::to_string(*patch.expected_version) + "; it is now at version " +
-                              std::to_string(org.version));
-    }
-    FieldErrors errors;
-    if (patch.name) {
-      org.name = std::string(TrimAscii(*patch.name));
-      changed["name"] = org.name;
-    }
-    if (patch.acronym) {
-      org.acronym = EmptyToNull(patch.acronym);
-      changed["acronym"] = org.acronym.value_or("");
-    }
-    if (patch.kind) {
-      auto kind = ParseOrgKind(*patch.kind);
-      if (!kind) {
-        errors.Add("kind", "kind_unknown", "'" + *patch.kind + "' is not a known kind of organisation",
-                   {{"value", *patch.kind}});
-      } else {
-        org.kind = *kind;
-        changed["kind"] = *patch.kind;
+  auto updated = RunInUnit<Organisation>(*stores_.unit, [&]() -> Result<Organisation> {
+    auto modified = stores_.organisations->Modify(slug, [&](Organisation org) -> Result<Organisation> {
+      if (!CanEditOrganisation(actor, org)) {
+        return Status::PermissionDenied("only administrators and the organisation's editors may edit it");
       }
-    }
-    if (patch.country) {
-      org.country = EmptyToNull(patch.country);
-      if (org.country) {
-        for (char& c : *org.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (patch.expected_version && *patch.expected_version != org.version) {
+        return Status::Conflict("the organisation was changed by someone else since version " +
+                                std::to_string(*patch.expected_version) + "; it is now at version " +
+                                std::to_string(org.version));
       }
-      changed["country"] = org.country.value_or("");
-    }
-    if (patch.website) {
-      org.website = EmptyToNull(patch.website);
-      changed["website"] = org.website.value_or("");
-    }
-    if (patch.description) {
-      org.description = *patch.description;
-      changed["description"] = "(changed)";
-    }
-    if (patch.council_observer) {
-      if (!actor.IsAdmin() && *patch.council_observer != org.council_observer) {
-        errors.Add("council_observer", "admin_only", "only administrators may change observer status");
+      FieldErrors errors;
+      if (patch.name) {
+        org.name = std::string(TrimAscii(*patch.name));
+        changed["name"] = org.name;
       }
-      org.council_observer = *patch.council_observer;
-      changed["council_observer"] = org.council_observer ? "true" : "false";
-    }
-    WM_RETURN_IF_ERROR(ValidateOrganisation(org, errors));
-    org.updated_at = clock_.NowMs();
-    return org;
+      if (patch.acronym) {
+        org.acronym = EmptyToNull(patch.acronym);
+        changed["acronym"] = org.acronym.value_or("");
+      }
+      if (patch.kind) {
+        auto kind = ParseOrgKind(*patch.kind);
+        if (!kind) {
+          errors.Add("kind", "kind_unknown", "'" + *patch.kind + "' is not a known kind of organisation",
+                     {{"value", *patch.kind}});
+        } else {
+          org.kind = *kind;
+          changed["kind"] = *patch.kind;
+        }
+      }
+      if (patch.country) {
+        org.country = EmptyToNull(patch.country);
+        if (org.country) {
+          for (char& c : *org.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        changed["country"] = org.country.value_or("");
+      }
+      if (patch.website) {
+        org.website = EmptyToNull(patch.website);
+        changed["website"] = org.website.value_or("");
+      }
+      if (patch.description) {
+        org.description = *patch.description;
+        changed["description"] = "(changed)";
+      }
+      if (patch.council_observer) {
+        if (!actor.IsAdmin() && *patch.council_observer != org.council_observer) {
+          errors.Add("council_observer", "admin_only", "only administrators may change observer status");
+        }
+        org.council_observer = *patch.council_observer;
+        changed["council_observer"] = org.council_observer ? "true" : "false";
+      }
+      WM_RETURN_IF_ERROR(ValidateOrganisation(org, errors));
+      org.updated_at = clock_.NowMs();
+      return org;
+    });
+    if (!modified.ok()) return modified.status();
+    WM_RETURN_IF_ERROR(Audit(actor, "organisation.update", "organisation", modified->slug, changed));
+    return modified;
   });
-  if (!updated.ok()) {
-    if (updated.status().IsNotFound()) return Status::NotFound("no organisation '" + slug + "'");
-    return updated.status();
-  }
-  WM_RETURN_IF_ERROR(Audit(actor, "organisation.update", "organisation", updated->slug, changed));
+  if (!updated.ok() && updated.status().IsNotFound())
+    return Status::NotFound("no organisation '" + slug + "'");
   return updated;
 }
 
@@ -257,15 +260,15 @@ Result<User> AccountService::CreateUser(const Actor& actor, const UserInput& inp
   u.is_admin = input.is_admin;
   u.must_change_password = input.must_change_password;
   u.created_at = clock_.NowMs();
-  auto created = stores_.users->Create(u);
-  if (!created.ok()) {
-    if (created.status().IsConflict()) {
-      return Status::Conflict("a person with e-mail '" + email + "' already exists");
-    }
-    return created.status();
+  auto created = RunInUnit<User>(*stores_.unit, [&]() -> Result<User> {
+    WM_ASSIGN_OR_RETURN(User out, stores_.users->Create(u));
+    WM_RETURN_IF_ERROR(Audit(actor, "user.create", "user", std::to_string(out.id),
+                             {{"email", email}, {"is_admin", input.is_admin ? "true" : "false"}}));
+    return out;
+  });
+  if (!created.ok() && created.status().IsConflict()) {
+    return Status::Conflict("a person with e-mail '" + email + "' already exists");
   }
-  WM_RETURN_IF_ERROR(Audit(actor, "user.create", "user", std::to_string(created->id),
-                           {{"email", email}, {"is_admin", input.is_admin ? "true" : "false"}}));
   return created;
 }
 
@@ -290,9 +293,11 @@ Status AccountService::SetAdmin(const Actor& actor, Id user_id, bool is_admin) {
       return e.ToStatus();
     }
   }
-  WM_RETURN_IF_ERROR(stores_.users->SetAdmin(user.id, is_admin, clock_.NowMs()));
-  return Audit(actor, "user.admin", "user", std::to_string(user_id),
-               {{"is_admin", is_admin ? "true" : "false"}});
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.users->SetAdmin(user.id, is_admin, clock_.NowMs()));
+    return Audit(actor, "user.admin", "user", std::to_string(user_id),
+                 {{"is_admin", is_admin ? "true" : "false"}});
+  });
 }
 
 Status AccountService::SetMembership(const Actor& actor, Id user_id, const std::string& org_slug,
@@ -309,16 +314,20 @@ Status AccountService::SetMembership(const Actor& actor, Id user_id, const std::
   }
   WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(org_slug));
   WM_ASSIGN_OR_RETURN(User user, stores_.users->FindById(user_id));
-  WM_RETURN_IF_ERROR(stores_.users->SetMembership(user.id, org.id, *role, clock_.NowMs()));
-  return Audit(actor, "membership.set", "user", std::to_string(user_id),
-               {{"organisation", org.slug}, {"role", role_name}});
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.users->SetMembership(user.id, org.id, *role, clock_.NowMs()));
+    return Audit(actor, "membership.set", "user", std::to_string(user_id),
+                 {{"organisation", org.slug}, {"role", role_name}});
+  });
 }
 
 Status AccountService::RemoveMembership(const Actor& actor, Id user_id, const std::string& org_slug) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators change memberships");
   WM_ASSIGN_OR_RETURN(Organisation org, GetOrganisation(org_slug));
-  WM_RETURN_IF_ERROR(stores_.users->RemoveMembership(user_id, org.id));
-  return Audit(actor, "membership.remove", "user", std::to_string(user_id), {{"organisation", org.slug}});
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.users->RemoveMembership(user_id, org.id));
+    return Audit(actor, "membership.remove", "user", std::to_string(user_id), {{"organisation", org.slug}});
+  });
 }
 
 Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std::string& current,
@@ -359,16 +368,20 @@ Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std:
     }
   }
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, password_policy_));
-  WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, !self, clock_.NowMs()));
-  return Audit(actor, "user.password", "user", std::to_string(user_id));
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, !self, clock_.NowMs()));
+    return Audit(actor, "user.password", "user", std::to_string(user_id));
+  });
 }
 
 Status AccountService::ResetPassword(const Actor& actor, Id user_id, const std::string& password,
                                      bool must_change) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators reset passwords");
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, password_policy_));
-  WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, must_change, clock_.NowMs()));
-  return Audit(actor, "user.password_reset", "user", std::to_string(user_id));
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, must_change, clock_.NowMs()));
+    return Audit(actor, "user.password_reset", "user", std::to_string(user_id));
+  });
 }
 
 Status AccountService::SetLocale(const Actor& actor, const std::string& locale) {

@@ -33,8 +33,6 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   WM_RETURN_IF_ERROR(CheckThrottle(account_key, options_.max_failures_per_account, now));
 
   auto fail = [&]() -> Status {
-    WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(account_key, now));
-    WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(addr_key, now));
     AuditEntry e;
     e.at = now;
     e.actor_label = "anonymous";
@@ -43,7 +41,12 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
     e.entity_id = clean_email;
     e.details = {{"addr", SanitizeUtf8(remote_addr, 64)}};
     e.request_id = request_id;
-    WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+    // The failure counts and its audit entry land together.
+    WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
+      WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(account_key, now));
+      WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(addr_key, now));
+      return stores_.audit->Record(e);
+    }));
     return BadCredentials();
   };
 
@@ -64,7 +67,6 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   WM_ASSIGN_OR_RETURN(std::string hash, stores_.users->PasswordHash(user->id));
   if (!crypto::VerifyPassword(password, hash)) return fail();
 
-  WM_RETURN_IF_ERROR(stores_.throttle->Clear(account_key));
   SignedIn out;
   out.session_token = random_.Token(kSecretBytes);
   out.session.id_hash = crypto::Sha256Hex(out.session_token);
@@ -73,7 +75,6 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   out.session.created_at = now;
   out.session.last_seen_at = now;
   out.session.expires_at = now + options_.session_ttl_ms;
-  WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
   out.user = std::move(user).value();
   AuditEntry e;
   e.at = now;
@@ -82,9 +83,13 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   e.action = "session.signin";
   e.entity_type = "user";
   e.entity_id = std::to_string(out.user.id);
-  e.details = {{"addr", remote_addr}};
+  e.details = {{"addr", SanitizeUtf8(remote_addr, 64)}};
   e.request_id = request_id;
-  WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+  WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.throttle->Clear(account_key));
+    WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
+    return stores_.audit->Record(e);
+  }));
   return out;
 }
 
@@ -92,7 +97,6 @@ Status AuthService::SignOut(const std::string& session_token, const std::string&
   std::string id_hash = crypto::Sha256Hex(session_token);
   auto session = stores_.sessions->Find(id_hash, clock_.NowMs());
   if (!session.ok()) return session.status().IsNotFound() ? Status::Ok() : session.status();
-  WM_RETURN_IF_ERROR(stores_.sessions->Delete(id_hash));
   AuditEntry e;
   e.at = clock_.NowMs();
   e.actor_user_id = session->user_id;
@@ -101,7 +105,10 @@ Status AuthService::SignOut(const std::string& session_token, const std::string&
   e.entity_type = "user";
   e.entity_id = std::to_string(session->user_id);
   e.request_id = request_id;
-  return stores_.audit->Record(e);
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.sessions->Delete(id_hash));
+    return stores_.audit->Record(e);
+  });
 }
 
 Result<Authenticated> AuthService::AuthenticateSession(const std::string& session_token) {
@@ -159,25 +166,27 @@ Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const 
   }
   NewToken out;
   out.token = kTokenPrefix + random_.Token(kSecretBytes);
-  WM_ASSIGN_OR_RETURN(out.record,
-                      stores_.tokens->Create(user_id, label, crypto::Sha256Hex(out.token), clock_.NowMs()));
-  AuditEntry e;
-  e.at = clock_.NowMs();
-  if (actor.user) e.actor_user_id = actor.user->id;
-  e.actor_label = actor.label;
-  e.action = "token.create";
-  e.entity_type = "user";
-  e.entity_id = std::to_string(user_id);
-  e.details = {{"token_id", std::to_string(out.record.id)}, {"name", label}};
-  e.request_id = actor.request_id;
-  WM_RETURN_IF_ERROR(stores_.audit->Record(e));
+  Status s = stores_.unit->Run([&]() -> Status {
+    WM_ASSIGN_OR_RETURN(out.record,
+                        stores_.tokens->Create(user_id, label, crypto::Sha256Hex(out.token), clock_.NowMs()));
+    AuditEntry e;
+    e.at = clock_.NowMs();
+    if (actor.user) e.actor_user_id = actor.user->id;
+    e.actor_label = actor.label;
+    e.action = "token.create";
+    e.entity_type = "user";
+    e.entity_id = std::to_string(user_id);
+    e.details = {{"token_id", std::to_string(out.record.id)}, {"name", label}};
+    e.request_id = actor.request_id;
+    return stores_.audit->Record(e);
+  });
+  if (!s.ok()) return s;
   return out;
 }
 
 Status AuthService::RevokeToken(const Actor& actor, Id user_id, Id token_id) {
   bool self = actor.user && actor.user->id == user_id;
   if (!self && !actor.IsAdmin()) return Status::PermissionDenied("not your account");
-  WM_RETURN_IF_ERROR(stores_.tokens->Revoke(token_id, user_id, clock_.NowMs()));
   AuditEntry e;
   e.at = clock_.NowMs();
   if (actor.user) e.actor_user_id = actor.user->id;
@@ -187,7 +196,10 @@ Status AuthService::RevokeToken(const Actor& actor, Id user_id, Id token_id) {
   e.entity_id = std::to_string(user_id);
   e.details = {{"token_id", std::to_string(token_id)}};
   e.request_id = actor.request_id;
-  return stores_.audit->Record(e);
+  return stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.tokens->Revoke(token_id, user_id, clock_.NowMs()));
+    return stores_.audit->Record(e);
+  });
 }
 
 Result<std::vector<ApiToken>> AuthService::ListTokens(const Actor& actor, Id user_id) {

@@ -121,6 +121,29 @@ class AuditLog {
                                                const std::string& entity_id) = 0;
 };
 
+// Runs several store calls as one unit: they all commit or none does (a
+// change and its audit entry, for example). Store calls made by `fn` on the
+// calling thread join the unit; nested units join the outer one.
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual Status Run(const std::function<Status()>& fn) = 0;
+};
+
+// Runs `fn` as one unit and passes its value through.
+template <typename T>
+Result<T> RunInUnit(UnitOfWork& unit, const std::function<Result<T>()>& fn) {
+  std::optional<T> out;
+  Status s = unit.Run([&]() -> Status {
+    Result<T> r = fn();
+    if (!r.ok()) return r.status();
+    out = std::move(r).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return std::move(*out);
+}
+
 // Everything the accounts module needs from storage, owned elsewhere.
 struct Stores {
   OrganisationStore* organisations;
@@ -129,6 +152,7 @@ struct Stores {
   TokenStore* tokens;
   ThrottleStore* throttle;
   AuditLog* audit;
+  UnitOfWork* unit;
 };
 
 }  // namespace waymark::accounts
