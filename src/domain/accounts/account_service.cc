@@ -70,16 +70,9 @@ bool AccountService::CanEditOrganisation(const Actor& actor, const Organisation&
 
 Status AccountService::Audit(const Actor& actor, std::string action, std::string entity_type,
                              std::string entity_id, std::map<std::string, std::string> details) {
-  AuditEntry e;
-  e.at = clock_.NowMs();
-  if (actor.user) e.actor_user_id = actor.user->id;
-  e.actor_label = actor.label;
-  e.action = std::move(action);
-  e.entity_type = std::move(entity_type);
-  e.entity_id = std::move(entity_id);
-  e.details = std::move(details);
-  e.request_id = actor.request_id;
-  return stores_.audit->Record(e);
+  return stores_.audit->Record(AuditEntry::For(actor, clock_.NowMs(), std::move(action),
+                                               std::move(entity_type), std::move(entity_id),
+                                               std::move(details)));
 }
 
 Status AccountService::ValidateOrganisation(const Organisation& org, FieldErrors& errors) {

@@ -33,14 +33,8 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   WM_RETURN_IF_ERROR(CheckThrottle(account_key, options_.max_failures_per_account, now));
 
   auto fail = [&]() -> Status {
-    AuditEntry e;
-    e.at = now;
-    e.actor_label = "anonymous";
-    e.action = "session.signin_failed";
-    e.entity_type = "account";
-    e.entity_id = clean_email;
-    e.details = {{"addr", SanitizeUtf8(remote_addr, 64)}};
-    e.request_id = request_id;
+    AuditEntry e = AuditEntry::For(Actor::Anonymous(request_id), now, "session.signin_failed", "account",
+                                   clean_email, {{"addr", SanitizeUtf8(remote_addr, 64)}});
     // The failure counts and its audit entry land together.
     WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
       WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(account_key, now));
@@ -76,15 +70,8 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   out.session.last_seen_at = now;
   out.session.expires_at = now + options_.session_ttl_ms;
   out.user = std::move(user).value();
-  AuditEntry e;
-  e.at = now;
-  e.actor_user_id = out.user.id;
-  e.actor_label = "user:" + std::to_string(out.user.id);
-  e.action = "session.signin";
-  e.entity_type = "user";
-  e.entity_id = std::to_string(out.user.id);
-  e.details = {{"addr", SanitizeUtf8(remote_addr, 64)}};
-  e.request_id = request_id;
+  AuditEntry e = AuditEntry::For(Actor::ForUser(out.user, request_id), now, "session.signin", "user",
+                                 std::to_string(out.user.id), {{"addr", SanitizeUtf8(remote_addr, 64)}});
   WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
     WM_RETURN_IF_ERROR(stores_.throttle->Clear(account_key));
     WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
@@ -97,14 +84,10 @@ Status AuthService::SignOut(const std::string& session_token, const std::string&
   std::string id_hash = crypto::Sha256Hex(session_token);
   auto session = stores_.sessions->Find(id_hash, clock_.NowMs());
   if (!session.ok()) return session.status().IsNotFound() ? Status::Ok() : session.status();
-  AuditEntry e;
-  e.at = clock_.NowMs();
-  e.actor_user_id = session->user_id;
-  e.actor_label = "user:" + std::to_string(session->user_id);
-  e.action = "session.signout";
-  e.entity_type = "user";
-  e.entity_id = std::to_string(session->user_id);
-  e.request_id = request_id;
+  User who;
+  who.id = session->user_id;
+  AuditEntry e = AuditEntry::For(Actor::ForUser(who, request_id), clock_.NowMs(), "session.signout", "user",
+                                 std::to_string(session->user_id));
   return stores_.unit->Run([&]() -> Status {
     WM_RETURN_IF_ERROR(stores_.sessions->Delete(id_hash));
     return stores_.audit->Record(e);
@@ -169,16 +152,9 @@ Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const 
   Status s = stores_.unit->Run([&]() -> Status {
     WM_ASSIGN_OR_RETURN(out.record,
                         stores_.tokens->Create(user_id, label, crypto::Sha256Hex(out.token), clock_.NowMs()));
-    AuditEntry e;
-    e.at = clock_.NowMs();
-    if (actor.user) e.actor_user_id = actor.user->id;
-    e.actor_label = actor.label;
-    e.action = "token.create";
-    e.entity_type = "user";
-    e.entity_id = std::to_string(user_id);
-    e.details = {{"token_id", std::to_string(out.record.id)}, {"name", label}};
-    e.request_id = actor.request_id;
-    return stores_.audit->Record(e);
+    return stores_.audit->Record(
+        AuditEntry::For(actor, clock_.NowMs(), "token.create", "user", std::to_string(user_id),
+                        {{"token_id", std::to_string(out.record.id)}, {"name", label}}));
   });
   if (!s.ok()) return s;
   return out;
@@ -187,15 +163,8 @@ Result<NewToken> AuthService::CreateToken(const Actor& actor, Id user_id, const 
 Status AuthService::RevokeToken(const Actor& actor, Id user_id, Id token_id) {
   bool self = actor.user && actor.user->id == user_id;
   if (!self && !actor.IsAdmin()) return Status::PermissionDenied("not your account");
-  AuditEntry e;
-  e.at = clock_.NowMs();
-  if (actor.user) e.actor_user_id = actor.user->id;
-  e.actor_label = actor.label;
-  e.action = "token.revoke";
-  e.entity_type = "user";
-  e.entity_id = std::to_string(user_id);
-  e.details = {{"token_id", std::to_string(token_id)}};
-  e.request_id = actor.request_id;
+  AuditEntry e = AuditEntry::For(actor, clock_.NowMs(), "token.revoke", "user", std::to_string(user_id),
+                                 {{"token_id", std::to_string(token_id)}});
   return stores_.unit->Run([&]() -> Status {
     WM_RETURN_IF_ERROR(stores_.tokens->Revoke(token_id, user_id, clock_.NowMs()));
     return stores_.audit->Record(e);

@@ -53,6 +53,20 @@ bool IsSupportedLocale(std::string_view locale) {
   return false;
 }
 
+AuditEntry AuditEntry::For(const Actor& actor, TimestampMs at, std::string action, std::string entity_type,
+                           std::string entity_id, std::map<std::string, std::string> details) {
+  AuditEntry e;
+  e.at = at;
+  if (actor.user) e.actor_user_id = actor.user->id;
+  e.actor_label = actor.label;
+  e.action = std::move(action);
+  e.entity_type = std::move(entity_type);
+  e.entity_id = std::move(entity_id);
+  e.details = std::move(details);
+  e.request_id = actor.request_id;
+  return e;
+}
+
 std::optional<Role> User::RoleIn(Id org_id) const {
   for (const auto& m : memberships) {
     if (m.organisation_id == org_id) return m.role;

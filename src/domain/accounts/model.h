@@ -105,6 +105,10 @@ struct Actor {
 };
 
 struct AuditEntry {
+  // An entry for `actor` doing `action` to the record (entity_type, entity_id) at `at`.
+  static AuditEntry For(const Actor& actor, TimestampMs at, std::string action, std::string entity_type,
+                        std::string entity_id, std::map<std::string, std::string> details = {});
+
   Id id = 0;
   TimestampMs at = 0;
   std::optional<Id> actor_user_id;
