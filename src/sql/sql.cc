@@ -25,6 +25,7 @@ std::int64_t Row::Int(std::size_t i) const {
 std::string Row::Text(std::size_t i) const {
   const Value& v = cols_.at(i);
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* b = std::get_if<Blob>(&v)) return b->bytes;
   if (const auto* n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
   if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
   return "";

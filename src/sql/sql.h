@@ -27,7 +27,13 @@ namespace waymark::sql {
 enum class Dialect { kSqlite, kPostgres };
 
 struct Null {};
-using Value = std::variant<Null, std::int64_t, double, std::string>;
+// Binary data (BLOB on SQLite, BYTEA on PostgreSQL), bound and read as raw
+// bytes that may hold NULs. Plain std::string values are text.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+using Value = std::variant<Null, std::int64_t, double, std::string, Blob>;
 
 inline Value Opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(Null{}); }
 
@@ -36,10 +42,13 @@ class Row {
   explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
   std::size_t size() const { return cols_.size(); }
   bool IsNull(std::size_t i) const { return std::holds_alternative<Null>(cols_.at(i)); }
+  // True for a binary column (BLOB, BYTEA); Text() returns its raw bytes.
+  bool IsBlob(std::size_t i) const { return std::holds_alternative<Blob>(cols_.at(i)); }
+  const Value& Get(std::size_t i) const { return cols_.at(i); }
   // Integer column; text holding digits (PostgreSQL's wire format) is parsed.
   std::int64_t Int(std::size_t i) const;
   bool Bool(std::size_t i) const { return Int(i) != 0; }
-  // Text column; NULL reads as "".
+  // Text column (or a binary column's bytes); NULL reads as "".
   std::string Text(std::size_t i) const;
   std::optional<std::string> OptText(std::size_t i) const;
   std::optional<std::int64_t> OptInt(std::size_t i) const;

@@ -28,9 +28,57 @@ const std::vector<TableSpec>& Specs() {
       {"signin_failures", "key, at", "key, at", false},
       {"audit_log", "id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id",
        "id", true},
+      // 0002_campaigns. campaigns.adapted_from and posts.quote_of point at
+      // smaller ids, so copying in id order keeps them valid.
+      {"themes", "code, active", "code", false},
+      {"theme_labels", "theme_code, lang, label", "theme_code, lang", false},
+      {"campaigns",
+       "id, slug, organisation_id, start_date, end_date, stage, lifecycle, visibility, outcomes, licence, "
+       "contact, "
+       "adapted_from, return_reason, hidden, version, created_by, created_at, updated_at, published_at",
+       "id", true},
+      {"campaign_texts", "campaign_id, lang, title, summary, body", "campaign_id, lang", false},
+      {"campaign_partners", "campaign_id, organisation_id, ord", "campaign_id, organisation_id", false},
+      {"campaign_countries", "campaign_id, country", "campaign_id, country", false},
+      {"campaign_themes", "campaign_id, theme_code", "campaign_id, theme_code", false},
+      {"campaign_channels", "campaign_id, ord, channel", "campaign_id, ord", false},
+      {"campaign_audiences", "campaign_id, ord, label", "campaign_id, ord", false},
+      {"campaign_figures", "campaign_id, ord, name, value", "campaign_id, ord", false},
+      {"campaign_video_links", "campaign_id, ord, url", "campaign_id, ord", false},
+      {"media", "id, campaign_id, filename, content_type, byte_size, sha256, caption, created_at, content",
+       "id", true},
+      {"campaign_revisions",
+       "campaign_id, version, at, actor_user_id, actor_label, action, changed, snapshot",
+       "campaign_id, version", false},
+      {"working_groups", "id, slug, name, purpose, members_only, created_by, created_at", "id", true},
+      {"group_members", "group_id, organisation_id, state, coordinator, at", "group_id, organisation_id",
+       false},
+      {"group_campaigns", "group_id, campaign_id, at", "group_id, campaign_id", false},
+      {"threads",
+       "id, kind, campaign_id, group_id, title, lang, author_id, organisation_id, post_count, useful_count, "
+       "hidden, "
+       "created_at, last_post_at",
+       "id", true},
+      {"thread_tags", "thread_id, tag", "thread_id, tag", false},
+      {"posts",
+       "id, thread_id, author_id, body, lang, quote_of, quote_text, useful_count, hidden, created_at", "id",
+       true},
+      {"post_useful", "post_id, user_id", "post_id, user_id", false},
+      {"follows", "user_id, target_kind, target_id, at", "user_id, target_kind, target_id", false},
+      {"notifications",
+       "id, user_id, event, target_kind, target_id, title, actor_name, created_at, read_at, emailed", "id",
+       true},
+      {"digest_preferences", "user_id, frequency, last_sent_at", "user_id", false},
+      {"reports", "id, target_kind, target_id, reporter_id, reason, created_at, resolved_at, resolution",
+       "id", true},
+      {"search_changes", "seq, kind, ref_id, at", "seq", false},
   };
   return specs;
 }
+
+// Tables a migration fills (the theme vocabulary): present in an otherwise
+// empty target, and replaced by the source's rows.
+bool SeededByMigrations(const std::string& table) { return table == "themes" || table == "theme_labels"; }
 
 Result<std::int64_t> CountRows(sql::Connection& c, const std::string& table) {
   WM_ASSIGN_OR_RETURN(sql::Row r, c.QueryOne("SELECT COUNT(*) FROM " + table, {}));
@@ -75,17 +123,17 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
     }
     std::int64_t existing = 0;
     for (const auto& spec : Specs()) {
+      if (SeededByMigrations(spec.name)) continue;  // every migrated database has these
       WM_ASSIGN_OR_RETURN(std::int64_t n, CountRows(dst, spec.name));
       existing += n;
     }
-    if (existing > 0) {
-      if (!replace) {
-        return Status::InvalidArgument("target is not empty (" + std::to_string(existing) +
-                                       " rows); pass --replace to overwrite it");
-      }
-      for (auto it = Specs().rbegin(); it != Specs().rend(); ++it) {
-        WM_RETURN_IF_ERROR(dst.Execute(std::string("DELETE FROM ") + it->name, {}).status());
-      }
+    if (existing > 0 && !replace) {
+      return Status::InvalidArgument("target is not empty (" + std::to_string(existing) +
+                                     " rows); pass --replace to overwrite it");
+    }
+    // Also clears the seeded vocabularies: the source's version replaces them.
+    for (auto it = Specs().rbegin(); it != Specs().rend(); ++it) {
+      WM_RETURN_IF_ERROR(dst.Execute(std::string("DELETE FROM ") + it->name, {}).status());
     }
     CopyReport report;
     for (const auto& spec : Specs()) {
@@ -109,6 +157,8 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
           for (std::size_t i = 0; i < ncols; ++i) {
             if (row.IsNull(i)) {
               params.emplace_back(sql::Null{});
+            } else if (row.IsBlob(i)) {
+              params.push_back(row.Get(i));
             } else {
               params.emplace_back(row.Text(i));
             }

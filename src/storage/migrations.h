@@ -2,7 +2,8 @@
 //
 // One ordered list serves every backend: each file in storage/migrations is
 // written in the SQL both backends share, with {{id}} standing for the
-// backend's auto-increment primary key. Applied migrations are recorded in
+// backend's auto-increment primary key and {{blob}} for its binary type
+// (BLOB, BYTEA). Applied migrations are recorded in
 // schema_migrations with the SHA-256 of their text; a migration edited after
 // it was applied stops the server at start.
 #pragma once

@@ -5,12 +5,16 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace waymark::storage {
 namespace {
+
+// pg_type.oid of bytea (stable across versions; catalog/pg_type.dat).
+constexpr Oid kByteaOid = 17;
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -99,6 +103,14 @@ class PostgresConnection final : public sql::Connection {
       for (int c = 0; c < ncols; ++c) {
         if (PQgetisnull(res.get(), r, c)) {
           cols.emplace_back(sql::Null{});
+        } else if (PQftype(res.get(), c) == kByteaOid) {
+          // Text-format results carry bytea as "\x<hex>"; hand back the bytes.
+          std::size_t size = 0;
+          unsigned char* bytes =
+              PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res.get(), r, c)), &size);
+          if (bytes == nullptr) return Status::Internal("postgres: cannot decode a bytea value");
+          cols.emplace_back(sql::Blob{std::string(reinterpret_cast<const char*>(bytes), size)});
+          PQfreemem(bytes);
         } else {
           cols.emplace_back(std::string(PQgetvalue(res.get(), r, c),
                                         static_cast<std::size_t>(PQgetlength(res.get(), r, c))));
@@ -256,9 +268,22 @@ class PostgresConnection final : public sql::Connection {
       }
       std::vector<std::string> texts(n);
       std::vector<const char*> values(n, nullptr);
+      std::vector<int> lengths(n, 0);
+      std::vector<int> formats(n, 0);  // 0 text, 1 binary
+      bool any_binary = false;
       for (std::size_t i = 0; i < n; ++i) {
         const sql::Value& v = params[i];
         if (std::holds_alternative<sql::Null>(v)) continue;
+        if (const auto* blob = std::get_if<sql::Blob>(&v)) {
+          if (blob->bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+            return Status::InvalidArgument("binary parameter $" + std::to_string(i + 1) + " is too large");
+          }
+          values[i] = blob->bytes.data();
+          lengths[i] = static_cast<int>(blob->bytes.size());
+          formats[i] = 1;
+          any_binary = true;
+          continue;
+        }
         if (const auto* num = std::get_if<std::int64_t>(&v)) {
           texts[i] = std::to_string(*num);
         } else if (const auto* d = std::get_if<double>(&v)) {
@@ -274,8 +299,9 @@ class PostgresConnection final : public sql::Connection {
         }
         values[i] = texts[i].c_str();
       }
-      ResultPtr res(
-          PQexecPrepared(conn_, stmt->name.c_str(), static_cast<int>(n), values.data(), nullptr, nullptr, 0));
+      ResultPtr res(PQexecPrepared(conn_, stmt->name.c_str(), static_cast<int>(n), values.data(),
+                                   any_binary ? lengths.data() : nullptr,
+                                   any_binary ? formats.data() : nullptr, 0));
       if (attempt == 0 && IsStalePlan(res.get())) {
         std::string name = stmt->name;
         cache_.erase(key);

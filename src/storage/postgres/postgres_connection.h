@@ -2,7 +2,8 @@
 //
 // Each distinct SQL text is prepared once per connection (server-side, named
 // "wm_<n>") and then run with PQexecPrepared; parameters travel as text and
-// results come back as text (NULL as sql::Null). Sessions use
+// results come back as text (NULL as sql::Null), except sql::Blob parameters
+// (sent in binary) and bytea columns (read back as sql::Blob). Sessions use
 // client_encoding=UTF8 and TimeZone=UTC; application_name defaults to
 // "waymark" unless the conninfo names one.
 //

@@ -120,6 +120,9 @@ class SqliteConnection final : public sql::Connection {
         rc = sqlite3_bind_int64(stmt, idx, *n);
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, idx, *d);
+      } else if (const auto* b = std::get_if<sql::Blob>(&v)) {
+        rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), static_cast<sqlite3_uint64>(b->bytes.size()),
+                                 SQLITE_TRANSIENT);
       } else {
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -145,6 +148,12 @@ class SqliteConnection final : public sql::Connection {
             cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)));
             break;
           case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+          case SQLITE_BLOB: {
+            const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+            auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, c));
+            cols.emplace_back(sql::Blob{data ? std::string(data, size) : std::string()});
+            break;
+          }
           default: {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
             cols.emplace_back(
