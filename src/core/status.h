@@ -154,9 +154,12 @@ class [[nodiscard]] Result {
 
 #define WM_CONCAT_INNER(a, b) a##b
 #define WM_CONCAT(a, b) WM_CONCAT_INNER(a, b)
-// Declares `lhs` from a Result expression, or returns its Status.
+// Declares `lhs` from a Result expression, or returns its Status. `lhs` is
+// a declaration ("Campaign c"), so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WM_ASSIGN_OR_RETURN(lhs, expr) WM_ASSIGN_OR_RETURN_IMPL(WM_CONCAT(wm_r_, __LINE__), lhs, expr)
 #define WM_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
