@@ -1,0 +1,994 @@
+#include "search/xapian_index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "search/fold.h"
+#include "text/markdown.h"
+
+namespace waymark::search {
+namespace {
+
+constexpr Xapian::valueno kSlotDate = 0;
+constexpr Xapian::valueno kSlotFacets = 1;
+constexpr std::size_t kNumFacets = std::size(kFacets);
+// Boolean-term prefixes, one per entry of kFacets (same order).
+constexpr const char* kFacetPrefix[kNumFacets] = {"XC:", "XT:", "XO:", "XS:", "XL:", "XY:", "XH:", "XK:"};
+constexpr const char* kAudiencePrefix = "XA:";
+// Title terms again, unweighted, for ranking large match sets (see RunSearch).
+constexpr const char* kTitlePrefix = "T";
+constexpr const char* kAppliedSeqKey = "waymark_applied_seq";
+// A title word counts as this many body words.
+constexpr Xapian::termcount kTitleWdf = 4;
+// Facet values and audiences longer than this are not indexed (Xapian terms
+// are limited to 245 bytes).
+constexpr std::size_t kMaxValueBytes = 200;
+constexpr std::size_t kMaxQueryWords = 16;
+constexpr std::size_t kSnippetChars = 200;
+constexpr std::size_t kSnippetLead = 60;
+
+int FacetIndex(std::string_view name) {
+  for (std::size_t i = 0; i < kNumFacets; ++i) {
+    if (name == kFacets[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string IdTerm(const std::string& kind, Id id) { return "Q" + kind + ":" + std::to_string(id); }
+
+Status FromXapian(const Xapian::Error& e, const char* what) {
+  std::string msg = std::string("search index: ") + what + ": " + e.get_type() + ": " + e.get_msg();
+  std::string_view type = e.get_type();
+  if (type == "DatabaseLockError" || type == "DatabaseOpeningError" || type == "DatabaseModifiedError" ||
+      type == "NetworkError" || type == "NetworkTimeoutError") {
+    return Status::Unavailable(msg);
+  }
+  return Status::Internal(msg);
+}
+
+Status FromStd(const std::exception& e, const char* what) {
+  return Status::Internal(std::string("search index: ") + what + ": " + e.what());
+}
+
+// --- stored document data: kind, id, then (lang, title, body) per language ---
+
+void PutVarint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+bool GetVarint(std::string_view& in, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    auto c = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
+    if ((c & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+void PutString(std::string& out, std::string_view s) {
+  PutVarint(out, s.size());
+  out.append(s);
+}
+
+bool GetString(std::string_view& in, std::string& s) {
+  std::uint64_t n = 0;
+  if (!GetVarint(in, n) || n > in.size()) return false;
+  s.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+
+struct StoredDoc {
+  std::string kind;
+  Id id = 0;
+  std::vector<std::pair<std::string, Document::Text>> texts;
+};
+
+std::string EncodeStored(const StoredDoc& d) {
+  std::string out;
+  PutString(out, d.kind);
+  PutVarint(out, static_cast<std::uint64_t>(d.id));
+  PutVarint(out, d.texts.size());
+  for (const auto& [lang, t] : d.texts) {
+    PutString(out, lang);
+    PutString(out, t.title);
+    PutString(out, t.body);
+  }
+  return out;
+}
+
+bool DecodeStored(std::string_view in, StoredDoc& d) {
+  std::uint64_t id = 0;
+  std::uint64_t n = 0;
+  if (!GetString(in, d.kind) || !GetVarint(in, id) || !GetVarint(in, n)) return false;
+  d.id = static_cast<Id>(id);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string lang;
+    Document::Text t;
+    if (!GetString(in, lang) || !GetString(in, t.title) || !GetString(in, t.body)) return false;
+    d.texts.emplace_back(std::move(lang), std::move(t));
+  }
+  return true;
+}
+
+// --- stemming ---
+
+// The three stemmers; Xapian::Stem is not safe to share between threads, so
+// each reader and the writer have their own.
+struct Stemmers {
+  Xapian::Stem en{"english"};
+  Xapian::Stem fr{"french"};
+  Xapian::Stem es{"spanish"};
+  Xapian::Stem none;
+
+  Xapian::Stem& For(std::string_view lang) {
+    if (lang == "en") return en;
+    if (lang == "fr") return fr;
+    if (lang == "es") return es;
+    return none;
+  }
+  // The index term of a folded word in a text of language `lang`.
+  std::string Term(std::string_view lang, const std::string& folded) {
+    Xapian::Stem& s = For(lang);
+    if (s.is_none()) return folded;
+    return s(folded);
+  }
+};
+
+// The writer's stemmers with a cache: the same words come up again and again.
+class CachingStemmer {
+ public:
+  const std::string& Term(const std::string& lang, std::string_view folded) {
+    auto& cache = caches_[lang];
+    if (cache.size() > 200000) cache.clear();
+    key_.assign(folded);
+    auto it = cache.find(key_);
+    if (it != cache.end()) return it->second;
+    return cache.emplace(key_, stemmers_.Term(lang, key_)).first->second;
+  }
+
+ private:
+  Stemmers stemmers_;
+  std::map<std::string, std::unordered_map<std::string, std::string>> caches_;
+  std::string key_;
+};
+
+// --- the query's words ---
+
+struct QueryWords {
+  // Per word, its folded form and stems (deduplicated).
+  std::vector<std::vector<std::string>> groups;
+  // Every term of every group: a text word whose index term is in here matches.
+  std::set<std::string, std::less<>> terms;
+  // Snippets: lang + '\0' + folded word -> whether it matches (stemming is
+  // the costly part, and the same words come up in hit after hit).
+  mutable std::unordered_map<std::string, bool> seen;
+};
+
+QueryWords ParseWords(const std::string& text, Stemmers& stem) {
+  QueryWords q;
+  std::set<std::string, std::less<>> seen;
+  ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+    if (q.groups.size() >= kMaxQueryWords) return;
+    std::string w(folded);
+    if (!seen.insert(w).second) return;
+    std::vector<std::string> group = {w};
+    for (const char* lang : {"en", "fr", "es"}) {
+      std::string s = stem.Term(lang, w);
+      if (!s.empty() && std::find(group.begin(), group.end(), s) == group.end()) group.push_back(s);
+    }
+    for (const auto& t : group) q.terms.insert(t);
+    q.groups.push_back(std::move(group));
+  });
+  return q;
+}
+
+Xapian::Query TextQuery(const QueryWords& words) {
+  if (words.groups.empty()) return Xapian::Query::MatchAll;
+  std::vector<Xapian::Query> ands;
+  for (const auto& g : words.groups) {
+    if (g.size() == 1) {
+      ands.emplace_back(g.front());
+    } else {
+      ands.emplace_back(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
+    }
+  }
+  if (ands.size() == 1) return ands.front();
+  return {Xapian::Query::OP_AND, ands.begin(), ands.end()};
+}
+
+// --- facet counting ---
+//
+// Facet values are numbered per facet (a dictionary kept in the index's
+// metadata, one key per value: "wm_fv:" + facet byte + 4-byte big-endian id),
+// and the facet slot of a document holds (facet byte, varint id) pairs, so
+// the match spy counts into arrays: no strings, no hashing.
+
+constexpr std::string_view kDictPrefix = "wm_fv:";
+
+std::string DictKey(std::size_t f, std::uint32_t id) {
+  std::string k(kDictPrefix);
+  k += static_cast<char>(f);
+  for (int shift = 24; shift >= 0; shift -= 8) k += static_cast<char>((id >> shift) & 0xFF);
+  return k;
+}
+
+// Reads dictionary entries with id >= names[f].size() (the ones not known
+// yet) from `db` into `names`.
+void LoadDict(const Xapian::Database& db, std::array<std::vector<std::string>, kNumFacets>& names) {
+  for (std::size_t f = 0; f < kNumFacets; ++f) {
+    std::string prefix(kDictPrefix);
+    prefix += static_cast<char>(f);
+    auto it = db.metadata_keys_begin(prefix);
+    auto end = db.metadata_keys_end(prefix);
+    it.skip_to(DictKey(f, static_cast<std::uint32_t>(names[f].size())));
+    for (; it != end; ++it) {
+      const std::string key = *it;
+      if (key.size() != prefix.size() + 4) continue;
+      std::uint32_t id = 0;
+      for (std::size_t i = prefix.size(); i < key.size(); ++i)
+        id = (id << 8) | static_cast<unsigned char>(key[i]);
+      if (id >= names[f].size()) names[f].resize(id + 1);
+      names[f][id] = db.get_metadata(key);
+    }
+  }
+}
+
+// Every document's facet slot in memory, by docid, so that counting does not
+// read Xapian's value streams (the costly part of counting). Loaded when the
+// index is opened and updated by each Commit of this process's writer; a
+// document it does not know yet (added since, not committed) is read from
+// the index instead. Callers lock `mu`.
+class FacetColumn {
+ public:
+  static constexpr std::uint8_t kUnknown = 255;  // blobs are shorter than this
+
+  void Load(const Xapian::Database& db) {
+    for (auto it = db.valuestream_begin(kSlotFacets); it != db.valuestream_end(kSlotFacets); ++it) {
+      Set(it.get_docid(), *it);
+    }
+  }
+  void Set(Xapian::docid id, std::string_view blob) {
+    if (id >= offset_.size()) {
+      offset_.resize(id + 1024, 0);
+      len_.resize(id + 1024, kUnknown);
+    }
+    if (blob.size() >= kUnknown) {
+      len_[id] = kUnknown;
+      return;
+    }
+    if (len_[id] != kUnknown) garbage_ += len_[id];
+    offset_[id] = static_cast<std::uint32_t>(bytes_.size());
+    len_[id] = static_cast<std::uint8_t>(blob.size());
+    bytes_.append(blob);
+    if (garbage_ > (1u << 20) && garbage_ * 2 > bytes_.size()) Compact();
+  }
+  void Erase(Xapian::docid id) { Set(id, {}); }
+  void Clear() {
+    offset_.clear();
+    len_.clear();
+    bytes_.clear();
+    garbage_ = 0;
+  }
+  // False when the document is not in memory.
+  bool Get(Xapian::docid id, std::string_view& blob) const {
+    if (id >= len_.size() || len_[id] == kUnknown) return false;
+    blob = std::string_view(bytes_).substr(offset_[id], len_[id]);
+    return true;
+  }
+  // Beyond 4 GiB of facet data the column is not kept (offsets are 32-bit).
+  bool Full() const { return bytes_.size() > 0xF0000000u; }
+
+  std::shared_mutex mu;
+
+ private:
+  void Compact() {
+    std::string fresh;
+    fresh.reserve(bytes_.size() - garbage_);
+    for (std::size_t id = 0; id < len_.size(); ++id) {
+      if (len_[id] == kUnknown) continue;
+      std::uint32_t at = static_cast<std::uint32_t>(fresh.size());
+      fresh.append(bytes_, offset_[id], len_[id]);
+      offset_[id] = at;
+    }
+    bytes_ = std::move(fresh);
+    garbage_ = 0;
+  }
+
+  std::vector<std::uint32_t> offset_;
+  std::vector<std::uint8_t> len_;
+  std::string bytes_;
+  std::size_t garbage_ = 0;
+};
+
+class FacetSpy final : public Xapian::MatchSpy {
+ public:
+  // `column` is read under its shared lock, held by the caller.
+  FacetSpy(std::array<bool, kNumFacets> wanted, const FacetColumn* column)
+      : wanted_(wanted), column_(column) {}
+
+  void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    ++seen_;
+    std::string_view in;
+    std::string blob;
+    if (column_ == nullptr || !column_->Get(doc.get_docid(), in)) {
+      blob = doc.get_value(kSlotFacets);
+      in = blob;
+    }
+    while (in.size() >= 2) {
+      auto f = static_cast<unsigned char>(in[0]);
+      in.remove_prefix(1);
+      std::uint64_t id = 0;
+      if (!GetVarint(in, id) || id > (1u << 24)) break;
+      if (f < kNumFacets && wanted_[f]) {
+        auto& counts = counts_[f];
+        if (id >= counts.size()) counts.resize(id + 16, 0);
+        ++counts[id];
+      }
+    }
+  }
+
+  std::int64_t seen() const { return seen_; }
+  const std::vector<std::int64_t>& counts(std::size_t f) const { return counts_[f]; }
+
+ private:
+  std::array<bool, kNumFacets> wanted_;
+  std::array<std::vector<std::int64_t>, kNumFacets> counts_;
+  const FacetColumn* column_;
+  std::int64_t seen_ = 0;
+};
+
+// Copies the spy's counts for the wanted facets into `out` by name, scaled up
+// when the spy saw only part of the matches. Returns whether they are exact.
+bool CollectCounts(const FacetSpy& spy, const Xapian::MSet& mset, const std::array<bool, kNumFacets>& wanted,
+                   const std::array<std::vector<std::string>, kNumFacets>& names,
+                   std::map<std::string, std::map<std::string, std::int64_t>>& out) {
+  auto upper = static_cast<std::int64_t>(mset.get_matches_upper_bound());
+  auto estimated = static_cast<std::int64_t>(mset.get_matches_estimated());
+  bool exact = spy.seen() >= upper;
+  double scale = 1.0;
+  if (!exact && spy.seen() > 0) scale = static_cast<double>(estimated) / static_cast<double>(spy.seen());
+  for (std::size_t f = 0; f < kNumFacets; ++f) {
+    if (!wanted[f]) continue;
+    auto& dst = out[kFacets[f]];
+    const auto& counts = spy.counts(f);
+    for (std::size_t id = 0; id < counts.size(); ++id) {
+      std::int64_t n = counts[id];
+      if (n == 0 || id >= names[f].size() || names[f][id].empty()) continue;
+      auto c = exact ? n : static_cast<std::int64_t>(std::llround(static_cast<double>(n) * scale));
+      dst[names[f][id]] = std::max<std::int64_t>(c, 1);
+    }
+  }
+  return exact;
+}
+
+// --- snippets ---
+
+void AppendEscaped(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t at = i;
+    char32_t cp = DecodeUtf8(s, i);
+    switch (cp) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
+      case 0xFFFD: out += "\xEF\xBF\xBD"; break;  // also what invalid bytes become
+      default:
+        if (cp < 0x20 || cp == 0x7F) {
+          out += ' ';
+        } else {
+          out.append(s.substr(at, i - at));
+        }
+    }
+  }
+}
+
+struct Word {
+  std::size_t begin;
+  std::size_t end;
+  bool match;
+};
+
+std::vector<Word> MarkWords(std::string_view text, const std::string& lang, const QueryWords& q,
+                            Stemmers& stem, int* matches) {
+  std::vector<Word> words;
+  ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
+    bool m = false;
+    if (!q.terms.empty()) {
+      std::string key = lang;
+      key += '\0';
+      key += folded;
+      auto it = q.seen.find(key);
+      if (it != q.seen.end()) {
+        m = it->second;
+      } else {
+        std::string f(folded);
+        m = q.terms.count(stem.Term(lang, f)) > 0 || q.terms.count(f) > 0;
+        q.seen.emplace(std::move(key), m);
+      }
+    }
+    if (m && matches != nullptr) ++*matches;
+    words.push_back({b, e, m});
+  });
+  return words;
+}
+
+std::string MakeSnippet(std::string_view text, const std::vector<Word>& words) {
+  std::size_t first_match = text.size();
+  for (const auto& w : words) {
+    if (w.match) {
+      first_match = w.begin;
+      break;
+    }
+  }
+  std::size_t start = 0;
+  if (first_match != text.size() && first_match > kSnippetLead) {
+    // Start at the first word that begins at most kSnippetLead bytes before the match.
+    for (const auto& w : words) {
+      if (w.begin + kSnippetLead >= first_match) {
+        start = w.begin;
+        break;
+      }
+    }
+  }
+  std::size_t limit = start + kSnippetChars;
+  std::size_t stop = std::min(text.size(), limit);
+  if (stop < text.size()) {
+    // End after the last word that fits; never in the middle of a word (or of a UTF-8 sequence).
+    std::size_t last_end = start;
+    for (const auto& w : words) {
+      if (w.begin < start) continue;
+      if (w.end > limit) break;
+      last_end = w.end;
+    }
+    if (last_end == start) {
+      // One very long word: cut at a code point boundary.
+      std::size_t i = start;
+      while (i < text.size() && i < limit) DecodeUtf8(text, i);
+      last_end = i;
+    }
+    stop = last_end;
+  }
+  std::string out;
+  if (start > 0) out += "\xE2\x80\xA6";  // …
+  std::size_t pos = start;
+  for (const auto& w : words) {
+    if (w.begin < start) continue;
+    if (w.end > stop) break;
+    AppendEscaped(out, text.substr(pos, w.begin - pos));
+    if (w.match) out += "<mark>";
+    AppendEscaped(out, text.substr(w.begin, w.end - w.begin));
+    if (w.match) out += "</mark>";
+    pos = w.end;
+  }
+  if (pos < stop) AppendEscaped(out, text.substr(pos, stop - pos));
+  if (stop < text.size()) out += "\xE2\x80\xA6";
+  return out;
+}
+
+// Picks the language (preferring the reader's) and builds the snippet.
+void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, Stemmers& stem, Hit& hit) {
+  const std::pair<std::string, Document::Text>* best = nullptr;
+  int best_matches = -1;
+  for (const auto& entry : d.texts) {
+    int n = 0;
+    MarkWords(entry.second.title, entry.first, q, stem, &n);
+    MarkWords(entry.second.body, entry.first, q, stem, &n);
+    // The reader's language wins unless another one matches and it does not.
+    int score = n * 2 + (entry.first == pref ? 1 : 0);
+    if (n > 0 && entry.first == pref) score += 1000000;
+    if (score > best_matches) {
+      best_matches = score;
+      best = &entry;
+    }
+  }
+  if (best == nullptr) return;
+  hit.lang = best->first;
+  const std::string& text = best->second.body.empty() ? best->second.title : best->second.body;
+  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, nullptr));
+}
+
+// --- the index ---
+
+class XapianIndex final : public Index {
+ public:
+  XapianIndex(std::string dir, XapianIndexOptions options, Xapian::WritableDatabase writer)
+      : dir_(std::move(dir)), options_(options), writer_(std::move(writer)) {}
+
+  Status Upsert(const Document& doc) override;
+  Status Remove(const std::string& kind, Id id) override;
+  Status Commit(std::int64_t applied_seq) override;
+  Result<std::int64_t> AppliedSeq() override;
+  Status Clear() override;
+  Result<std::int64_t> DocumentCount() override;
+  Result<Results> Search(const Query& q) override;
+
+  // Reads every document's facets into memory (at open).
+  void LoadColumn() {
+    Xapian::Database db(dir_);
+    std::unique_lock lock(column_.mu);
+    column_.Load(db);
+  }
+
+ private:
+  struct Reader {
+    explicit Reader(const std::string& dir) : db(dir) {}
+    Xapian::Database db;
+    Stemmers stem;
+    std::uint64_t generation = 0;
+    std::array<std::vector<std::string>, kNumFacets> facet_names;  // facet value ids -> values
+  };
+
+  // Lends a reader up to date with the last commit.
+  class Lease {
+   public:
+    Lease(XapianIndex& index, std::unique_ptr<Reader> r) : index_(index), r_(std::move(r)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { index_.Release(std::move(r_)); }
+    Reader& operator*() { return *r_; }
+    Reader* operator->() { return r_.get(); }
+
+   private:
+    XapianIndex& index_;
+    std::unique_ptr<Reader> r_;
+  };
+
+  Lease Acquire();  // throws Xapian::Error
+  void Release(std::unique_ptr<Reader> r);
+  Results RunSearch(Reader& r, const Query& q, const QueryWords& words, const Xapian::Query& text,
+                    const std::vector<std::pair<int, Xapian::Query>>& filters,
+                    const std::optional<Xapian::Query>& audience, const std::array<bool, kNumFacets>& wanted);
+
+  const std::string dir_;
+  const XapianIndexOptions options_;
+
+  // The writer's side of the facet dictionary (see LoadDict).
+  std::uint32_t FacetId(std::size_t f, const std::string& value);
+
+  std::mutex write_mu_;
+  Xapian::WritableDatabase writer_;
+  CachingStemmer writer_stem_;
+  std::array<std::unordered_map<std::string, std::uint32_t>, kNumFacets> facet_ids_;
+  bool dict_loaded_ = false;
+  // Facet slots written since the last commit (nullopt: deleted), applied to
+  // column_ when they are committed.
+  std::map<Xapian::docid, std::optional<std::string>> pending_column_;
+  bool pending_clear_ = false;
+  FacetColumn column_;
+  // Set while Commit waits to update column_: searches then count without it
+  // rather than queue up ahead of the writer.
+  std::atomic<bool> column_writer_waiting_{false};
+
+  std::atomic<std::uint64_t> generation_{1};
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Reader>> idle_;
+};
+
+XapianIndex::Lease XapianIndex::Acquire() {
+  std::unique_ptr<Reader> r;
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!idle_.empty()) {
+      r = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  std::uint64_t gen = generation_.load();
+  if (!r) {
+    r = std::make_unique<Reader>(dir_);
+    r->generation = gen;
+    LoadDict(r->db, r->facet_names);
+  } else if (r->generation != gen) {
+    r->db.reopen();
+    r->generation = gen;
+    LoadDict(r->db, r->facet_names);
+  }
+  return Lease(*this, std::move(r));
+}
+
+std::uint32_t XapianIndex::FacetId(std::size_t f, const std::string& value) {
+  if (!dict_loaded_) {
+    std::array<std::vector<std::string>, kNumFacets> names;
+    LoadDict(writer_, names);
+    for (std::size_t g = 0; g < kNumFacets; ++g) {
+      for (std::size_t id = 0; id < names[g].size(); ++id) {
+        if (!names[g][id].empty()) facet_ids_[g].emplace(names[g][id], static_cast<std::uint32_t>(id));
+      }
+    }
+    dict_loaded_ = true;
+  }
+  auto& ids = facet_ids_[f];
+  auto it = ids.find(value);
+  if (it != ids.end()) return it->second;
+  auto id = static_cast<std::uint32_t>(ids.size());
+  // Pending with the document that first uses it, so they are committed
+  // (or auto-flushed) together.
+  writer_.set_metadata(DictKey(f, id), value);
+  ids.emplace(value, id);
+  return id;
+}
+
+void XapianIndex::Release(std::unique_ptr<Reader> r) {
+  if (!r) return;
+  std::lock_guard lock(pool_mu_);
+  if (static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(r));
+}
+
+Status XapianIndex::Upsert(const Document& doc) {
+  if (doc.kind.empty() || doc.kind.size() > 64) return Status::InvalidArgument("search document: bad kind");
+  try {
+    std::lock_guard lock(write_mu_);
+    Xapian::Document xd;
+    StoredDoc stored{doc.kind, doc.id, {}};
+    std::array<std::vector<std::string>, kNumFacets> facet_values;
+    auto add_text = [&](const std::string& lang, std::string_view text, Xapian::termcount wdf) {
+      ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+        const std::string& term = writer_stem_.Term(lang, folded);
+        if (!term.empty()) xd.add_term(term, wdf);
+      });
+    };
+    for (const auto& entry : doc.texts) {
+      const std::string& lang = entry.first;
+      Document::Text plain{entry.second.title, text::MarkdownToPlainText(entry.second.body)};
+      add_text(lang, plain.title, kTitleWdf);
+      // The title tier: which words a title holds (see RunSearch).
+      ForEachWord(plain.title, [&](std::size_t, std::size_t, std::string_view folded) {
+        const std::string& term = writer_stem_.Term(lang, folded);
+        if (!term.empty()) xd.add_boolean_term(kTitlePrefix + term);
+      });
+      add_text(lang, plain.body, 1);
+      stored.texts.emplace_back(lang, std::move(plain));
+    }
+    for (const auto& [name, values] : doc.facets) {
+      int f = FacetIndex(name);
+      if (f < 0) return Status::InvalidArgument("search document: unknown facet '" + name + "'");
+      for (const auto& v : values) {
+        if (v.empty() || v.size() > kMaxValueBytes) continue;
+        auto& list = facet_values[static_cast<std::size_t>(f)];
+        if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+      }
+    }
+    // "kind" and "lang" follow from the document when its source left them out.
+    auto& kinds = facet_values[static_cast<std::size_t>(FacetIndex("kind"))];
+    if (kinds.empty()) kinds.push_back(doc.kind);
+    auto& langs = facet_values[static_cast<std::size_t>(FacetIndex("lang"))];
+    if (langs.empty()) {
+      for (const auto& entry : doc.texts) langs.push_back(entry.first);
+    }
+    for (std::size_t f = 0; f < kNumFacets; ++f) {
+      for (const auto& v : facet_values[f]) xd.add_boolean_term(kFacetPrefix[f] + v);
+    }
+    for (const auto& a : doc.audience) {
+      if (!a.empty() && a.size() <= kMaxValueBytes) xd.add_boolean_term(kAudiencePrefix + a);
+    }
+    std::string id_term = IdTerm(doc.kind, doc.id);
+    xd.add_boolean_term(id_term);
+    xd.add_value(kSlotDate, Xapian::sortable_serialise(static_cast<double>(doc.date)));
+    std::string blob;
+    for (std::size_t f = 0; f < kNumFacets; ++f) {
+      for (const auto& v : facet_values[f]) {
+        blob += static_cast<char>(f);
+        PutVarint(blob, FacetId(f, v));
+      }
+    }
+    xd.add_value(kSlotFacets, blob);
+    xd.set_data(EncodeStored(stored));
+    Xapian::docid did = writer_.replace_document(id_term, xd);
+    pending_column_[did] = std::move(blob);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "upsert");
+  } catch (const std::exception& e) {
+    return FromStd(e, "upsert");
+  }
+}
+
+Status XapianIndex::Remove(const std::string& kind, Id id) {
+  try {
+    std::lock_guard lock(write_mu_);
+    std::string term = IdTerm(kind, id);
+    for (auto it = writer_.postlist_begin(term); it != writer_.postlist_end(term); ++it)
+      pending_column_[*it] = std::nullopt;
+    writer_.delete_document(term);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "remove");
+  } catch (const std::exception& e) {
+    return FromStd(e, "remove");
+  }
+}
+
+Status XapianIndex::Commit(std::int64_t applied_seq) {
+  try {
+    std::lock_guard lock(write_mu_);
+    writer_.set_metadata(kAppliedSeqKey, std::to_string(applied_seq));
+    writer_.commit();
+    {
+      column_writer_waiting_.store(true);
+      std::unique_lock column_lock(column_.mu);
+      column_writer_waiting_.store(false);
+      if (pending_clear_) column_.Clear();
+      for (auto& [did, blob] : pending_column_) {
+        if (blob) {
+          column_.Set(did, *blob);
+        } else {
+          column_.Erase(did);
+        }
+      }
+      if (column_.Full()) column_.Clear();
+    }
+    pending_column_.clear();
+    pending_clear_ = false;
+    generation_.fetch_add(1);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "commit");
+  } catch (const std::exception& e) {
+    return FromStd(e, "commit");
+  }
+}
+
+Result<std::int64_t> XapianIndex::AppliedSeq() {
+  try {
+    Lease r = Acquire();
+    std::string v = r->db.get_metadata(kAppliedSeqKey);
+    if (v.empty()) return std::int64_t{0};
+    return static_cast<std::int64_t>(std::stoll(v));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "applied seq");
+  } catch (const std::exception& e) {
+    return FromStd(e, "applied seq");
+  }
+}
+
+Status XapianIndex::Clear() {
+  try {
+    std::lock_guard lock(write_mu_);
+    std::vector<Xapian::docid> ids;
+    for (auto it = writer_.postlist_begin(""); it != writer_.postlist_end(""); ++it) ids.push_back(*it);
+    for (Xapian::docid id : ids) writer_.delete_document(id);
+    pending_column_.clear();
+    pending_clear_ = true;
+    // If the writer flushes before the rebuild's final commit (it does every
+    // few thousand documents), a crash leaves a partial index that claims to
+    // have applied nothing, so the whole change feed is replayed.
+    writer_.set_metadata(kAppliedSeqKey, "0");
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "clear");
+  } catch (const std::exception& e) {
+    return FromStd(e, "clear");
+  }
+}
+
+Result<std::int64_t> XapianIndex::DocumentCount() {
+  try {
+    Lease r = Acquire();
+    return static_cast<std::int64_t>(r->db.get_doccount());
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "document count");
+  } catch (const std::exception& e) {
+    return FromStd(e, "document count");
+  }
+}
+
+Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& words, const Xapian::Query& text,
+                               const std::vector<std::pair<int, Xapian::Query>>& filters,
+                               const std::optional<Xapian::Query>& audience,
+                               const std::array<bool, kNumFacets>& wanted) {
+  // Everything but the filters of facet `skip` (-1: all filters).
+  auto build = [&](int skip) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& [f, fq] : filters) {
+      if (f != skip) parts.push_back(fq);
+    }
+    if (audience) parts.push_back(*audience);
+    if (parts.empty()) return text;
+    Xapian::Query filter =
+        parts.size() == 1 ? parts.front() : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    return Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+  };
+
+  std::array<bool, kNumFacets> main_wanted{};
+  std::array<bool, kNumFacets> filtered{};
+  for (const auto& [f, fq] : filters) filtered[static_cast<std::size_t>(f)] = true;
+  for (std::size_t f = 0; f < kNumFacets; ++f) main_wanted[f] = wanted[f] && !filtered[f];
+
+  auto first = static_cast<Xapian::doccount>(std::max(q.offset, 0));
+  auto limit = static_cast<Xapian::doccount>(std::clamp(q.limit, 0, 1000));
+  auto check = static_cast<Xapian::doccount>(std::max(options_.check_at_least, 1));
+
+  // The page of hits, ranked (or by date). Xapian ranks every match it is
+  // given, which costs about 50 ns a match: fine for tens of thousands, too
+  // slow for a word in half a million documents. So when the words could
+  // match more than options_.title_tier_above documents, the page is ranked among the
+  // matches with a query word in their title first (title words weigh
+  // kTitleWdf times more, so these are the best BM25 scores in practice),
+  // and the total comes from the counting run below (an estimate past
+  // check_at_least). When the title tier cannot fill the page, every match
+  // is ranked.
+  Results res;
+  bool ranked = !(q.newest_first || words.groups.empty());
+  auto configure = [&](Xapian::Enquire& e) {
+    if (ranked) {
+      e.set_sort_by_relevance_then_value(kSlotDate, true);
+    } else {
+      e.set_weighting_scheme(Xapian::BoolWeight());
+      e.set_sort_by_value_then_relevance(kSlotDate, true);
+    }
+  };
+  bool tiered = false;
+  Xapian::MSet mset;
+  if (ranked) {
+    // An upper bound of the matches: the rarest word's documents.
+    Xapian::doccount bound = r.db.get_doccount();
+    for (const auto& g : words.groups) {
+      Xapian::doccount n = 0;
+      for (const auto& t : g) n += r.db.get_termfreq(t);
+      bound = std::min(bound, n);
+    }
+    if (bound > static_cast<Xapian::doccount>(std::max(options_.title_tier_above, 0))) {
+      std::vector<Xapian::Query> title_terms;
+      for (const auto& g : words.groups) {
+        for (const auto& t : g) title_terms.emplace_back(kTitlePrefix + t);
+      }
+      Xapian::Enquire e(r.db);
+      e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, build(-1),
+                                Xapian::Query(Xapian::Query::OP_OR, title_terms.begin(), title_terms.end())));
+      configure(e);
+      mset = e.get_mset(first, limit);
+      tiered = mset.size() == limit && limit > 0;
+    }
+  }
+  if (!tiered) {
+    Xapian::Enquire enquire(r.db);
+    enquire.set_query(build(-1));
+    configure(enquire);
+    mset = enquire.get_mset(first, limit);
+    res.total = static_cast<std::int64_t>(mset.get_matches_estimated());
+    res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  }
+
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    StoredDoc d;
+    if (!DecodeStored(it.get_document().get_data(), d)) continue;
+    Hit hit;
+    hit.kind = d.kind;
+    hit.id = d.id;
+    hit.score = it.get_weight();
+    Snippet(d, q.lang, words, r.stem, hit);
+    res.hits.push_back(std::move(hit));
+  }
+
+  // Facet counts (and the total of a tiered search), unranked (BoolWeight in docid order), so Xapian stops
+  // after `check` matches: exact up to there, scaled up beyond. A filtered
+  // facet is counted without its own filter (disjunctive facets), in a run
+  // of its own; the other facets share one run.
+  auto count = [&](int skip, const std::array<bool, kNumFacets>& which) {
+    Xapian::Enquire e(r.db);
+    e.set_query(build(skip));
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    std::shared_lock<std::shared_mutex> column_lock;
+    const FacetColumn* column = nullptr;
+    if (!column_writer_waiting_.load()) {
+      column_lock = std::shared_lock(column_.mu);
+      column = &column_;
+    }
+    FacetSpy spy(which, column);
+    e.add_matchspy(&spy);
+    Xapian::MSet m = e.get_mset(0, 0, check);
+    if (!CollectCounts(spy, m, which, r.facet_names, res.facets)) res.facets_exact = false;
+    if (skip < 0 && tiered) {
+      res.total = static_cast<std::int64_t>(m.get_matches_estimated());
+      res.total_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
+    }
+  };
+  bool any_main = std::find(main_wanted.begin(), main_wanted.end(), true) != main_wanted.end();
+  if (tiered || (any_main && !(res.total == 0 && res.total_exact))) count(-1, main_wanted);
+  for (std::size_t f = 0; f < kNumFacets; ++f) {
+    if (!wanted[f] || !filtered[f]) continue;
+    std::array<bool, kNumFacets> one{};
+    one[f] = true;
+    count(static_cast<int>(f), one);
+  }
+  for (std::size_t f = 0; f < kNumFacets; ++f) {
+    if (wanted[f]) res.facets[kFacets[f]];  // present, even when empty
+  }
+  return res;
+}
+
+Result<Results> XapianIndex::Search(const Query& q) {
+  std::array<bool, kNumFacets> wanted{};
+  for (const auto& name : q.facets) {
+    int f = FacetIndex(name);
+    if (f < 0) return Status::InvalidArgument("unknown facet '" + name + "'");
+    wanted[static_cast<std::size_t>(f)] = true;
+  }
+  std::vector<std::pair<int, Xapian::Query>> filters;
+  for (const auto& [name, values] : q.filters) {
+    int f = FacetIndex(name);
+    if (f < 0) return Status::InvalidArgument("unknown facet '" + name + "'");
+    std::vector<Xapian::Query> terms;
+    for (const auto& v : values) {
+      if (!v.empty()) terms.emplace_back(kFacetPrefix[f] + v);
+    }
+    if (terms.empty()) continue;
+    filters.emplace_back(f, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  }
+  std::optional<Xapian::Query> audience;
+  if (!q.audience.empty()) {
+    std::vector<Xapian::Query> terms;
+    for (const auto& a : q.audience) terms.emplace_back(kAudiencePrefix + a);
+    audience = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+  std::string last_error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    try {
+      Lease r = Acquire();
+      QueryWords words = ParseWords(q.text, r->stem);
+      Xapian::Query text = TextQuery(words);
+      return RunSearch(*r, q, words, text, filters, audience, wanted);
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // Two commits during one search: reopen (the next Acquire does) and retry.
+      generation_.fetch_add(1);
+      last_error = e.get_msg();
+    } catch (const Xapian::Error& e) {
+      return FromXapian(e, "search");
+    } catch (const std::exception& e) {
+      return FromStd(e, "search");
+    }
+  }
+  return Status::Unavailable("search index: changed during the search; retry (" + last_error + ")");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir, const XapianIndexOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Unavailable("search index: cannot create " + dir + ": " + ec.message());
+  try {
+    Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer));
+    index->LoadColumn();
+    return std::unique_ptr<Index>(std::move(index));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, ("open " + dir).c_str());
+  } catch (const std::exception& e) {
+    return FromStd(e, "open");
+  }
+}
+
+}  // namespace waymark::search

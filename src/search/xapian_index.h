@@ -1,0 +1,38 @@
+// search::Index on Xapian 1.4 (glass), in a directory of its own.
+//
+// Text is folded (lowercase, Latin accents stripped; see fold.h) and stemmed
+// with the Snowball stemmer of its language (en/fr/es) before indexing; a
+// query word, whose language is unknown, matches any of its stems in the
+// three languages. Ranking is BM25 with title words weighted more than body
+// words. Facets and audiences are boolean terms; facet counts come from one
+// value slot per document read by a match spy. One writer at a time (a mutex)
+// and any number of concurrent searches (a pool of readers, reopened after
+// each commit). Xapian errors come back as Status values: nothing throws.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "domain/search/search.h"
+
+namespace waymark::search {
+
+struct XapianIndexOptions {
+  // Matches looked at (per query run) for facet counts and the total: up to
+  // this many the counts are exact; beyond it they are scaled up from the
+  // matches looked at and Results::facets_exact is false.
+  int check_at_least = 5000;
+  // When a query's words could match more than this many documents, the
+  // ranked page is taken from the matches with a query word in their title
+  // (if they fill it), instead of ranking every match; see xapian_index.cc.
+  int title_tier_above = 20000;
+  // Readers kept open for searches (more are opened under load, then closed).
+  int max_idle_readers = 8;
+};
+
+// Opens (creating it and its directory when missing) the index in `dir`.
+Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir,
+                                               const XapianIndexOptions& options = {});
+
+}  // namespace waymark::search

@@ -1,0 +1,446 @@
+#include "search/xapian_index.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "search/fold.h"
+
+namespace waymark::search {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "wm-xapian-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Document Doc(Id id, const std::string& lang, const std::string& title, const std::string& body,
+             std::map<std::string, std::vector<std::string>> facets = {}, TimestampMs date = 0,
+             std::vector<std::string> audience = {"public"}) {
+  Document d;
+  d.kind = "campaign";
+  d.id = id;
+  d.texts[lang] = {title, body};
+  d.facets = std::move(facets);
+  d.audience = std::move(audience);
+  d.date = date;
+  return d;
+}
+
+std::vector<Id> Ids(const Results& r) {
+  std::vector<Id> ids;
+  for (const auto& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+class XapianIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto idx = OpenXapianIndex(dir_.path() + "/index");
+    ASSERT_TRUE(idx.ok()) << idx.status().message();
+    index_ = std::move(idx).value();
+  }
+  void Put(const Document& d) { ASSERT_TRUE(index_->Upsert(d).ok()); }
+  void Commit(std::int64_t seq = 1) { ASSERT_TRUE(index_->Commit(seq).ok()); }
+  Results Find(Query q) {
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : Results{};
+  }
+  std::vector<Id> FindIds(const std::string& text) {
+    Query q;
+    q.text = text;
+    return Ids(Find(q));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Index> index_;
+};
+
+TEST(Fold, FoldsLatinLetters) {
+  EXPECT_EQ(FoldText("Migración ÉTRANGERS Campaña façade Œuvre Straße Łódź"),
+            "migracion etrangers campana facade oeuvre strasse lodz");
+  std::vector<std::string> words;
+  ForEachWord("L'étranger, c'est\xFF moi! e\xCC\x81t\xC3\xA9",
+              [&](std::size_t, std::size_t, std::string_view w) { words.emplace_back(w); });
+  EXPECT_EQ(words, (std::vector<std::string>{"l", "etranger", "c", "est", "moi", "ete"}));
+}
+
+TEST_F(XapianIndexTest, AccentAndStemming) {
+  Put(Doc(1, "es", "La migración en España", "Una campaña contra la xenofobia."));
+  Put(Doc(2, "fr", "Les etranger", "Un texte sur les étrangers et les migrants."));
+  Put(Doc(3, "en", "A migrant's story", "Posters about one migrant."));
+  Commit();
+  EXPECT_EQ(FindIds("migracion"), std::vector<Id>{1});
+  EXPECT_EQ(FindIds("MIGRACIÓN"), std::vector<Id>{1});
+  EXPECT_EQ(FindIds("étrangers"), std::vector<Id>{2});
+  EXPECT_EQ(FindIds("etranger"), std::vector<Id>{2});
+  auto migrants = FindIds("migrants");
+  std::sort(migrants.begin(), migrants.end());
+  EXPECT_EQ(migrants, (std::vector<Id>{2, 3}));
+  EXPECT_EQ(FindIds("campañas"), std::vector<Id>{1});
+  EXPECT_EQ(FindIds("campanas"), std::vector<Id>{1});
+  EXPECT_EQ(FindIds("campaña xenofobia"), std::vector<Id>{1});
+  EXPECT_TRUE(FindIds("campaña posters").empty());  // words are ANDed
+  EXPECT_TRUE(FindIds("nothinglikethis").empty());
+}
+
+TEST_F(XapianIndexTest, TitleWeighsMoreThanBody) {
+  Put(Doc(1, "en", "Something else", "A long body about xenophobia and many other words here"));
+  Put(Doc(2, "en", "Xenophobia", "A long body about something else and many other words here"));
+  Commit();
+  EXPECT_EQ(FindIds("xenophobia"), (std::vector<Id>{2, 1}));
+}
+
+TEST_F(XapianIndexTest, FacetsCombineWithQueryAndDisjunctiveCounts) {
+  Put(Doc(1, "en", "Migrant voices", "x",
+          {{"country", {"GBR", "GRC"}}, {"theme", {"inclusion"}}, {"year", {"2015"}}}));
+  Put(Doc(2, "en", "Migrant workers", "x",
+          {{"country", {"GRC"}}, {"theme", {"labour"}}, {"year", {"2016"}}}));
+  Put(Doc(3, "en", "Migrant children", "x",
+          {{"country", {"ESP"}}, {"theme", {"children"}}, {"year", {"2016"}}}));
+  Put(Doc(4, "en", "Unrelated", "x", {{"country", {"GRC"}}, {"theme", {"inclusion"}}, {"year", {"2016"}}}));
+  Commit();
+
+  Query q;
+  q.text = "migrant";
+  q.facets = {"country", "theme", "year", "lang", "kind"};
+  Results all = Find(q);
+  EXPECT_EQ(all.total, 3);
+  EXPECT_TRUE(all.facets_exact);
+  EXPECT_EQ(all.facets["country"], (std::map<std::string, std::int64_t>{{"ESP", 1}, {"GBR", 1}, {"GRC", 2}}));
+  EXPECT_EQ(all.facets["lang"], (std::map<std::string, std::int64_t>{{"en", 3}}));
+  EXPECT_EQ(all.facets["kind"], (std::map<std::string, std::int64_t>{{"campaign", 3}}));
+
+  q.filters = {{"country", {"GRC"}}};
+  Results grc = Find(q);
+  auto ids = Ids(grc);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2}));
+  // The country counts ignore the country filter; the others obey it.
+  EXPECT_EQ(grc.facets["country"], (std::map<std::string, std::int64_t>{{"ESP", 1}, {"GBR", 1}, {"GRC", 2}}));
+  EXPECT_EQ(grc.facets["theme"], (std::map<std::string, std::int64_t>{{"inclusion", 1}, {"labour", 1}}));
+
+  // Values of one facet are ORed, facets ANDed.
+  q.filters = {{"country", {"GBR", "ESP"}}, {"year", {"2016"}}};
+  Results two = Find(q);
+  EXPECT_EQ(Ids(two), std::vector<Id>{3});
+  EXPECT_EQ(two.facets["country"], (std::map<std::string, std::int64_t>{{"ESP", 1}, {"GRC", 1}}));
+  EXPECT_EQ(two.facets["year"], (std::map<std::string, std::int64_t>{{"2015", 1}, {"2016", 1}}));
+  EXPECT_EQ(two.facets["theme"], (std::map<std::string, std::int64_t>{{"children", 1}}));
+
+  // Filters without text.
+  Query f;
+  f.filters = {{"theme", {"inclusion"}}};
+  auto fids = Ids(Find(f));
+  std::sort(fids.begin(), fids.end());
+  EXPECT_EQ(fids, (std::vector<Id>{1, 4}));
+
+  Query bad;
+  bad.facets = {"colour"};
+  EXPECT_EQ(index_->Search(bad).status().kind(), Status::Kind::kInvalidArgument);
+  bad.facets = {};
+  bad.filters = {{"colour", {"red"}}};
+  EXPECT_EQ(index_->Search(bad).status().kind(), Status::Kind::kInvalidArgument);
+}
+
+TEST_F(XapianIndexTest, EstimatedFacetCountsBeyondTheCheckLimit) {
+  TempDir dir;
+  auto idx = OpenXapianIndex(dir.path(), {.check_at_least = 10});
+  ASSERT_TRUE(idx.ok());
+  for (Id i = 1; i <= 200; ++i) {
+    ASSERT_TRUE(
+        (*idx)->Upsert(Doc(i, "en", "Migrant " + std::to_string(i), "body", {{"country", {"GRC"}}})).ok());
+  }
+  ASSERT_TRUE((*idx)->Commit(1).ok());
+  Query q;
+  q.text = "migrant";
+  q.facets = {"country"};
+  q.limit = 5;
+  auto r = (*idx)->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->facets_exact);
+  EXPECT_EQ(r->hits.size(), 5u);
+  EXPECT_GT(r->facets["country"]["GRC"], 20);
+  EXPECT_LE(r->facets["country"]["GRC"], 200);
+}
+
+TEST_F(XapianIndexTest, Audience) {
+  Put(Doc(1, "en", "Public migrant", "x", {}, 0, {"public"}));
+  Put(Doc(2, "en", "Members migrant", "x", {}, 0, {"members"}));
+  Put(Doc(3, "en", "Org migrant", "x", {}, 0, {"org:7"}));
+  Put(Doc(4, "en", "Hidden migrant", "x", {}, 0, {}));
+  Commit();
+  auto find = [&](std::vector<std::string> audience) {
+    Query q;
+    q.text = "migrant";
+    q.audience = std::move(audience);
+    auto ids = Ids(Find(q));
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(find({"public"}), std::vector<Id>{1});
+  EXPECT_EQ(find({"public", "members"}), (std::vector<Id>{1, 2}));
+  EXPECT_EQ(find({"public", "members", "org:7"}), (std::vector<Id>{1, 2, 3}));
+  EXPECT_EQ(find({"public", "members", "org:8"}), (std::vector<Id>{1, 2}));
+  EXPECT_EQ(find({}), (std::vector<Id>{1, 2, 3, 4}));  // moderator
+}
+
+TEST_F(XapianIndexTest, SnippetsEscapeAndMark) {
+  Put(Doc(1, "en", "Title <b>bold</b>",
+          "Before `<script>alert('x')</script>` the migrants & their \"friends\" arrived <img src=x "
+          "onerror=alert(1)>."));
+  Commit();
+  Query q;
+  q.text = "migrant";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  const std::string& s = r.hits[0].snippet_html;
+  EXPECT_EQ(s.find("<script"), std::string::npos) << s;
+  EXPECT_NE(s.find("&lt;script&gt;"), std::string::npos) << s;
+  EXPECT_NE(s.find("<mark>migrants</mark>"), std::string::npos) << s;
+  EXPECT_NE(s.find("&amp;"), std::string::npos) << s;
+  EXPECT_NE(s.find("&quot;friends&quot;"), std::string::npos) << s;
+  EXPECT_EQ(s.find("<img"), std::string::npos) << s;  // raw HTML in Markdown is dropped
+  EXPECT_EQ(s.find("onerror"), std::string::npos) << s;
+
+  // A title-only document: the snippet is the (escaped) title.
+  Put(Doc(2, "en", "<script>alert(1)</script> refugees", ""));
+  Commit(2);
+  q.text = "refugee";
+  r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet_html, "&lt;script&gt;alert(1)&lt;/script&gt; <mark>refugees</mark>");
+  EXPECT_EQ(r.hits[0].lang, "en");
+  EXPECT_EQ(r.hits[0].kind, "campaign");
+}
+
+TEST_F(XapianIndexTest, SnippetPassageAndLanguage) {
+  std::string filler;
+  for (int i = 0; i < 60; ++i) filler += "palabra ";
+  Document d = Doc(1, "es", "Título", filler + "la migración de las personas " + filler);
+  d.texts["en"] = {"Title", "People and migración here."};
+  Put(d);
+  Commit();
+  Query q;
+  q.text = "migracion";
+  q.lang = "es";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].lang, "es");
+  const std::string& s = r.hits[0].snippet_html;
+  EXPECT_NE(s.find("<mark>migración</mark>"), std::string::npos) << s;
+  EXPECT_EQ(s.rfind("\xE2\x80\xA6", 0), 0u) << s;  // starts with an ellipsis: the passage is cut
+  EXPECT_LT(s.size(), 300u) << s;
+  q.lang = "en";
+  r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].lang, "en");
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>migración</mark>"), std::string::npos)
+      << r.hits[0].snippet_html;
+  q.lang = "fr";  // not there: the language that matches
+  r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].lang, "fr");
+}
+
+TEST_F(XapianIndexTest, MarkdownBodyIsIndexedAsText) {
+  Put(Doc(1, "en", "T", "Some **bold migrants** and <span>raw</span> [a link](https://x.org)"));
+  Commit();
+  Query q;
+  q.text = "migrants";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet_html.find("**"), std::string::npos) << r.hits[0].snippet_html;
+  EXPECT_TRUE(FindIds("span").empty());
+}
+
+TEST_F(XapianIndexTest, NewestFirstAndPaging) {
+  for (Id i = 1; i <= 30; ++i) {
+    std::string title = i == 5 ? "migrant migrant migrant" : "migrant";
+    Put(Doc(i, "en", title, "story", {}, 1000 * i));
+  }
+  Commit();
+  Query q;
+  q.text = "migrant";
+  q.newest_first = true;
+  q.limit = 10;
+  Results r = Find(q);
+  EXPECT_EQ(r.total, 30);
+  EXPECT_TRUE(r.total_exact);
+  EXPECT_EQ(Ids(r), (std::vector<Id>{30, 29, 28, 27, 26, 25, 24, 23, 22, 21}));
+  q.offset = 25;
+  EXPECT_EQ(Ids(Find(q)), (std::vector<Id>{5, 4, 3, 2, 1}));
+  q.offset = 40;
+  EXPECT_TRUE(Find(q).hits.empty());
+
+  // By relevance: the strongest match first, then newest.
+  q.newest_first = false;
+  q.offset = 0;
+  q.limit = 3;
+  EXPECT_EQ(Ids(Find(q)), (std::vector<Id>{5, 30, 29}));
+
+  // No words: everything, newest first.
+  Query all;
+  all.limit = 2;
+  Results a = Find(all);
+  EXPECT_EQ(a.total, 30);
+  EXPECT_EQ(Ids(a), (std::vector<Id>{30, 29}));
+}
+
+TEST_F(XapianIndexTest, LargeMatchSetsAreRankedFromTheTitleTier) {
+  TempDir dir;
+  auto idx = OpenXapianIndex(dir.path(), {.check_at_least = 1000, .title_tier_above = 5});
+  ASSERT_TRUE(idx.ok());
+  for (Id i = 1; i <= 40; ++i) {
+    std::string title = i % 4 == 0 ? "Migrant story " + std::to_string(i) : "Story " + std::to_string(i);
+    ASSERT_TRUE(
+        (*idx)->Upsert(Doc(i, "en", title, "about a migrant and more words", {{"year", {"2015"}}})).ok());
+  }
+  ASSERT_TRUE((*idx)->Commit(1).ok());
+  Query q;
+  q.text = "migrants";
+  q.limit = 5;
+  q.facets = {"year"};
+  auto r = (*idx)->Search(q);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->hits.size(), 5u);
+  for (const auto& h : r->hits) EXPECT_EQ(h.id % 4, 0) << h.id;  // title matches first
+  EXPECT_EQ(r->total, 40);
+  EXPECT_EQ(r->facets["year"]["2015"], 40);
+  // Past the title tier (10 documents): every match is ranked.
+  q.offset = 10;
+  r = (*idx)->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 5u);
+  for (const auto& h : r->hits) EXPECT_NE(h.id % 4, 0) << h.id;
+  EXPECT_EQ(r->total, 40);
+  // Without facets the total is still counted.
+  q.offset = 0;
+  q.facets = {};
+  r = (*idx)->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 40);
+}
+
+TEST_F(XapianIndexTest, UpsertReplacesAndRemoveDeletes) {
+  Put(Doc(1, "en", "Migrant", "x"));
+  Commit();
+  Put(Doc(1, "en", "Refugee", "x"));
+  Commit(2);
+  EXPECT_TRUE(FindIds("migrant").empty());
+  EXPECT_EQ(FindIds("refugee"), std::vector<Id>{1});
+  ASSERT_TRUE(index_->Remove("campaign", 1).ok());
+  ASSERT_TRUE(index_->Remove("campaign", 99).ok());   // absent: fine
+  EXPECT_EQ(FindIds("refugee"), std::vector<Id>{1});  // not committed yet
+  Commit(3);
+  EXPECT_TRUE(FindIds("refugee").empty());
+  EXPECT_EQ(*index_->DocumentCount(), 0);
+}
+
+TEST_F(XapianIndexTest, CommitKeepsAppliedSeqAcrossReopen) {
+  EXPECT_EQ(*index_->AppliedSeq(), 0);
+  Put(Doc(1, "en", "Migrant", "x"));
+  Commit(42);
+  EXPECT_EQ(*index_->AppliedSeq(), 42);
+  index_.reset();
+  auto again = OpenXapianIndex(dir_.path() + "/index");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*(*again)->AppliedSeq(), 42);
+  EXPECT_EQ(*(*again)->DocumentCount(), 1);
+}
+
+TEST_F(XapianIndexTest, FacetValuesSurviveReopen) {
+  Put(Doc(1, "en", "Migrant", "x", {{"country", {"GRC"}}, {"theme", {"inclusion"}}}));
+  Commit(1);
+  index_.reset();
+  auto again = OpenXapianIndex(dir_.path() + "/index");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  index_ = std::move(again).value();
+  // A known value and a new one, after the reopen.
+  Put(Doc(2, "en", "Migrant", "x", {{"country", {"GRC", "ESP"}}, {"theme", {"children"}}}));
+  Commit(2);
+  Query q;
+  q.text = "migrant";
+  q.facets = {"country", "theme"};
+  Results r = Find(q);
+  EXPECT_EQ(r.facets["country"], (std::map<std::string, std::int64_t>{{"ESP", 1}, {"GRC", 2}}));
+  EXPECT_EQ(r.facets["theme"], (std::map<std::string, std::int64_t>{{"children", 1}, {"inclusion", 1}}));
+  q.filters = {{"country", {"ESP"}}};
+  EXPECT_EQ(Ids(Find(q)), std::vector<Id>{2});
+}
+
+TEST_F(XapianIndexTest, ClearDropsEverythingAtTheNextCommit) {
+  Put(Doc(1, "en", "Migrant", "x"));
+  Put(Doc(2, "en", "Migrant", "y"));
+  Commit(5);
+  ASSERT_TRUE(index_->Clear().ok());
+  EXPECT_EQ(*index_->DocumentCount(), 2);  // still visible until the commit
+  Put(Doc(3, "en", "Migrant", "z"));
+  Commit(9);
+  EXPECT_EQ(FindIds("migrant"), std::vector<Id>{3});
+  EXPECT_EQ(*index_->AppliedSeq(), 9);
+}
+
+TEST_F(XapianIndexTest, SecondWriterIsUnavailable) {
+  auto second = OpenXapianIndex(dir_.path() + "/index");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().kind(), Status::Kind::kUnavailable) << second.status().message();
+}
+
+TEST_F(XapianIndexTest, ConcurrentSearchesWhileWriting) {
+  for (Id i = 1; i <= 50; ++i)
+    Put(Doc(i, "en", "Migrant " + std::to_string(i), "story", {{"country", {"GRC"}}}));
+  Commit();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        Query q;
+        q.text = "migrant";
+        q.facets = {"country"};
+        auto r = index_->Search(q);
+        if (!r.ok() || r->total < 50) ++failures;
+      }
+    });
+  }
+  for (Id i = 51; i <= 100; ++i) {
+    Put(Doc(i, "en", "Migrant", "story"));
+    Commit(i);
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(FindIds("migrant").size(), 20u);
+}
+
+TEST_F(XapianIndexTest, BadDocumentsAreRefused) {
+  Document d = Doc(1, "en", "x", "y", {{"colour", {"red"}}});
+  EXPECT_EQ(index_->Upsert(d).kind(), Status::Kind::kInvalidArgument);
+  d.facets = {};
+  d.kind = "";
+  EXPECT_EQ(index_->Upsert(d).kind(), Status::Kind::kInvalidArgument);
+  Document weird = Doc(2, "en", std::string("bad \xFF\xFE utf8 migrant"), std::string(5000, 'a'));
+  weird.facets = {{"country", {std::string(300, 'X'), "GRC"}}};
+  EXPECT_TRUE(index_->Upsert(weird).ok());
+  Commit();
+  EXPECT_EQ(FindIds("migrant"), std::vector<Id>{2});
+}
+
+}  // namespace
+}  // namespace waymark::search
