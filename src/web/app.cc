@@ -6,6 +6,7 @@
 
 #include "core/strings.h"
 #include "crypto/crypto.h"
+#include "http/multipart.h"
 #include "i18n/countries.h"
 
 namespace waymark::web::embedded_templates {
@@ -288,6 +289,9 @@ void WebApp::RegisterRoutes() {
   Route("POST", "/api/v1/organisations", Access::kAdmin, &WebApp::ApiCreateOrganisation);
   Route("GET", "/api/v1/organisations/{slug}", Access::kPublic, &WebApp::ApiGetOrganisation);
   Route("PATCH", "/api/v1/organisations/{slug}", Access::kSignedIn, &WebApp::ApiPatchOrganisation);
+
+  RegisterCampaignRoutes();  // pages_campaigns.cc
+  RegisterExchangeRoutes();  // pages_exchange.cc
 }
 
 Response WebApp::Handle(Request& req) {
@@ -372,13 +376,23 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
 
   bool unsafe = req.method != "GET" && req.method != "HEAD";
   if (unsafe && !req.IsApi()) {
-    if (req.ContentType() != "application/x-www-form-urlencoded") {
-      return finish(Error(
-          ctx, Status::UnsupportedMediaType("forms must be sent as application/x-www-form-urlencoded")));
+    if (req.ContentType() == "multipart/form-data") {
+      // File uploads: the text fields (the CSRF token among them) go to
+      // ctx.form; the handler reads the file parts itself.
+      auto parts = http::ParseMultipart(req.Header("content-type"), req.body);
+      if (!parts.ok()) return finish(Error(ctx, parts.status()));
+      for (auto& p : *parts) {
+        if (!p.filename) ctx.form.emplace_back(p.name, std::move(p.body));
+      }
+    } else if (req.ContentType() != "application/x-www-form-urlencoded") {
+      return finish(
+          Error(ctx, Status::UnsupportedMediaType(
+                         "forms must be sent as application/x-www-form-urlencoded or multipart/form-data")));
+    } else {
+      std::string error;
+      if (!http::ParseUrlEncoded(req.body, ctx.form, error))
+        return finish(Error(ctx, Status::InvalidArgument(error)));
     }
-    std::string error;
-    if (!http::ParseUrlEncoded(req.body, ctx.form, error))
-      return finish(Error(ctx, Status::InvalidArgument(error)));
     if (ctx.csrf.empty() || !crypto::ConstantTimeEquals(ctx.Form("csrf"), ctx.csrf)) {
       return finish(ErrorPage(ctx, 403, T(ctx, "error_csrf")));
     }
@@ -401,7 +415,15 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
       !StartsWith(req.path, "/static/")) {
     return finish(Response::Redirect("/account/password"));
   }
-  return finish((this->*fn)(ctx));
+  Response r = (this->*fn)(ctx);
+  if (unsafe && r.status < 400 && services_.indexer) {
+    // Read your writes: the search index takes in this request's changes
+    // before the answer goes out. Failure leaves them for the next catch-up.
+    auto caught = services_.indexer->CatchUp();
+    if (!caught.ok() && options_.log_error)
+      options_.log_error(req.request_id, "search catch-up: " + caught.status().message());
+  }
+  return finish(std::move(r));
 }
 
 const std::string& WebApp::T(const Context& ctx, const std::string& key) const {
@@ -489,6 +511,7 @@ Response WebApp::Page(Context& ctx, const std::string& tmpl, const std::string& 
                  {"asset_version", options_.asset_version},
                  {"is_admin", ctx.is_admin()}};
   if (ctx.user) layout["user"] = json{{"name", ctx.user->name}};
+  AddExchangeLayout(ctx, layout);  // unread notifications, moderator link (pages_exchange.cc)
   json langs = json::array();
   for (const auto& code : catalog_.languages()) {
     auto name = LanguageNames().count(code) ? LanguageNames().at(code) : code;

@@ -19,6 +19,9 @@
 #include "core/status.h"
 #include "domain/accounts/account_service.h"
 #include "domain/accounts/auth_service.h"
+#include "domain/campaigns/campaign_service.h"
+#include "domain/exchange/exchange_service.h"
+#include "domain/search/search.h"
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -44,6 +47,9 @@ struct WebOptions {
 struct Services {
   accounts::AccountService* accounts;
   accounts::AuthService* auth;
+  campaigns::CampaignService* campaigns;
+  exchange::ExchangeService* exchange;
+  search::Indexer* indexer;  // brought up to date after each write, before answering
 };
 
 // Everything a handler knows about the request beyond the request itself.
@@ -141,6 +147,126 @@ class WebApp {
   http::Response ApiCreateOrganisation(Context& ctx);
   http::Response ApiGetOrganisation(Context& ctx);
   http::Response ApiPatchOrganisation(Context& ctx);
+
+  // Campaigns: pages_campaigns.cc, api_campaigns.cc, feeds.cc. Declarations
+  // for those files go in this block.
+  void RegisterCampaignRoutes();
+  // pages_campaigns.cc
+  http::Response CampaignsList(Context& ctx);
+  http::Response CampaignNew(Context& ctx);
+  http::Response CampaignCreate(Context& ctx);
+  http::Response CampaignPage(Context& ctx);
+  http::Response CampaignEdit(Context& ctx);
+  http::Response CampaignUpdate(Context& ctx);
+  http::Response CampaignAction(Context& ctx);  // submit, publish, return, archive, adapt
+  http::Response CampaignMediaUpload(Context& ctx);
+  http::Response CampaignMediaRemove(Context& ctx);
+  http::Response MediaFile(Context& ctx);
+  http::Response CampaignHistory(Context& ctx);
+  http::Response CampaignRevisionPage(Context& ctx);
+  http::Response CampaignLineagePage(Context& ctx);
+  http::Response CampaignLineageSvg(Context& ctx);
+  http::Response ModerationCampaigns(Context& ctx);
+  http::Response AdminThemes(Context& ctx);
+  http::Response AdminThemeSave(Context& ctx);
+  http::Response CampaignForm(Context& ctx, const campaigns::Campaign* existing, const nlohmann::json& values,
+                              const Status& error, int status);
+  http::Response CampaignMediaPage(Context& ctx, int status, const std::string& message);
+  Result<campaigns::Campaign> FindCampaign(Context& ctx, const std::string& id_or_slug);
+  nlohmann::json CampaignCard(const Context& ctx, const campaigns::Campaign& c,
+                              const std::vector<campaigns::Theme>& themes) const;
+  std::string ChannelLabel(const Context& ctx, const std::string& code) const;
+  // api_campaigns.cc
+  http::Response ApiListCampaigns(Context& ctx);
+  http::Response ApiGetCampaign(Context& ctx);
+  http::Response ApiCreateCampaign(Context& ctx);
+  http::Response ApiPatchCampaign(Context& ctx);
+  http::Response ApiCampaignAction(Context& ctx);  // submit, publish, return, archive, adapt
+  http::Response ApiCampaignLineage(Context& ctx);
+  http::Response ApiCampaignRevisions(Context& ctx);
+  http::Response ApiCampaignMedia(Context& ctx);
+  http::Response ApiThemes(Context& ctx);
+  nlohmann::json CampaignJson(const campaigns::Campaign& c) const;
+  // The search query from ?q=&country=... (repeatable or comma lists);
+  // Validation naming a bad parameter.
+  Result<search::Query> CampaignQueryFromRequest(const Context& ctx, int default_per_page) const;
+  // feeds.cc
+  http::Response CampaignsAtom(Context& ctx);
+  http::Response CampaignsCsv(Context& ctx);
+  http::Response OpenApiDocument(Context& ctx);
+
+  // Idea exchange: pages_exchange.cc, api_exchange.cc. Declarations for
+  // those files go in this block.
+  void RegisterExchangeRoutes();
+  // Adds the signed-in reader's unread notification count to the layout
+  // model (one cheap query); called from Page().
+  void AddExchangeLayout(const Context& ctx, nlohmann::json& layout);
+  bool IsModerator(const Context& ctx) const;
+  // ErrorList with the exchange's field labels (ex_field_<field>).
+  nlohmann::json ExErrorList(const Context& ctx, const Status& status) const;
+  // Pages (pages_exchange.cc).
+  http::Response Ideas(Context& ctx);
+  http::Response IdeaNew(Context& ctx);
+  http::Response IdeaCreate(Context& ctx);
+  http::Response IdeaForm(Context& ctx, const nlohmann::json& values, const Status& error, int status);
+  http::Response ThreadPage(Context& ctx);
+  http::Response ThreadReply(Context& ctx);
+  http::Response CampaignDiscussion(Context& ctx);
+  http::Response CampaignDiscussionReply(Context& ctx);
+  // The thread (or a campaign's discussion, `view` empty when it has no
+  // posts yet) with its reply form; `reply` holds the form's values.
+  http::Response RenderThread(Context& ctx, const std::optional<exchange::ThreadView>& view,
+                              std::optional<accounts::Id> campaign_id, const nlohmann::json& reply,
+                              const Status& error, int status);
+  http::Response PostUseful(Context& ctx);
+  http::Response ReportTarget(Context& ctx);
+  http::Response FollowTarget(Context& ctx);
+  http::Response Groups(Context& ctx);
+  http::Response GroupNew(Context& ctx);
+  http::Response GroupCreate(Context& ctx);
+  http::Response GroupForm(Context& ctx, const nlohmann::json& values, const Status& error, int status);
+  http::Response GroupPage(Context& ctx);
+  http::Response RenderGroup(Context& ctx, accounts::Id id, const nlohmann::json& thread_form,
+                             const Status& error, int status);
+  http::Response GroupThreadCreate(Context& ctx);
+  http::Response GroupRequest(Context& ctx);
+  http::Response GroupInvite(Context& ctx);
+  http::Response GroupAccept(Context& ctx);
+  http::Response GroupLeave(Context& ctx);
+  http::Response GroupLinkCampaign(Context& ctx);
+  http::Response GroupMembership(Context& ctx, const std::string& action);
+  http::Response NotificationsPage(Context& ctx);
+  http::Response NotificationsRead(Context& ctx);
+  http::Response NotificationsDigest(Context& ctx);
+  http::Response ModerationPage(Context& ctx);
+  http::Response ModerationResolve(Context& ctx);
+  // JSON API (api_exchange.cc).
+  nlohmann::json ThreadJson(const exchange::Thread& t) const;
+  nlohmann::json PostJson(const exchange::Post& p, bool useful_mine) const;
+  nlohmann::json GroupJson(const exchange::Group& g) const;
+  nlohmann::json ThreadViewJson(const exchange::ThreadView& v) const;
+  http::Response ApiListThreads(Context& ctx);
+  http::Response ApiCreateThread(Context& ctx);
+  http::Response ApiGetThread(Context& ctx);
+  http::Response ApiReplyThread(Context& ctx);
+  http::Response ApiCampaignPosts(Context& ctx);
+  http::Response ApiCampaignReply(Context& ctx);
+  http::Response ApiMarkUseful(Context& ctx);
+  http::Response ApiUnmarkUseful(Context& ctx);
+  http::Response ApiListGroups(Context& ctx);
+  http::Response ApiCreateGroup(Context& ctx);
+  http::Response ApiGetGroup(Context& ctx);
+  http::Response ApiGroupRequest(Context& ctx);
+  http::Response ApiGroupInvite(Context& ctx);
+  http::Response ApiGroupAccept(Context& ctx);
+  http::Response ApiGroupLeave(Context& ctx);
+  http::Response ApiGroupLink(Context& ctx);
+  http::Response ApiGroupAction(Context& ctx, const std::string& action);
+  http::Response ApiFollow(Context& ctx);
+  http::Response ApiUnfollow(Context& ctx);
+  http::Response ApiNotifications(Context& ctx);
+  http::Response ApiNotificationsRead(Context& ctx);
+  http::Response ApiReport(Context& ctx);
 
   nlohmann::json OrganisationJson(const accounts::Organisation& org) const;
   std::string KindLabel(const Context& ctx, accounts::OrgKind kind) const;
