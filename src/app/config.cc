@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "storage/open.h"
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -76,6 +78,33 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = str(c.iso_codes_json);
     else if (k == "locale_dir")
       s = str(c.locale_dir);
+    else if (k == "search_dir")
+      s = str(c.search_dir);
+    else if (k == "search_poll_ms")
+      s = num(c.search_poll_ms, 100, 3600000);
+    else if (k == "media_max_bytes")
+      s = num(c.media_max_bytes, 1024, 1LL << 31);
+    else if (k == "report_threshold")
+      s = num(c.report_threshold, 1, 1000);
+    else if (k == "base_url")
+      s = str(c.base_url);
+    else if (k == "smtp_host")
+      s = str(c.smtp_host);
+    else if (k == "smtp_port")
+      s = num(c.smtp_port, 1, 65535);
+    else if (k == "smtp_from")
+      s = str(c.smtp_from);
+    else if (k == "smtp_username")
+      s = str(c.smtp_username);
+    else if (k == "smtp_password")
+      s = str(c.smtp_password);
+    else if (k == "smtp_starttls") {
+      s = str(c.smtp_starttls);
+      if (s.ok() && c.smtp_starttls != "none" && c.smtp_starttls != "opportunistic" &&
+          c.smtp_starttls != "required")
+        return bad("\"none\", \"opportunistic\" or \"required\"");
+    } else if (k == "digest_check_minutes")
+      s = num(c.digest_check_minutes, 1, 24 * 60);
     else
       return Status::InvalidArgument("config file " + path + ": unknown setting '" + k + "'");
     if (!s.ok()) return s;
@@ -97,6 +126,14 @@ Result<HostPort> ParseListen(const std::string& listen) {
   }
   hp.port = std::stoi(port);
   return hp;
+}
+
+std::string SearchDirFor(const Config& config) {
+  if (!config.search_dir.empty()) return config.search_dir;
+  auto url = storage::ParseDatabaseUrl(config.db);
+  if (url.ok() && !url->sqlite_path.empty() && url->sqlite_path != ":memory:")
+    return url->sqlite_path + ".search";
+  return "var/search";
 }
 
 }  // namespace waymark::app

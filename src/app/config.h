@@ -19,7 +19,8 @@ struct Config {
   int worker_threads = 0;  // 0: four per core
   int db_pool_size = 8;
   int db_acquire_timeout_ms = 5000;
-  std::size_t max_body_bytes = 1u << 20;
+  // Uploads (media_max_bytes) must fit in a request body.
+  std::size_t max_body_bytes = 8u << 20;
   std::size_t max_header_bytes = 16u << 10;
   int request_timeout_ms = 15000;
   int shutdown_grace_ms = 10000;
@@ -34,7 +35,33 @@ struct Config {
   // Debian's iso-codes package: country names in every language.
   std::string iso_codes_json = "/usr/share/iso-codes/json/iso_3166-1.json";
   std::string locale_dir = "/usr/share/locale";
+
+  // The search index (Xapian), rebuilt from the database when missing.
+  // Empty: beside an SQLite database file (<file>.search), else var/search.
+  // Every instance needs its own directory.
+  std::string search_dir;
+  // How often an instance applies changes other instances made (ms).
+  int search_poll_ms = 2000;
+  // Largest image or PDF a campaign may carry.
+  std::size_t media_max_bytes = 5u << 20;
+  // Open reports that hide a post or campaign until a moderator looks.
+  int report_threshold = 3;
+  // The address people reach the site at, for links in e-mails.
+  std::string base_url = "http://127.0.0.1:8080";
+  // Outgoing mail for digests; no digests are sent while smtp_host is empty.
+  std::string smtp_host;
+  int smtp_port = 25;
+  std::string smtp_from = "waymark@localhost";
+  std::string smtp_username;
+  std::string smtp_password;
+  // "none", "opportunistic" or "required".
+  std::string smtp_starttls = "opportunistic";
+  // How often the server looks for digests that are due (minutes).
+  int digest_check_minutes = 15;
 };
+
+// The search directory the config implies (see Config::search_dir).
+std::string SearchDirFor(const Config& config);
 
 // Reads a JSON object whose keys are Config's field names. Unknown keys and
 // wrong types are errors that name the key.

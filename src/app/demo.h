@@ -22,4 +22,12 @@ struct DemoReport {
 
 Result<DemoReport> LoadDemo(accounts::AccountService& accounts, Random& random);
 
+class Runtime;
+// The campaigns named in the 2015 consultation report ("I am an Immigrant"
+// and its adaptation "I am a Migrant", "Migrants Contribute", the video
+// competition, the Movement against Xenophobia and its spread), published,
+// with a little discussion, two ideas and the inclusion working group.
+// Needs LoadDemo first. Returns how many campaigns were added.
+Result<int> LoadDemoCampaigns(Runtime& runtime);
+
 }  // namespace waymark::app

@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include "search/xapian_index.h"
 #include "storage/migrations.h"
 #include "storage/open.h"
 
@@ -38,7 +39,63 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   auth.failure_window_ms = static_cast<TimestampMs>(config.signin_window_minutes) * 60 * 1000;
   rt->auth_service_ =
       std::make_unique<accounts::AuthService>(rt->stores_->stores(), rt->clock_, rt->random_, auth);
+
+  rt->campaign_stores_ = std::make_unique<storage::CampaignStores>(*rt->db_, rt->clock_);
+  rt->exchange_stores_ = std::make_unique<storage::ExchangeStores>(*rt->db_);
+  campaigns::CampaignOptions co;
+  co.max_media_bytes = static_cast<std::int64_t>(config.media_max_bytes);
+  storage::CampaignStores& cs = *rt->campaign_stores_;
+  rt->campaign_service_ =
+      std::make_unique<campaigns::CampaignService>(rt->stores_->stores(), cs.campaigns(), cs.themes(),
+                                                   cs.media(), cs.feed(), rt->clock_, *rt->countries_, co);
+  exchange::ExchangeOptions eo;
+  eo.report_threshold = config.report_threshold;
+  rt->exchange_service_ =
+      std::make_unique<exchange::ExchangeService>(rt->stores_->stores(), rt->exchange_stores_->stores(),
+                                                  *rt->campaign_service_, cs.feed(), rt->clock_, eo);
+  rt->campaign_service_->SetObserver(rt->exchange_service_.get());
+  rt->campaign_documents_ = std::make_unique<campaigns::CampaignDocuments>(*rt->campaign_service_);
+  rt->post_documents_ = std::make_unique<exchange::PostDocuments>(*rt->exchange_service_,
+                                                                  *rt->exchange_stores_->stores().threads);
+  rt->documents_.Add(rt->campaign_documents_.get());
+  rt->documents_.Add(rt->post_documents_.get());
   return rt;
+}
+
+mail::SmtpOptions SmtpOptionsFrom(const Config& config) {
+  mail::SmtpOptions o;
+  o.host = config.smtp_host;
+  o.port = config.smtp_port;
+  o.from = config.smtp_from;
+  o.username = config.smtp_username;
+  o.password = config.smtp_password;
+  o.starttls = mail::ParseStartTls(config.smtp_starttls).value_or(mail::StartTls::kRequired);
+  return o;
+}
+
+Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  std::string dir = SearchDirFor(config_);
+  auto index = search::OpenXapianIndex(dir);
+  if (!index.ok()) return index.status().WithContext("search index " + dir);
+  index_ = std::move(index).value();
+  indexer_ = std::make_unique<search::Indexer>(*index_, campaign_stores_->feed(), documents_);
+  campaign_service_->SetIndex(index_.get());
+  // A new (or wiped) index is rebuilt from the database; otherwise it
+  // catches up with the changes made while it was closed.
+  WM_ASSIGN_OR_RETURN(std::int64_t applied, index_->AppliedSeq());
+  if (applied == 0) {
+    WM_ASSIGN_OR_RETURN(std::int64_t docs, index_->DocumentCount());
+    if (docs == 0) WM_RETURN_IF_ERROR(indexer_->Rebuild(progress));
+  }
+  auto caught = indexer_->CatchUp();
+  if (!caught.ok()) return caught.status().WithContext("search index catch-up");
+  return Status::Ok();
+}
+
+Status Runtime::RebuildSearch(const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  if (!indexer_) return Status::Internal("search index not open");
+  WM_RETURN_IF_ERROR(indexer_->Rebuild(progress));
+  return indexer_->CatchUp().status();
 }
 
 }  // namespace waymark::app

@@ -10,11 +10,20 @@
 #include "crypto/crypto.h"
 #include "domain/accounts/account_service.h"
 #include "domain/accounts/auth_service.h"
+#include "domain/campaigns/campaign_service.h"
+#include "domain/exchange/exchange_service.h"
+#include "domain/search/search.h"
 #include "i18n/countries.h"
+#include "mail/smtp_mailer.h"
 #include "sql/sql.h"
 #include "storage/account_stores.h"
+#include "storage/campaign_stores.h"
+#include "storage/exchange_stores.h"
 
 namespace waymark::app {
+
+// The SMTP settings of `config` (smtp_*).
+mail::SmtpOptions SmtpOptionsFrom(const Config& config);
 
 class Runtime {
  public:
@@ -23,10 +32,24 @@ class Runtime {
   // migration, country data).
   static Result<std::unique_ptr<Runtime>> Open(const Config& config);
 
+  // Opens the search index (config.search_dir; each instance needs its
+  // own), rebuilds it from the database when it is new, and applies the
+  // changes it has not seen. Only `serve` and `reindex` open it: the index
+  // takes a write lock.
+  Status OpenSearch(const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+  // Rebuilds the opened index from the database.
+  Status RebuildSearch(const std::function<void(std::int64_t, std::int64_t)>& progress);
+  search::Indexer* indexer() { return indexer_.get(); }
+  search::Index* index() { return index_.get(); }
+
   const Config& config() const { return config_; }
   sql::Database& db() { return *db_; }
   accounts::AccountService& accounts() { return *account_service_; }
   accounts::AuthService& auth() { return *auth_service_; }
+  accounts::Stores account_stores() { return stores_->stores(); }
+  campaigns::CampaignService& campaigns() { return *campaign_service_; }
+  exchange::ExchangeService& exchange() { return *exchange_service_; }
+  storage::ExchangeStores& exchange_stores() { return *exchange_stores_; }
   const i18n::Countries& countries() const { return *countries_; }
   Random& random() { return random_; }
   const Clock& clock() const { return clock_; }
@@ -43,6 +66,15 @@ class Runtime {
   std::unique_ptr<storage::AccountStores> stores_;
   std::unique_ptr<accounts::AccountService> account_service_;
   std::unique_ptr<accounts::AuthService> auth_service_;
+  std::unique_ptr<storage::CampaignStores> campaign_stores_;
+  std::unique_ptr<storage::ExchangeStores> exchange_stores_;
+  std::unique_ptr<campaigns::CampaignService> campaign_service_;
+  std::unique_ptr<exchange::ExchangeService> exchange_service_;
+  std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
+  std::unique_ptr<exchange::PostDocuments> post_documents_;
+  search::CompositeSource documents_;
+  std::unique_ptr<search::Index> index_;
+  std::unique_ptr<search::Indexer> indexer_;
   int migrations_applied_ = 0;
 };
 

@@ -11,10 +11,12 @@
 #include "app/runtime.h"
 #include "cli/serve.h"
 #include "crypto/crypto.h"
+#include "i18n/catalog.h"
 #include "storage/copy.h"
 #include "storage/migrations.h"
 #include "storage/open.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "web/digest_email.h"
 
 #ifndef WAYMARK_VERSION
 #define WAYMARK_VERSION "0.0.0"
@@ -184,6 +186,25 @@ int Main(int argc, char** argv) {
                  "Delete the target's rows first instead of refusing a non-empty target");
   copy->add_option("--batch", copy_batch, "Rows per batch")->check(CLI::Range(1, 100000));
 
+  // reindex
+  auto* reindex = cli.add_subcommand(
+      "reindex", "Rebuild the search index from the database (stop the server that uses the index first)");
+  add_db(reindex);
+  std::string search_dir_flag;
+  reindex
+      ->add_option("--search-dir", search_dir_flag,
+                   "Search index directory (default: see docs/configuration.md)")
+      ->envname("WAYMARK_SEARCH_DIR");
+  serve->add_option("--search-dir", search_dir_flag, "Search index directory; each instance needs its own")
+      ->envname("WAYMARK_SEARCH_DIR");
+
+  // digest send
+  auto* digest = cli.add_subcommand("digest", "E-mail digests of notifications");
+  digest->require_subcommand(1);
+  auto* digest_send =
+      digest->add_subcommand("send", "Send every daily or weekly digest that is due now (needs smtp_host)");
+  add_db(digest_send);
+
   // version
   auto* version = cli.add_subcommand("version", "Print the version");
 
@@ -211,6 +232,7 @@ int Main(int argc, char** argv) {
   }
   if (!db_flag.empty()) config.db = db_flag;
   if (!listen_flag.empty()) config.listen = listen_flag;
+  if (!search_dir_flag.empty()) config.search_dir = search_dir_flag;
   {
     auto parsed = storage::ParseDatabaseUrl(config.db);
     if (!parsed.ok()) return Fail(parsed.status());
@@ -237,6 +259,46 @@ int Main(int argc, char** argv) {
   if (!rt.ok()) return Fail(rt.status());
   app::Runtime& runtime = **rt;
   accounts::Actor actor = accounts::Actor::Cli();
+
+  if (*reindex) {
+    // OpenSearch rebuilds a new index itself; an existing one is rebuilt here.
+    bool fresh = true;
+    auto progress = [&fresh](std::int64_t done, std::int64_t total) {
+      fresh = false;
+      ShowProgress("documents", done, total);
+    };
+    Status s = runtime.OpenSearch(progress);
+    if (!s.ok()) return Fail(s);
+    if (fresh) {
+      s = runtime.RebuildSearch(progress);
+      if (!s.ok()) return Fail(s);
+    }
+    auto count = runtime.index()->DocumentCount();
+    if (!count.ok()) return Fail(count.status());
+    std::cout << "indexed " << *count << " documents in " << app::SearchDirFor(config) << "\n";
+    return 0;
+  }
+
+  if (*digest_send) {
+    if (config.smtp_host.empty()) {
+      return Fail(Status::InvalidArgument("no smtp_host is configured (set it in the --config file)"));
+    }
+    auto catalog = i18n::Catalog::LoadEmbedded();
+    if (!catalog.ok()) return Fail(catalog.status());
+    mail::SmtpMailer mailer(app::SmtpOptionsFrom(config), runtime.clock(), runtime.random());
+    const i18n::Catalog& cat = *catalog;
+    exchange::DigestService digests(
+        runtime.account_stores(), *runtime.exchange_stores().stores().notifications, mailer,
+        [&cat, base = config.base_url](const accounts::User& u,
+                                       const std::vector<exchange::Notification>& items) {
+          return web::RenderDigest(cat, base, u, items);
+        },
+        runtime.clock());
+    auto sent = digests.SendDue();
+    if (!sent.ok()) return Fail(sent.status());
+    std::cout << "sent " << *sent << " digests\n";
+    return 0;
+  }
 
   if (*migrate) {
     std::cout << "applied " << runtime.migrations_applied() << " migrations to " << runtime.db().description()

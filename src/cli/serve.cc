@@ -14,7 +14,9 @@
 #include "app/runtime.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
+#include "mail/smtp_mailer.h"
 #include "web/app.h"
+#include "web/digest_email.h"
 
 namespace waymark::cli {
 
@@ -73,6 +75,14 @@ int Serve(const app::Config& config, bool demo) {
   info("database", runtime.db().description() + ", " + std::to_string(runtime.migrations_applied()) +
                        " migrations applied");
 
+  Status search = runtime.OpenSearch([&info](std::int64_t done, std::int64_t total) {
+    if (done == total) info("search", "index rebuilt: " + std::to_string(total) + " documents");
+  });
+  if (!search.ok()) {
+    std::cerr << "waymark: " << search.message() << "\n";
+    return 1;
+  }
+
   app::DemoReport demo_report;
   if (demo) {
     auto r = app::LoadDemo(runtime.accounts(), runtime.random());
@@ -83,6 +93,17 @@ int Serve(const app::Config& config, bool demo) {
     demo_report = *r;
     info("demo", std::to_string(r->organisations_added) + " organisations and " +
                      std::to_string(r->people_added) + " people added");
+    auto c = app::LoadDemoCampaigns(runtime);
+    if (!c.ok()) {
+      std::cerr << "waymark: demo campaigns: " << c.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*c) + " campaigns added");
+    auto caught = runtime.indexer()->CatchUp();
+    if (!caught.ok()) {
+      std::cerr << "waymark: search index: " << caught.status().message() << "\n";
+      return 1;
+    }
   }
 
   auto catalog = i18n::Catalog::LoadEmbedded();
@@ -113,8 +134,9 @@ int Serve(const app::Config& config, bool demo) {
   std::unique_ptr<web::WebApp> webapp_ptr;
   try {
     webapp_ptr = std::make_unique<web::WebApp>(
-        web::Services{&runtime.accounts(), &runtime.auth()}, *catalog, runtime.countries(), runtime.random(),
-        metrics,
+        web::Services{&runtime.accounts(), &runtime.auth(), &runtime.campaigns(), &runtime.exchange(),
+                      runtime.indexer()},
+        *catalog, runtime.countries(), runtime.random(), metrics,
         [&db]() -> Status {
           auto lease = db.Acquire();
           if (!lease.ok()) return lease.status();
@@ -177,11 +199,44 @@ int Serve(const app::Config& config, bool demo) {
   }
   std::cout.flush();
 
+  // Digests go out only when SMTP is configured.
+  std::unique_ptr<mail::SmtpMailer> mailer;
+  std::unique_ptr<exchange::DigestService> digests;
+  if (!config.smtp_host.empty()) {
+    mailer =
+        std::make_unique<mail::SmtpMailer>(app::SmtpOptionsFrom(config), runtime.clock(), runtime.random());
+    const i18n::Catalog& cat = *catalog;
+    digests = std::make_unique<exchange::DigestService>(
+        runtime.account_stores(), *runtime.exchange_stores().stores().notifications, *mailer,
+        [&cat, base = config.base_url](const accounts::User& u,
+                                       const std::vector<exchange::Notification>& items) {
+          return web::RenderDigest(cat, base, u, items);
+        },
+        runtime.clock());
+  }
+
   {
     Periodic housekeeping(std::chrono::minutes(10), [&runtime, &event] {
       Status s = runtime.auth().Housekeeping();
       if (!s.ok()) event("warn", "housekeeping", s.message());
     });
+    // Other instances' changes reach this instance's index here.
+    Periodic search_poll(std::chrono::milliseconds(config.search_poll_ms), [&runtime, &event] {
+      auto r = runtime.indexer()->CatchUp();
+      if (!r.ok()) event("warn", "search catch-up", r.status().message());
+    });
+    std::unique_ptr<Periodic> digest_loop;
+    if (digests) {
+      digest_loop = std::make_unique<Periodic>(std::chrono::minutes(config.digest_check_minutes),
+                                               [&digests, &event, &info] {
+                                                 auto r = digests->SendDue();
+                                                 if (!r.ok()) {
+                                                   event("warn", "digest", r.status().message());
+                                                 } else if (*r > 0) {
+                                                   info("digest", std::to_string(*r) + " e-mails sent");
+                                                 }
+                                               });
+    }
     server.Run();
   }
   info("stopped", "graceful shutdown complete");

@@ -11,12 +11,29 @@ const std::map<std::string_view, std::string_view>& Files();
 
 namespace waymark::i18n {
 
+// Catalogues are web/i18n/<lang>.json plus one file per module,
+// <module>.<lang>.json; a language's files are merged, and a key defined
+// twice is an error.
 Result<Catalog> Catalog::LoadEmbedded() {
-  std::map<std::string, std::string> json;
+  std::map<std::string, nlohmann::json> merged;
   for (const auto& [name, text] : embedded_catalogs::Files()) {
-    std::string lang(name.substr(0, name.find('.')));
-    json[lang] = std::string(text);
+    std::string stem(name.substr(0, name.rfind('.')));
+    std::string lang = stem.substr(stem.rfind('.') + 1);
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object())
+      return Status::InvalidArgument("catalogue " + std::string(name) + " is not a JSON object");
+    auto& into = merged[lang];
+    if (into.is_null()) into = nlohmann::json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (into.contains(it.key())) {
+        return Status::InvalidArgument("catalogue " + std::string(name) + ": key '" + it.key() +
+                                       "' is defined in another file too");
+      }
+      into[it.key()] = it.value();
+    }
   }
+  std::map<std::string, std::string> json;
+  for (const auto& [lang, j] : merged) json[lang] = j.dump();
   return FromJson(json);
 }
 

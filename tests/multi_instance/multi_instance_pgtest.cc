@@ -244,5 +244,47 @@ TEST_F(MultiInstanceTest, CopyMovesADeploymentBetweenBackendsAndBack) {
   EXPECT_EQ(SignIn(again_browser, "cy@example.org", kPassword).response.status, 303);
 }
 
+TEST_F(MultiInstanceTest, CampaignPublishedOnOneInstanceIsFoundOnTheOther) {
+  // Each instance keeps its own search index; B takes in A's changes from
+  // the change feed within its poll interval.
+  TempDir conf;
+  std::string config = conf.Write("config.json", R"({"search_poll_ms": 200})");
+  std::unique_ptr<ServerProcess> a = Start("a", config);
+  std::unique_ptr<ServerProcess> b = Start("b", config);
+  AddPerson("ana@example.org", /*admin=*/true);
+  CliResult org =
+      RunCli({"org", "add", "--db", db_->url(), "--slug", "kilimo", "--name", "Kilimo", "--kind", "cso"});
+  ASSERT_EQ(org.exit_code, 0) << org.Describe();
+  CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
+  ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
+  std::string token = tok.out.substr(0, tok.out.find('\n'));
+  HeaderList auth = {{"Authorization", "Bearer " + token}};
+
+  HttpClient ca(a->port());
+  nlohmann::json body = {{"organisation", "kilimo"},
+                         {"title", {{"es", "Huertos compartidos de acogida"}}},
+                         {"summary", {{"es", "Vecinos y recién llegados cultivan juntos."}}},
+                         {"countries", {"ECU"}}};
+  HttpResponse created = ca.SendJson("POST", "/api/v1/campaigns", body, auth);
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  std::string id = std::to_string(created.Json().value("id", 0LL));
+  ASSERT_EQ(ca.SendJson("POST", "/api/v1/campaigns/" + id + "/submit", nlohmann::json::object(), auth).status,
+            200);
+  ASSERT_EQ(
+      ca.SendJson("POST", "/api/v1/campaigns/" + id + "/publish", nlohmann::json::object(), auth).status,
+      200);
+  EXPECT_EQ(ca.Get("/api/v1/campaigns?q=huerto").Json().value("total", -1), 1);
+
+  HttpClient cb(b->port());
+  long long found = -1;
+  auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    found = cb.Get("/api/v1/campaigns?q=huertos").Json().value("total", -1LL);
+    if (found == 1) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(found, 1) << "instance B never saw the campaign published on A";
+}
+
 }  // namespace
 }  // namespace waymark::it

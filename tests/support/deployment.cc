@@ -35,6 +35,8 @@ void Deployment::StartServer() {
   o.demo = options_.demo;
   o.config_file = config_file_;
   o.stderr_file = dir_->File("server-" + std::to_string(++starts_) + ".log");
+  // One search index per deployment, kept across restarts like a real one.
+  o.extra_args = {"--search-dir", search_dir()};
   server_ = ServerProcess::Start(o);
 }
 

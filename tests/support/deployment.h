@@ -53,6 +53,8 @@ class Deployment {
   const TempDir& dir() const { return *dir_; }
   TestDatabase& db() { return *db_; }
   const std::string& db_url() const { return db_->url(); }
+  // The server's search index directory (kept across restarts).
+  std::string search_dir() const { return dir_->File("search"); }
   // The config file's path, or "" when there is none.
   const std::string& config_file() const { return config_file_; }
 

@@ -238,6 +238,14 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
   std::vector<std::string> argv = {WaymarkBinary(), "serve", "--listen",
                                    "127.0.0.1:0",   "--db",  options.db_url};
   if (options.demo) argv.push_back("--demo");
+  // SQLite keeps its search index beside the database file; on PostgreSQL
+  // every instance needs a directory of its own.
+  bool has_search_dir = false;
+  for (const auto& a : options.extra_args) has_search_dir = has_search_dir || a == "--search-dir";
+  if (!has_search_dir && options.db_url.rfind("sqlite:", 0) != 0) {
+    argv.push_back("--search-dir");
+    argv.push_back(options.stderr_file + ".search");
+  }
   if (!options.config_file.empty()) {
     argv.push_back("--config");
     argv.push_back(options.config_file);
