@@ -181,6 +181,12 @@ NAMES=(
   "waymark GET /"
   "waymark GET /organisations"
   "waymark GET /api/v1/organisations"
+  "waymark GET /campaigns (facets)"
+  "waymark GET /campaigns?q=migrant"
+  "waymark GET /campaigns/{id}"
+  "waymark GET /campaigns/{id}/lineage"
+  "waymark GET /api/v1/campaigns?q=&country"
+  "waymark GET /ideas"
 )
 URLS=(
   "http://127.0.0.1:$NGINX_PORT/static.css"
@@ -189,6 +195,12 @@ URLS=(
   "$W/"
   "$W/organisations"
   "$W/api/v1/organisations"
+  "$W/campaigns"
+  "$W/campaigns?q=migrant"
+  "$W/campaigns/1"
+  "$W/campaigns/1/lineage"
+  "$W/api/v1/campaigns?q=xenophobia&country=ZAF"
+  "$W/ideas"
 )
 
 for url in "${URLS[@]}"; do
