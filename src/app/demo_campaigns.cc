@@ -251,6 +251,10 @@ Result<int> LoadDemoCampaigns(Runtime& rt) {
       if (src == ids.end())
         return Status::Internal("demo campaign " + d.slug + " adapts an unknown campaign");
       WM_ASSIGN_OR_RETURN(campaigns::Campaign draft, svc.Adapt(system, src->second, d.org));
+      // The adaptation speaks its own languages: drop the source's others.
+      for (const auto& [lang, text] : draft.texts) {
+        if (!d.texts.count(lang)) (*in.texts)[lang] = LocalText{};
+      }
       WM_ASSIGN_OR_RETURN(c, svc.Update(system, draft.id, in));
     }
     WM_RETURN_IF_ERROR(svc.Submit(system, c.id).status());

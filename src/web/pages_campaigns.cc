@@ -347,6 +347,11 @@ Response WebApp::CampaignsList(Context& ctx) {
           if (t.code == value) label = t.Label(ctx.lang);
         }
       }
+      if (f == "org") {
+        // Shown by acronym (or name); the slug stays the filter value.
+        auto org = services_.accounts->GetOrganisation(value);
+        if (org.ok()) label = org->acronym && !org->acronym->empty() ? *org->acronym : org->name;
+      }
       if (f == "status") label = T(ctx, "cp_stage_" + value);
       if (f == "lang") label = T(ctx, "cp_language_" + value);
       if (f == "channel") label = ChannelLabel(ctx, value);
