@@ -80,6 +80,7 @@ Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>
   index_ = std::move(index).value();
   indexer_ = std::make_unique<search::Indexer>(*index_, campaign_stores_->feed(), documents_);
   campaign_service_->SetIndex(index_.get());
+  exchange_service_->SetIndex(index_.get());
   // A new (or wiped) index is rebuilt from the database; otherwise it
   // catches up with the changes made while it was closed.
   WM_ASSIGN_OR_RETURN(std::int64_t applied, index_->AppliedSeq());

@@ -198,6 +198,10 @@ class WebApp {
   // Idea exchange: pages_exchange.cc, api_exchange.cc. Declarations for
   // those files go in this block.
   void RegisterExchangeRoutes();
+  // Discussion search (pages_search.cc).
+  http::Response DiscussionSearch(Context& ctx);
+  http::Response ApiSearchPosts(Context& ctx);
+  Result<exchange::PostSearch> RunPostSearch(Context& ctx, const std::string& lang_param, int per_page);
   // Adds the signed-in reader's unread notification count to the layout
   // model (one cheap query); called from Page().
   void AddExchangeLayout(const Context& ctx, nlohmann::json& layout);

@@ -382,6 +382,14 @@ json Document() {
   // The idea exchange.
   json tid = PathParam("id", "Thread id", Int());
   json any = {{"type", "object"}, {"additionalProperties", true}};
+  json post_search = paging;
+  post_search.push_back(QueryParam("q", "Words to search for in the discussions (stemmed, accent-insensitive)"));
+  post_search.push_back(QueryParam("lang", "Only posts written in this language: en, fr or es"));
+  paths["/api/v1/posts"]["get"] =
+      Op("searchPosts", "Search the posts of every discussion the caller may read", "exchange",
+         {{"200", Resp("Posts with marked snippets, the total and language facet counts", any)},
+          {"422", ErrResp("Bad parameters")}},
+         post_search);
   paths["/api/v1/threads"]["get"] = Op("listThreads", "Threads on the Ideas board", "exchange",
                                        {{"200", Resp("Threads", Ref("ListOf"))}}, paging);
   paths["/api/v1/threads"]["post"] =

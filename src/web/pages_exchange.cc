@@ -84,6 +84,8 @@ std::string QuoteOf(const std::string& body) {
 
 void WebApp::RegisterExchangeRoutes() {
   Route("GET", "/ideas", Access::kPublic, &WebApp::Ideas);
+  Route("GET", "/discussions", Access::kPublic, &WebApp::DiscussionSearch);
+  Route("GET", "/api/v1/posts", Access::kPublic, &WebApp::ApiSearchPosts);
   Route("GET", "/ideas/new", Access::kSignedIn, &WebApp::IdeaNew);
   Route("POST", "/ideas", Access::kSignedIn, &WebApp::IdeaCreate);
   Route("GET", "/threads/{id}", Access::kPublic, &WebApp::ThreadPage);

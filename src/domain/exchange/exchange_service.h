@@ -82,6 +82,16 @@ struct NewGroup {
   std::string organisation;  // the founding organisation (slug); becomes coordinator
 };
 
+// A page of search results over discussion posts.
+struct PostSearch {
+  search::Results results;
+  struct Item {
+    Post post;
+    Thread thread;
+  };
+  std::vector<Item> items;  // in the order of results.hits
+};
+
 struct ExchangeOptions {
   int report_threshold = 3;  // open reports that hide a post or campaign
 };
@@ -144,6 +154,11 @@ class ExchangeService final : public campaigns::CampaignObserver {
   // "restore" (unhide, dismiss reports) or "remove" (keep hidden, resolve).
   Status Resolve(const Actor& actor, const Target& t, const std::string& decision);
 
+  // Ranked search over the posts of every discussion the actor may read
+  // (Ideas, campaign threads, working groups); facets as asked in `query`.
+  Result<PostSearch> SearchPosts(const Actor& actor, search::Query query);
+  void SetIndex(search::Index* index) { index_ = index; }
+
   // The search document for a post (NotFound when hidden or in a place the
   // public cannot read... audiences say who can).
   Result<search::Document> SearchDocument(Id post_id);
@@ -155,6 +170,7 @@ class ExchangeService final : public campaigns::CampaignObserver {
   search::ChangeFeed& feed_;
   const Clock& clock_;
   ExchangeOptions options_;
+  search::Index* index_ = nullptr;
 };
 
 class PostDocuments final : public search::DocumentSource {

@@ -1,0 +1,124 @@
+// Searching the discussions (Ideas, campaign threads, working groups): a page
+// at /discussions and the API at /api/v1/posts. Campaign search lives with
+// the campaigns (pages_campaigns.cc).
+#include <algorithm>
+
+#include "core/strings.h"
+#include "web/app.h"
+
+namespace waymark::web {
+
+using http::Response;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kPerPage = 20;
+
+// ?page= as a number from 1; anything else is page 1.
+int PageOf(const http::Request& req) {
+  auto p = req.QueryParam("page");
+  if (!p || p->empty() || p->size() > 5 || p->find_first_not_of("0123456789") != std::string::npos) return 1;
+  return std::max(1, std::stoi(*p));
+}
+
+std::string Replace(std::string text, const std::string& key, const std::string& value) {
+  auto pos = text.find(key);
+  if (pos != std::string::npos) text.replace(pos, key.size(), value);
+  return text;
+}
+
+}  // namespace
+
+Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::string& lang_param,
+                                                   int per_page) {
+  search::Query q;
+  q.text = std::string(TrimAscii(ctx.req.QueryParam("q").value_or("")));
+  q.lang = ctx.lang;
+  if (auto l = ctx.req.QueryParam(lang_param); l && !l->empty()) {
+    if (!accounts::IsSupportedLocale(*l)) {
+      return Status::Validation({{lang_param, "must be one of en, fr, es"}}, "bad search parameters");
+    }
+    q.filters["lang"] = {*l};
+  }
+  q.limit = per_page;
+  q.offset = (PageOf(ctx.req) - 1) * per_page;
+  q.facets = {"lang"};
+  return services_.exchange->SearchPosts(ctx.actor(), q);
+}
+
+Response WebApp::DiscussionSearch(Context& ctx) {
+  std::string q(TrimAscii(ctx.req.QueryParam("q").value_or("")));
+  std::string chosen = ctx.req.QueryParam("language").value_or("");
+  json model = {{"q", q}, {"searched", !q.empty()}};
+  json languages = json::array();
+  for (const char* l : {"en", "fr", "es"}) {
+    languages.push_back(
+        {{"value", l}, {"label", T(ctx, "cp_language_" + std::string(l))}, {"selected", chosen == l}});
+  }
+  model["languages"] = languages;
+  if (!q.empty()) {
+    auto found = RunPostSearch(ctx, "language", kPerPage);
+    if (!found.ok()) return Error(ctx, found.status());
+    json items = json::array();
+    for (std::size_t i = 0; i < found->items.size(); ++i) {
+      const auto& item = found->items[i];
+      const auto& hit = found->results.hits[i];
+      items.push_back(
+          {{"thread_title", item.thread.title},
+           {"href", "/threads/" + std::to_string(item.thread.id) + "#post-" + std::to_string(item.post.id)},
+           {"author", item.post.author_name},
+           {"lang", item.post.lang},
+           {"snippet", hit.snippet_html},
+           {"date", FormatIso8601(item.post.created_at).substr(0, 10)}});
+    }
+    model["items"] = items;
+    model["count_text"] = Replace(T(ctx, "sr_found"), "{n}", std::to_string(found->results.total));
+    int page = PageOf(ctx.req);
+    std::int64_t pages = std::max<std::int64_t>(1, (found->results.total + kPerPage - 1) / kPerPage);
+    if (pages > 1) {
+      std::string base = "/discussions?q=" + PercentEncode(q) +
+                         (chosen.empty() ? std::string() : "&language=" + PercentEncode(chosen)) + "&page=";
+      json pager = {{"page_text", Replace(Replace(T(ctx, "page_of"), "{page}", std::to_string(page)),
+                                          "{pages}", std::to_string(pages))}};
+      if (page > 1) pager["prev"] = base + std::to_string(page - 1);
+      if (page < pages) pager["next"] = base + std::to_string(page + 1);
+      model["pager"] = pager;
+    }
+  }
+  return Page(ctx, "discussions", T(ctx, "sr_title"), model);
+}
+
+Response WebApp::ApiSearchPosts(Context& ctx) {
+  int per_page = 20;
+  if (auto pp = ctx.req.QueryParam("per_page"); pp && !pp->empty()) {
+    if (pp->size() > 3 || pp->find_first_not_of("0123456789") != std::string::npos || std::stoi(*pp) < 1 ||
+        std::stoi(*pp) > 100) {
+      return Error(ctx,
+                   Status::Validation({{"per_page", "must be a whole number from 1 to 100"}}, "bad paging"));
+    }
+    per_page = std::stoi(*pp);
+  }
+  auto found = RunPostSearch(ctx, "lang", per_page);
+  if (!found.ok()) return Error(ctx, found.status());
+  json items = json::array();
+  for (std::size_t i = 0; i < found->items.size(); ++i) {
+    const auto& item = found->items[i];
+    items.push_back({{"id", item.post.id},
+                     {"thread_id", item.thread.id},
+                     {"thread_title", item.thread.title},
+                     {"thread_kind", std::string(exchange::ToString(item.thread.kind))},
+                     {"author", item.post.author_name},
+                     {"lang", item.post.lang},
+                     {"created_at", FormatIso8601(item.post.created_at)},
+                     {"snippet_html", found->results.hits[i].snippet_html},
+                     {"url", "/api/v1/threads/" + std::to_string(item.thread.id)},
+                     {"html_url", "/threads/" + std::to_string(item.thread.id) + "#post-" +
+                                      std::to_string(item.post.id)}});
+  }
+  json facets = json::object();
+  for (const auto& [name, counts] : found->results.facets) facets[name] = counts;
+  return Json(ctx, 200, {{"items", items}, {"total", found->results.total}, {"facets", facets}});
+}
+
+}  // namespace waymark::web
