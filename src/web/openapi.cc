@@ -383,7 +383,8 @@ json Document() {
   json tid = PathParam("id", "Thread id", Int());
   json any = {{"type", "object"}, {"additionalProperties", true}};
   json post_search = paging;
-  post_search.push_back(QueryParam("q", "Words to search for in the discussions (stemmed, accent-insensitive)"));
+  post_search.push_back(
+      QueryParam("q", "Words to search for in the discussions (stemmed, accent-insensitive)"));
   post_search.push_back(QueryParam("lang", "Only posts written in this language: en, fr or es"));
   paths["/api/v1/posts"]["get"] =
       Op("searchPosts", "Search the posts of every discussion the caller may read", "exchange",
