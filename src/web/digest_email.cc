@@ -1,20 +1,9 @@
 #include "web/digest_email.h"
 
 #include "core/strings.h"
+#include "web/text.h"
 
 namespace waymark::web {
-
-namespace {
-
-std::string Fill(std::string text, const std::string& name, const std::string& value) {
-  std::string key = "{" + name + "}";
-  for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size())) {
-    text.replace(pos, key.size(), value);
-  }
-  return text;
-}
-
-}  // namespace
 
 exchange::Email RenderDigest(const i18n::Catalog& catalog, const std::string& base_url,
                              const accounts::User& user, const std::vector<exchange::Notification>& items) {
@@ -25,15 +14,15 @@ exchange::Email RenderDigest(const i18n::Catalog& catalog, const std::string& ba
 
   exchange::Email mail;
   mail.to = user.email;
-  mail.subject = Fill(t("digest_subject"), "count", std::to_string(items.size()));
-  std::string body = Fill(t("digest_greeting"), "name", user.name) + "\n\n";
+  mail.subject = Fill(t("digest_subject"), "{count}", std::to_string(items.size()));
+  std::string body = Fill(t("digest_greeting"), "{name}", user.name) + "\n\n";
   for (const auto& n : items) {
     std::string key = "digest_event_" + n.event;
     for (char& c : key) {
       if (c == '.') c = '_';
     }
     std::string line = t(key) == key ? t("digest_event_other") : t(key);
-    line = Fill(Fill(line, "actor", n.actor_name), "title", n.title);
+    line = Fill(Fill(line, "{actor}", n.actor_name), "{title}", n.title);
     body += "- " + line + " (" + FormatIso8601(n.created_at).substr(0, 10) + ")\n  " + base +
             exchange::PathFor(n.target) + "\n";
   }

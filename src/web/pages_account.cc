@@ -2,25 +2,17 @@
 // API tokens).
 #include "core/strings.h"
 #include "web/app.h"
+#include "web/text.h"
 
 namespace waymark::web {
 
 using http::Response;
 using nlohmann::json;
 
-namespace {
-std::string Replace(std::string text, const std::string& key, const std::string& value) {
-  auto pos = text.find(key);
-  if (pos != std::string::npos) text.replace(pos, key.size(), value);
-  return text;
-}
-}  // namespace
-
 Response WebApp::Home(Context& ctx) {
   auto count = services_.accounts->CountOrganisations();
   if (!count.ok()) return Error(ctx, count.status());
-  json model = {
-      {"organisations_link", Replace(T(ctx, "organisations_count"), "{n}", std::to_string(*count))}};
+  json model = {{"organisations_link", Fill(T(ctx, "organisations_count"), "{n}", std::to_string(*count))}};
   return Page(ctx, "home", T(ctx, "home_title"), model);
 }
 

@@ -11,6 +11,7 @@
 #include "i18n/countries.h"
 #include "text/markdown.h"
 #include "web/app.h"
+#include "web/text.h"
 #include "web/world_map.h"
 
 namespace waymark::web {
@@ -24,12 +25,6 @@ namespace {
 constexpr int kPerPage = 20;
 const char* const kLangs[] = {"en", "fr", "es"};
 const char* const kFacetNames[] = {"country", "theme", "org", "status", "lang", "year", "channel"};
-
-std::string Fill(std::string text, const std::string& key, const std::string& value) {
-  auto pos = text.find(key);
-  if (pos != std::string::npos) text.replace(pos, key.size(), value);
-  return text;
-}
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;

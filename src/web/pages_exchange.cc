@@ -8,6 +8,7 @@
 #include "core/strings.h"
 #include "text/markdown.h"
 #include "web/app.h"
+#include "web/text.h"
 
 namespace waymark::web {
 
@@ -20,23 +21,6 @@ namespace {
 constexpr int kIdeasPerPage = 20;
 constexpr int kGroupsPerPage = 50;
 constexpr std::size_t kMaxQuoteChars = 2000;
-
-int PageParam(const http::Request& req) {
-  auto p = req.QueryParam("page");
-  if (!p) return 1;
-  try {
-    int n = std::stoi(*p);
-    return n < 1 ? 1 : (n > 100000 ? 100000 : n);
-  } catch (...) {
-    return 1;
-  }
-}
-
-std::string Fill(std::string text, const std::string& key, const std::string& value) {
-  auto pos = text.find(key);
-  if (pos != std::string::npos) text.replace(pos, key.size(), value);
-  return text;
-}
 
 // "12" -> 12; anything else (empty, signs, letters, overflow) -> nullopt.
 std::optional<Id> ParseId(std::string_view s) {

@@ -3,6 +3,7 @@
 #include "core/strings.h"
 #include "i18n/countries.h"
 #include "web/app.h"
+#include "web/text.h"
 
 namespace waymark::web {
 
@@ -12,23 +13,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int kPerPage = 50;
-
-int PageParam(const http::Request& req) {
-  auto p = req.QueryParam("page");
-  if (!p) return 1;
-  try {
-    int n = std::stoi(*p);
-    return n < 1 ? 1 : (n > 100000 ? 100000 : n);
-  } catch (...) {
-    return 1;
-  }
-}
-
-std::string Fill(std::string text, const std::string& key, const std::string& value) {
-  auto pos = text.find(key);
-  if (pos != std::string::npos) text.replace(pos, key.size(), value);
-  return text;
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "web/app.h"
+#include "web/text.h"
 
 namespace waymark::web {
 
@@ -16,17 +17,6 @@ namespace {
 constexpr int kPerPage = 20;
 
 // ?page= as a number from 1; anything else is page 1.
-int PageOf(const http::Request& req) {
-  auto p = req.QueryParam("page");
-  if (!p || p->empty() || p->size() > 5 || p->find_first_not_of("0123456789") != std::string::npos) return 1;
-  return std::max(1, std::stoi(*p));
-}
-
-std::string Replace(std::string text, const std::string& key, const std::string& value) {
-  auto pos = text.find(key);
-  if (pos != std::string::npos) text.replace(pos, key.size(), value);
-  return text;
-}
 
 }  // namespace
 
@@ -42,7 +32,7 @@ Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::stri
     q.filters["lang"] = {*l};
   }
   q.limit = per_page;
-  q.offset = (PageOf(ctx.req) - 1) * per_page;
+  q.offset = (PageParam(ctx.req) - 1) * per_page;
   q.facets = {"lang"};
   return services_.exchange->SearchPosts(ctx.actor(), q);
 }
@@ -73,14 +63,14 @@ Response WebApp::DiscussionSearch(Context& ctx) {
            {"date", FormatIso8601(item.post.created_at).substr(0, 10)}});
     }
     model["items"] = items;
-    model["count_text"] = Replace(T(ctx, "sr_found"), "{n}", std::to_string(found->results.total));
-    int page = PageOf(ctx.req);
+    model["count_text"] = Fill(T(ctx, "sr_found"), "{n}", std::to_string(found->results.total));
+    int page = PageParam(ctx.req);
     std::int64_t pages = std::max<std::int64_t>(1, (found->results.total + kPerPage - 1) / kPerPage);
     if (pages > 1) {
       std::string base = "/discussions?q=" + PercentEncode(q) +
                          (chosen.empty() ? std::string() : "&language=" + PercentEncode(chosen)) + "&page=";
-      json pager = {{"page_text", Replace(Replace(T(ctx, "page_of"), "{page}", std::to_string(page)),
-                                          "{pages}", std::to_string(pages))}};
+      json pager = {{"page_text", Fill(Fill(T(ctx, "page_of"), "{page}", std::to_string(page)), "{pages}",
+                                       std::to_string(pages))}};
       if (page > 1) pager["prev"] = base + std::to_string(page - 1);
       if (page < pages) pager["next"] = base + std::to_string(page + 1);
       model["pager"] = pager;
