@@ -704,18 +704,21 @@ Result<std::vector<Campaign>> CampaignService::RecentlyPublished(int limit) {
   return campaigns_.ListPublished(std::clamp(limit, 1, kListLimit));
 }
 
+std::vector<std::string> CampaignService::SearchAudience(const Actor& actor) {
+  std::vector<std::string> audience;
+  if (CanModerate(actor)) return audience;
+  audience.push_back("public");
+  if (actor.user) {
+    audience.push_back("members");
+    for (const auto& m : actor.user->memberships)
+      audience.push_back("org:" + std::to_string(m.organisation_id));
+  }
+  return audience;
+}
+
 Result<CampaignSearch> CampaignService::Search(const Actor& actor, search::Query query) {
   if (index_ == nullptr) return Status::Unavailable("search is not available yet");
-  query.audience.clear();
-  if (!CanModerate(actor)) {
-    query.audience.push_back("public");
-    if (actor.user) {
-      query.audience.push_back("members");
-      for (const auto& m : actor.user->memberships) {
-        query.audience.push_back("org:" + std::to_string(m.organisation_id));
-      }
-    }
-  }
+  query.audience = SearchAudience(actor);
   query.filters["kind"] = {"campaign"};
   query.limit = std::clamp(query.limit, 1, kMaxSearchLimit);
   query.offset = std::clamp(query.offset, 0, kMaxSearchOffset);

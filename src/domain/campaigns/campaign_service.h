@@ -144,6 +144,10 @@ class CampaignService {
   Status SaveTheme(const Actor& actor, const Theme& theme);
 
   static bool CanModerate(const Actor& actor);
+  // The search audiences `actor` belongs to (search::Query::audience):
+  // "public", "members" when signed in, "org:<id>" per membership; empty
+  // (everything) for moderators.
+  static std::vector<std::string> SearchAudience(const Actor& actor);
   static bool CanEdit(const Actor& actor, const Campaign& c);
   static bool CanSee(const Actor& actor, const Campaign& c);
 

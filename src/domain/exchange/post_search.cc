@@ -16,15 +16,7 @@ constexpr int kMaxOffset = 10000;
 Result<PostSearch> ExchangeService::SearchPosts(const Actor& actor, search::Query query) {
   if (index_ == nullptr) return Status::Unavailable("search is not available yet");
   Core core{accounts_, stores_, campaigns_, feed_, clock_, options_};
-  query.audience.clear();
-  if (!Core::IsModerator(actor)) {
-    query.audience.push_back("public");
-    if (actor.user) {
-      query.audience.push_back("members");
-      for (const auto& m : actor.user->memberships)
-        query.audience.push_back("org:" + std::to_string(m.organisation_id));
-    }
-  }
+  query.audience = campaigns::CampaignService::SearchAudience(actor);
   query.filters["kind"] = {"post"};
   query.limit = std::clamp(query.limit, 1, kMaxLimit);
   query.offset = std::clamp(query.offset, 0, kMaxOffset);
