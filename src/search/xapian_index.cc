@@ -209,7 +209,11 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem) {
 }
 
 Xapian::Query TextQuery(const QueryWords& words) {
-  if (words.groups.empty()) return Xapian::Query::MatchAll;
+  // Not Xapian::Query::MatchAll: that is one static object whose reference
+  // count (not atomic) every copy touches, so two threads copying it at once
+  // corrupt it. The empty term matches every document, and this query object
+  // belongs to this search alone.
+  if (words.groups.empty()) return Xapian::Query(std::string());
   std::vector<Xapian::Query> ands;
   for (const auto& g : words.groups) {
     if (g.size() == 1) {

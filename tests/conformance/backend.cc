@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <string_view>
 #include <system_error>
 
 #include "storage/migrations.h"
@@ -69,11 +70,8 @@ Status PgAdmin(const std::string& url, const std::string& statement) {
 }  // namespace
 
 Backend BackendUnderTest() {
-#if defined(WAYMARK_CONFORMANCE_POSTGRES)
-  return Backend::kPostgres;
-#else
-  return Backend::kSqlite;
-#endif
+  const char* name = std::getenv("WAYMARK_TEST_BACKEND");
+  return name != nullptr && std::string_view(name) == "postgres" ? Backend::kPostgres : Backend::kSqlite;
 }
 
 const char* BackendName(Backend backend) { return backend == Backend::kSqlite ? "sqlite" : "postgresql"; }

@@ -2,15 +2,14 @@
 // per test on the backend the executable was built for, and assertions on
 // Status kinds.
 //
-// Each suite is compiled twice from one source: once for SQLite (a new file in
-// a fresh temporary directory) and once for PostgreSQL, selected by the
-// compile definition WAYMARK_CONFORMANCE_POSTGRES (backend.cc is compiled into
-// each executable, so the choice is per executable). The PostgreSQL build
-// reads the server from WAYMARK_TEST_PG_URL, e.g.
-// postgresql://postgres@127.0.0.1:PORT/waymark_test (scripts/pg-test-cluster
-// start DIR prints one), creates a database wm_conf_<random hex> on it for each
-// test and drops it afterwards; every test is skipped when the variable is
-// unset.
+// Each suite is one executable that runs against the backend named by
+// WAYMARK_TEST_BACKEND (sqlite, the default, or postgres): SQLite gets a new
+// file in a fresh temporary directory per test; PostgreSQL reads the server
+// from WAYMARK_TEST_PG_URL, e.g. postgresql://postgres@127.0.0.1:PORT/waymark_test
+// (scripts/pg-test-cluster start DIR prints one), creates a database
+// wm_conf_<random hex> on it for each test and drops it afterwards; every test
+// is skipped when that variable is unset. CTest runs each suite once per
+// backend (tests/conformance/CMakeLists.txt).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -28,7 +27,7 @@ namespace waymark::conformance {
 
 enum class Backend { kSqlite, kPostgres };
 
-// The backend this executable was built for.
+// The backend named by WAYMARK_TEST_BACKEND.
 Backend BackendUnderTest();
 const char* BackendName(Backend backend);
 

@@ -6,15 +6,7 @@
 #include <sstream>
 #include <typeinfo>
 
-#define WM_IT_STRINGIFY2(x) #x
-#define WM_IT_STRINGIFY(x) WM_IT_STRINGIFY2(x)
-
 namespace waymark::it {
-
-Backend ThisBinaryBackend() {
-  static const std::string name = WM_IT_STRINGIFY(WAYMARK_IT_BACKEND);
-  return name == "postgres" ? Backend::kPostgres : Backend::kSqlite;
-}
 
 std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info) {
   return std::string(BackendName(info.param));

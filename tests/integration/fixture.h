@@ -1,10 +1,10 @@
 // The shared fixture of the integration tests.
 //
-// Every test runs against one backend: this executable's, chosen at build time
-// with the WAYMARK_IT_BACKEND compile definition (sqlite or postgres). Suites
-// are value-parameterised over Backend and instantiated with
-// WM_INSTANTIATE_BACKENDS(Suite); under PostgreSQL a test skips itself when
-// WAYMARK_TEST_PG_URL is unset.
+// Suites are value-parameterised over Backend and instantiated for both with
+// WM_INSTANTIATE_BACKENDS(Suite): every test exists as Test/sqlite and
+// Test/postgres in one executable (compiled once), and CMake registers the
+// two halves separately (labels integration and pgtest). Under PostgreSQL a
+// test skips itself when WAYMARK_TEST_PG_URL is unset.
 //
 // A fixture deriving from ServerTest shares one deployment (database +
 // server) between its tests when they run in one process; each test makes its
@@ -23,14 +23,8 @@
 #include "support/http_client.h"
 #include "support/process.h"
 
-#ifndef WAYMARK_IT_BACKEND
-#error "compile with -DWAYMARK_IT_BACKEND=sqlite or -DWAYMARK_IT_BACKEND=postgres"
-#endif
-
 namespace waymark::it {
 
-// The backend this executable was built to test.
-Backend ThisBinaryBackend();
 std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);
 
 // GTEST_SKIPs (from the calling function) unless the backend can be used.
@@ -41,9 +35,10 @@ std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);
     }                                                                                                   \
   } while (0)
 
-#define WM_INSTANTIATE_BACKENDS(Suite)                                                       \
-  INSTANTIATE_TEST_SUITE_P(Db, Suite, ::testing::Values(::waymark::it::ThisBinaryBackend()), \
-                           ::waymark::it::BackendParamName)
+#define WM_INSTANTIATE_BACKENDS(Suite)                                                                  \
+  INSTANTIATE_TEST_SUITE_P(                                                                             \
+      Db, Suite, ::testing::Values(::waymark::it::Backend::kSqlite, ::waymark::it::Backend::kPostgres), \
+      ::waymark::it::BackendParamName)
 
 class ServerTest : public ::testing::TestWithParam<Backend> {
  protected:
