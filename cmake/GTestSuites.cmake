@@ -1,4 +1,4 @@
-# waymark_gtest_suites(TARGET t [PREFIX p] [TESTS pattern] [LABELS l...]
+# waymark_gtest_suites(TARGET t [PREFIX p] [SUITES pattern] [TESTS pattern] [LABELS l...]
 #                      [ENVIRONMENT VAR=value...] [TIMEOUT seconds])
 #
 # Registers one CTest test per GoogleTest suite of `t` (not one per test, as
@@ -8,6 +8,8 @@
 # are listed after each build (POST_BUILD, --gtest_list_tests), so new suites
 # appear without re-running CMake.
 #
+# SUITES (a gtest pattern on suite names, e.g. "*/ConcurrencyTest") keeps
+# only the matching suites.
 # TESTS narrows each suite to the tests whose name (the part after the
 # suite's '.') matches the gtest pattern, e.g. "*/postgres"; a suite with
 # no such test is not registered. A target may be registered several times
@@ -16,9 +18,12 @@
 set(WM_GTEST_SUITES_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/GTestSuitesAddTests.cmake)
 
 function(waymark_gtest_suites)
-  cmake_parse_arguments(A "" "TARGET;PREFIX;TESTS;TIMEOUT" "LABELS;ENVIRONMENT" ${ARGN})
+  cmake_parse_arguments(A "" "TARGET;PREFIX;SUITES;TESTS;TIMEOUT" "LABELS;ENVIRONMENT" ${ARGN})
   if(NOT A_TESTS)
     set(A_TESTS "*")
+  endif()
+  if(NOT A_SUITES)
+    set(A_SUITES "*")
   endif()
   if(NOT A_TIMEOUT)
     set(A_TIMEOUT 600)
@@ -40,6 +45,7 @@ function(waymark_gtest_suites)
       -D "EXE=$<TARGET_FILE:${A_TARGET}>"
       -D "OUT=${list_file}"
       -D "PREFIX=${A_PREFIX}"
+      -D "SUITES=${A_SUITES}"
       -D "TESTS=${A_TESTS}"
       -D "LABELS=${labels}"
       -D "ENV=${env}"

@@ -1,7 +1,7 @@
 # Run by waymark_gtest_suites() after a build: lists the suites of EXE and
 # writes OUT, a CTest file with one add_test per suite. See GTestSuites.cmake.
 execute_process(
-  COMMAND "${EXE}" --gtest_list_tests "--gtest_filter=*.${TESTS}"
+  COMMAND "${EXE}" --gtest_list_tests "--gtest_filter=${SUITES}.${TESTS}"
   OUTPUT_VARIABLE listing
   ERROR_VARIABLE errors
   RESULT_VARIABLE rc

@@ -8,6 +8,23 @@
 
 namespace waymark::app {
 
+bool ValidBaseUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("https://"))
+    rest = url.substr(8);
+  else if (url.starts_with("http://"))
+    rest = url.substr(7);
+  else
+    return false;
+  if (rest.empty() || rest.front() == '/') return false;
+  for (char c : rest) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '`')
+      return false;
+  }
+  return true;
+}
+
 Status LoadConfigFile(const std::string& path, Config& c) {
   std::ifstream in(path);
   if (!in) return Status::InvalidArgument("cannot read config file " + path);
@@ -86,9 +103,14 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.media_max_bytes, 1024, 1LL << 31);
     else if (k == "report_threshold")
       s = num(c.report_threshold, 1, 1000);
-    else if (k == "base_url")
+    else if (k == "base_url") {
+      // Links in feeds, exports and e-mails are built from it alone (never
+      // from the request's Host), so it must be a plain absolute address.
       s = str(c.base_url);
-    else if (k == "smtp_host")
+      if (s.ok() && !ValidBaseUrl(c.base_url))
+        return bad("an http:// or https:// address without spaces or quotes");
+      while (s.ok() && c.base_url.ends_with('/')) c.base_url.pop_back();
+    } else if (k == "smtp_host")
       s = str(c.smtp_host);
     else if (k == "smtp_port")
       s = num(c.smtp_port, 1, 65535);

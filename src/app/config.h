@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -46,7 +47,8 @@ struct Config {
   std::size_t media_max_bytes = 5u << 20;
   // Open reports that hide a post or campaign until a moderator looks.
   int report_threshold = 3;
-  // The address people reach the site at, for links in e-mails.
+  // The address people reach the site at ("https://waymark.example.org", no
+  // trailing slash), for absolute links in e-mails, feeds and exports.
   std::string base_url = "http://127.0.0.1:8080";
   // Outgoing mail for digests; no digests are sent while smtp_host is empty.
   std::string smtp_host;
@@ -62,6 +64,10 @@ struct Config {
 
 // The search directory the config implies (see Config::search_dir).
 std::string SearchDirFor(const Config& config);
+
+// An http:// or https:// address with a host and no spaces, quotes or
+// control characters: what base_url must be.
+bool ValidBaseUrl(std::string_view url);
 
 // Reads a JSON object whose keys are Config's field names. Unknown keys and
 // wrong types are errors that name the key.

@@ -77,4 +77,11 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
   return m;
 }
 
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 }  // namespace waymark::http

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/message.h"
@@ -29,6 +30,9 @@ class Router {
   };
   // HEAD is served by GET routes.
   Match Find(const std::string& method, const std::string& path) const;
+
+  // Every (method, pattern) added, in the order added.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   struct Route {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "core/strings.h"
@@ -260,7 +261,14 @@ std::string AddressOf(std::string_view mailbox) {
 }
 
 SmtpMailer::SmtpMailer(SmtpOptions options, const Clock& clock, Random& random)
-    : options_(std::move(options)), clock_(clock), random_(random) {}
+    : options_(std::move(options)), clock_(clock), random_(random) {
+  // curl_easy_init would otherwise initialise libcurl on first use, from
+  // whichever thread sends first; curl_global_init is not safe to race with
+  // other threads' use of libcurl (or of OpenSSL). The process makes its
+  // mailer before it starts any worker thread, so do it here, once.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
 
 Result<std::string> SmtpMailer::BuildMessage(const exchange::Email& email) const {
   if (HasLineBreak(email.to) || HasLineBreak(email.subject)) {

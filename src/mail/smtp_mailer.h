@@ -11,7 +11,8 @@
 // Errors: InvalidArgument for a recipient or subject that could inject
 // headers (CR, LF) or is not an address; Unavailable, with curl's message,
 // when the server cannot be reached or refuses the message.
-// Thread-safe if `random` is.
+// Thread-safe if `random` is: each Send has its own curl handle, and the
+// first mailer made initialises libcurl (make it before starting threads).
 #pragma once
 
 #include <optional>

@@ -38,6 +38,10 @@ struct WebOptions {
   bool secure_cookies = false;
   // Session cookie lifetime; matches AuthOptions::session_ttl_ms.
   long long session_ttl_seconds = 7LL * 24 * 3600;
+  // Where people reach the site, without a trailing slash: absolute links in
+  // feeds and exports come from here, never from the request's Host header
+  // (those responses are cached publicly).
+  std::string base_url = "http://127.0.0.1:8080";
   // Changes whenever the stylesheet changes, for cache busting.
   std::string asset_version = "1";
   // Receives the detail of internal errors (the client sees only the request id).
@@ -71,6 +75,9 @@ struct Context {
   bool HasForm(std::string_view name) const;
 };
 
+// The OpenAPI 3.0 description of the /api/v1 routes (openapi.cc).
+nlohmann::json OpenApiSpec();
+
 class WebApp {
  public:
   enum class Access { kPublic, kSignedIn, kAdmin };
@@ -83,6 +90,8 @@ class WebApp {
   http::Response Handle(http::Request& req);
   // Answers for requests the server refused before routing (413, 431, ...).
   http::Response RenderProtocolError(int status, const http::Request& req, const std::string& message);
+  // Every (method, pattern) the app answers, for tests and documentation.
+  std::vector<std::pair<std::string, std::string>> Routes() const { return router_.Routes(); }
 
  private:
   using Fn = http::Response (WebApp::*)(Context&);

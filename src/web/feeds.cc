@@ -29,20 +29,6 @@ std::string XmlEscape(std::string_view s) {
   return out;
 }
 
-// The site's origin from the Host header, kept to safe characters.
-std::string Origin(const http::Request& req) {
-  std::string host;
-  for (char c : req.Header("host")) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
-        c == ']') {
-      host.push_back(c);
-    }
-  }
-  if (host.empty()) host = "localhost";
-  std::string proto = req.Header("x-forwarded-proto") == "https" ? "https" : "http";
-  return proto + "://" + host;
-}
-
 // One CSV cell (RFC 4180), with spreadsheet formulas defused.
 std::string CsvCell(std::string s) {
   if (!s.empty() &&
@@ -71,7 +57,7 @@ std::string JoinList(const std::vector<std::string>& v) {
 Response WebApp::CampaignsAtom(Context& ctx) {
   auto list = services_.campaigns->RecentlyPublished(50);
   if (!list.ok()) return Error(ctx, list.status());
-  std::string origin = Origin(ctx.req);
+  const std::string& origin = options_.base_url;
   TimestampMs newest = 0;
   for (const auto& c : *list) newest = std::max(newest, std::max(c.updated_at, c.published_at.value_or(0)));
   std::string xml =
@@ -118,7 +104,7 @@ Response WebApp::CampaignsCsv(Context& ctx) {
   std::string csv =
       "id,slug,title,summary,organisation,partners,countries,themes,channels,status,lifecycle,"
       "start_date,end_date,languages,adapted_from,published_at,url\r\n";
-  std::string origin = Origin(ctx.req);
+  const std::string& origin = options_.base_url;
   int rows = 0;
   while (rows < kMaxRows) {
     auto found = services_.campaigns->Search(ctx.actor(), q);

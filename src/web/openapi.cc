@@ -400,9 +400,6 @@ json Document() {
   paths["/api/v1/threads/{id}"]["get"] =
       Op("getThread", "One thread with its posts", "exchange",
          {{"200", Resp("The thread", Ref("Thread"))}, {"404", ErrResp("Not found")}}, json::array({tid}));
-  paths["/api/v1/threads/{id}/posts"]["get"] =
-      Op("listThreadPosts", "Posts of a thread", "exchange", {{"200", Resp("Posts", Ref("ListOf"))}},
-         json::array({tid}));
   paths["/api/v1/threads/{id}/posts"]["post"] = Op("replyToThread", "Post a reply (may quote)", "exchange",
                                                    {{"201", Resp("Created", Ref("Post"))},
                                                     {"403", ErrResp("Not a member of the group")},
@@ -428,13 +425,10 @@ json Document() {
   paths["/api/v1/groups/{id}"]["get"] =
       Op("getGroup", "One working group", "exchange",
          {{"200", Resp("The group", Ref("Group"))}, {"404", ErrResp("Not found")}}, json::array({gid}));
-  paths["/api/v1/groups/{id}/threads"]["get"] =
-      Op("listGroupThreads", "A group's threads", "exchange", {{"200", Resp("Threads", Ref("ListOf"))}},
-         json::array({gid}));
-  paths["/api/v1/groups/{id}/threads"]["post"] =
-      Op("createGroupThread", "Start a thread in a group (members only)", "exchange",
-         {{"201", Resp("Created", Ref("Thread"))}, {"403", ErrResp("Not a member")}}, json::array({gid}),
-         JsonBody(any), true);
+  paths["/api/v1/reports"]["post"] = Op(
+      "report", "Report a post or campaign to its moderators ({kind: post|campaign, id, reason})", "exchange",
+      {{"201", Resp("Reported", any)}, {"404", ErrResp("No such item")}, {"422", ErrResp("Invalid fields")}},
+      json::array(), JsonBody(any), true);
   paths["/api/v1/openapi.json"]["get"] =
       Op("openapi", "This document", "meta", {{"200", Resp("OpenAPI 3.0", {{"type", "object"}})}});
 
@@ -459,6 +453,8 @@ json Document() {
 }
 
 }  // namespace
+
+nlohmann::json OpenApiSpec() { return Document(); }
 
 Response WebApp::OpenApiDocument(Context& ctx) {
   static const std::string text = Document().dump(1);
