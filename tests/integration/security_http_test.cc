@@ -171,7 +171,7 @@ TEST_P(SecurityHttpTest, ProtocolErrorsUnderApiAreJson) {
   // A request line Beast refuses before it has a target: the raw line still
   // says /api/.
   for (std::string line :
-       {"GET /api/v1/organisations HTTP/9.9", std::string("GET /api/v1/org\x01 HTTP/1.1")}) {
+       {std::string("GET /api/v1/organisations HTTP/9.9"), std::string("GET /api/v1/org\x01 HTTP/1.1")}) {
     Answer a = Exchange(line + "\r\nHost: 127.0.0.1\r\n\r\n");
     ASSERT_TRUE(a.response) << a.raw;
     EXPECT_EQ(a.response->status, 400) << line;
