@@ -61,11 +61,21 @@ std::string Request::ContentType() const {
 }
 
 bool ParseUrlEncoded(std::string_view text, std::vector<std::pair<std::string, std::string>>& out,
-                     std::string& error) {
+                     std::string& error, std::size_t max_pairs) {
   out.clear();
-  if (text.empty()) return true;
-  for (auto part : Split(text, '&')) {
+  // Walk the text in place: no vector of millions of empty parts is built
+  // before the count is checked.
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t amp = text.find('&', start);
+    if (amp == std::string_view::npos) amp = text.size();
+    std::string_view part = text.substr(start, amp - start);
+    start = amp + 1;
     if (part.empty()) continue;
+    if (out.size() >= max_pairs) {
+      error = "more than " + std::to_string(max_pairs) + " parameters (the limit)";
+      return false;
+    }
     auto eq = part.find('=');
     std::string key, value;
     if (!PercentDecode(part.substr(0, eq), key, true)) {
@@ -77,6 +87,33 @@ bool ParseUrlEncoded(std::string_view text, std::vector<std::pair<std::string, s
       return false;
     }
     out.emplace_back(std::move(key), std::move(value));
+  }
+  return true;
+}
+
+std::string CheckQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string error;
+  if (!ParseUrlEncoded(query, pairs, error)) return "query string: " + error;
+  for (const auto& [key, value] : pairs) {
+    // The name is shown only when it is itself printable UTF-8.
+    if (!IsValidUtf8(key) || HasControlCharacters(key, false)) {
+      return "query string: a parameter name is not valid UTF-8 text";
+    }
+    if (!IsValidUtf8(value)) return "query parameter '" + key + "' is not valid UTF-8";
+  }
+  return "";
+}
+
+bool IsSafeHeaderValue(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool IsHeaderName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
   }
   return true;
 }
@@ -147,10 +184,12 @@ std::string_view ReasonPhrase(int status) {
     case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "";
   }

@@ -2,6 +2,7 @@
 // They carry no framework types, so handlers and tests need no Beast.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -36,10 +37,28 @@ struct Request {
   bool IsApi() const { return path.rfind("/api/", 0) == 0; }
 };
 
-// Parses "a=1&b=x%20y" into pairs. Returns false on a malformed escape and
-// names the offending key in `error`.
+// Most name=value pairs a query string or form body may hold. Work and
+// memory per request stay bounded: "a&a&a..." in an 8 MiB body would
+// otherwise become millions of pairs.
+inline constexpr std::size_t kMaxUrlEncodedPairs = 1000;
+
+// Parses "a=1&b=x%20y" into pairs. Returns false on a malformed escape
+// (naming the offending key in `error`) and when there are more than
+// `max_pairs` pairs (naming the limit); `out` is then incomplete.
 bool ParseUrlEncoded(std::string_view text, std::vector<std::pair<std::string, std::string>>& out,
-                     std::string& error);
+                     std::string& error, std::size_t max_pairs = kMaxUrlEncodedPairs);
+
+// Checks a query string as every route reads it: well-formed percent-escapes,
+// names and values that are valid UTF-8 once decoded, at most
+// kMaxUrlEncodedPairs pairs. Returns "" when fine, else a message naming the
+// parameter ("query parameter 'q' is not valid UTF-8").
+std::string CheckQuery(std::string_view query);
+
+// Whether `value` may be sent as a header field value: no CR, LF or NUL
+// (which would end the header early or split it, e.g. injecting Set-Cookie).
+bool IsSafeHeaderValue(std::string_view value);
+// Whether `name` is an RFC 9110 token, as a header field name must be.
+bool IsHeaderName(std::string_view name);
 
 struct Response {
   int status = 200;

@@ -5,7 +5,7 @@
 namespace waymark::http {
 namespace {
 
-// Label values are route patterns and methods we chose, but escape anyway.
+// Label values are bounded (see RecordRequest), but escape anyway.
 std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -21,9 +21,22 @@ std::string Escape(const std::string& s) {
 
 }  // namespace
 
+std::string MetricMethod(std::string_view method) {
+  for (std::string_view known :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}) {
+    if (method == known) return std::string(known);
+  }
+  return "other";
+}
+
 void Metrics::RecordRequest(const std::string& method, const std::string& route, int status, double seconds) {
+  // Label values come from the request: a method name any client can make
+  // up is folded into "other", and a status outside 100-599 into 0, so the
+  // number of series stays bounded. Routes are patterns we registered,
+  // "unmatched" or "-" (set by the server and WebApp, never a raw path).
+  if (status < 100 || status > 599) status = 0;
   std::lock_guard lock(mu_);
-  ++requests_[{method, route, status}];
+  ++requests_[{MetricMethod(method), route, status}];
   Histogram& h = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.counts[i];

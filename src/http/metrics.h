@@ -10,13 +10,20 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
 namespace waymark::http {
 
+// The method as a metrics label: a standard method by name, anything else
+// "other".
+std::string MetricMethod(std::string_view method);
+
 class Metrics {
  public:
+  // `route` must be a registered pattern or a fixed word ("unmatched"), never
+  // a path taken from the request; the method is folded by MetricMethod.
   void RecordRequest(const std::string& method, const std::string& route, int status, double seconds);
   // A gauge read at scrape time: name, help, and a function giving the value.
   void AddGauge(std::string name, std::string help, std::function<double()> read);

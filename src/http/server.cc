@@ -35,6 +35,46 @@ bool IsSafeRequestId(std::string_view id) {
   return true;
 }
 
+// Obsolete line folding (RFC 9112 section 5.2): a line of the header block
+// that starts with a space or tab. `bytes` starts at a request's first byte;
+// only its header block (up to the empty line) is looked at.
+bool HasObsFold(std::string_view bytes) {
+  std::size_t end = bytes.find("\r\n\r\n");
+  std::string_view head = bytes.substr(0, end == std::string_view::npos ? bytes.size() : end + 2);
+  for (std::size_t i = head.find('\n'); i != std::string_view::npos && i + 1 < head.size();
+       i = head.find('\n', i + 1)) {
+    if (head[i + 1] == ' ' || head[i + 1] == '\t') return true;
+  }
+  return false;
+}
+
+// The transfer codings of a request, in order, lower-case ("gzip", "chunked").
+std::vector<std::string> TransferCodings(const bhttp::request_parser<bhttp::string_body>::value_type& h) {
+  std::vector<std::string> codings;
+  auto range = h.equal_range(bhttp::field::transfer_encoding);
+  for (auto it = range.first; it != range.second; ++it) {
+    for (auto part : Split(std::string_view(it->value().data(), it->value().size()), ',')) {
+      part = TrimAscii(part);
+      if (!part.empty()) codings.push_back(ToLowerAscii(part));
+    }
+  }
+  return codings;
+}
+
+// Method and target from the first line of raw request bytes, for answering
+// a request whose header Beast never parsed (too large, folded, stalled).
+std::pair<std::string, std::string> RawRequestLine(std::string_view bytes) {
+  std::string_view line =
+      bytes.substr(0, std::min(bytes.find("\r\n"), std::min<std::size_t>(bytes.size(), 8192)));
+  auto sp1 = line.find(' ');
+  if (sp1 == std::string_view::npos) return {};
+  auto sp2 = line.find(' ', sp1 + 1);
+  std::string_view target =
+      line.substr(sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos : sp2 - sp1 - 1);
+  if (target.empty() || target.front() != '/') return {};
+  return {std::string(line.substr(0, sp1)), std::string(target)};
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -88,21 +128,124 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Reads one request: the header block first (looked at before it is
+  // parsed, see ReadHeader), then the body. The whole request must arrive
+  // within request_timeout; a client that stalls after sending some of it
+  // gets 408, an idle keep-alive connection is closed silently.
   void DoRead() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     parser_->body_limit(server_.options.max_body_bytes);
-    stream_.expires_after(server_.options.request_timeout);
+    // Our own timer rather than the stream's: on expiry tcp_stream closes
+    // the socket, which would leave no way to send the 408.
+    stream_.expires_never();
+    timed_out_ = false;
+    reading_ = true;
+    unsigned generation = ++read_generation_;
+    timer_.expires_after(server_.options.request_timeout);
+    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+      if (ec || !self->reading_ || generation != self->read_generation_) return;
+      self->timed_out_ = true;
+      self->stream_.cancel();
+    });
+    ReadHeader();
+  }
+
+  void StopReading() {
+    reading_ = false;
+    timer_.cancel();
+  }
+
+  // Feeds buffered bytes to the parser until the header block is complete.
+  // The raw bytes are checked for obsolete line folding first: Beast would
+  // silently join a folded line into the field before it.
+  void ReadHeader() {
+    if (buffer_.size() > 0) {
+      auto data = buffer_.data();
+      std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+      if (HasObsFold(bytes)) {
+        StopReading();
+        return Refuse(400, "malformed HTTP request: obsolete line folding in a header field (RFC 9112, 5.2)");
+      }
+      beast::error_code ec;
+      std::size_t used = parser_->put(data, ec);
+      buffer_.consume(used);
+      if (ec && ec != bhttp::error::need_more) return OnReadError(ec);
+      if (parser_->is_header_done()) return OnHeader();
+    }
+    constexpr std::size_t kReadSize = 16384;
+    stream_.async_read_some(buffer_.prepare(kReadSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->OnReadError(ec);
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  // The header is parsed: refuse what this server does not accept before
+  // reading any body, answer Expect: 100-continue, then read the body.
+  void OnHeader() {
+    const auto& h = parser_->get();
+    if (h.count(bhttp::field::transfer_encoding) > 0) {
+      // RFC 9112, 6.1: chunked must be the final coding of a request, else
+      // its length cannot be known (400); other codings we do not decode (501).
+      std::vector<std::string> codings = TransferCodings(h);
+      if (codings.empty() || codings.back() != "chunked") {
+        StopReading();
+        return Refuse(400, "malformed HTTP request: Transfer-Encoding must end with chunked");
+      }
+      if (codings.size() > 1) {
+        StopReading();
+        return Refuse(501, "transfer coding '" + codings.front() + "' is not supported; send chunked alone");
+      }
+    }
+    std::string_view target(h.target().data(), h.target().size());
+    auto q = target.find('?');
+    if (q != std::string_view::npos) {
+      if (std::string problem = CheckQuery(target.substr(q + 1)); !problem.empty()) {
+        StopReading();
+        return Refuse(400, problem);
+      }
+    }
+    if (h.count(bhttp::field::expect) > 0) {
+      std::string expect = ToLowerAscii(
+          TrimAscii(std::string_view(h[bhttp::field::expect].data(), h[bhttp::field::expect].size())));
+      if (expect != "100-continue") {
+        StopReading();
+        return Refuse(417, "only 'Expect: 100-continue' is understood");
+      }
+      if (h.version() >= 11 && !parser_->is_done()) {
+        // The request is acceptable so far: ask for the body.
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                  if (ec) return self->OnReadError(ec);
+                                  self->ReadBody();
+                                });
+      }
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return OnRead({}, 0);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
-  // A Request with what is known from the header so far.
+  // A Request with what is known from the header so far; when Beast has not
+  // parsed the request line, method and target come from the raw bytes.
   Request FromHeader() {
     Request req;
     const auto& h = parser_->get();
-    req.method = std::string(h.method_string());
-    req.target = std::string(h.target());
+    if (h.target().empty()) {
+      auto data = buffer_.data();
+      std::tie(req.method, req.target) =
+          RawRequestLine(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    } else {
+      req.method = std::string(h.method_string());
+      req.target = std::string(h.target());
+    }
     auto q = req.target.find('?');
     std::string raw_path = req.target.substr(0, q);
     if (!PercentDecode(raw_path, req.path, false)) req.path = raw_path;
@@ -116,15 +259,18 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     return req;
   }
 
-  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
-    start_ = SteadyClock::now();
+  void OnReadError(beast::error_code ec) {
+    StopReading();
+    bool got_some = parser_->got_some() || buffer_.size() > 0;
+    if (timed_out_) {
+      // A client that sent part of a request and stalled is told so
+      // (RFC 9110, 15.5.9); an idle keep-alive connection just closes.
+      if (!got_some) return Close();
+      return Refuse(408, "the request was not received within " +
+                             std::to_string(server_.options.request_timeout.count()) + " ms");
+    }
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof) {
-      return Close();
-    }
-    if (ec == beast::error::timeout) {
-      // tcp_stream has already closed the socket: a slow or idle client is
-      // cut off without an answer (nothing is logged as sent).
       return Close();
     }
     if (ec == bhttp::error::body_limit) {
@@ -135,12 +281,16 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       return Refuse(431, "the request headers are larger than " +
                              std::to_string(server_.options.max_header_bytes) + " bytes");
     }
-    if (ec) {
-      if (ec.category() == beast::error_code(bhttp::error::bad_method).category() || parser_->got_some()) {
-        return Refuse(400, "malformed HTTP request: " + ec.message());
-      }
-      return Close();
+    if (ec.category() == beast::error_code(bhttp::error::bad_method).category() || got_some) {
+      return Refuse(400, "malformed HTTP request: " + ec.message());
     }
+    return Close();
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    start_ = SteadyClock::now();
+    StopReading();
     Request req = FromHeader();
     req.body = std::move(parser_->get().body());
     keep_alive_ = parser_->get().keep_alive();
@@ -165,9 +315,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void Refuse(int status, const std::string& message) {
     // The request line and fields parsed so far are kept even when the header
     // was refused (e.g. a Content-Length over the body limit).
-    Request req = parser_->get().target().empty() ? Request{} : FromHeader();
-    if (req.request_id.empty()) req.request_id = server_.hooks.random->Hex(12);
-    req.remote_addr = remote_;
+    start_ = SteadyClock::now();
+    Request req = FromHeader();
     if (req.method.empty()) req.method = "-";
     req.route = "-";
     Response res = server_.hooks.render_error(status, req, message);
@@ -178,6 +327,18 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void Write(Request req, Response res, bool counted) {
     server_.FinishResponse(req, res);
+    if (std::string bad = UnsafeHeader(res); !bad.empty()) {
+      // A CR or LF in a header value would let request data (a path
+      // segment, a parameter) write headers of its own: never sent.
+      if (server_.hooks.error_log) {
+        server_.hooks.error_log("request " + req.request_id + ": refused to send header '" + bad +
+                                "' with a line break or NUL; answered 500");
+      }
+      res = server_.hooks.render_error(500, req, "internal error");
+      server_.FinishResponse(req, res);
+      std::erase_if(res.headers,
+                    [](const auto& h) { return !IsHeaderName(h.first) || !IsSafeHeaderValue(h.second); });
+    }
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
     msg->version(11);
     msg->result(static_cast<unsigned>(res.status));
@@ -210,8 +371,21 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     stream_.socket().close(ec);
   }
 
+  // The name of the first header that must not be sent, or "".
+  static std::string UnsafeHeader(const Response& res) {
+    for (const auto& [k, v] : res.headers) {
+      if (!IsHeaderName(k)) return "(invalid name)";
+      if (!IsSafeHeaderValue(v)) return k;
+    }
+    return "";
+  }
+
   Impl& server_;
   beast::tcp_stream stream_;
+  net::steady_timer timer_{stream_.get_executor()};
+  bool reading_ = false;
+  bool timed_out_ = false;
+  unsigned read_generation_ = 0;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;

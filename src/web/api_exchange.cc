@@ -117,7 +117,9 @@ Result<exchange::NewPost> ReadPost(const json& body) {
   return p;
 }
 
-Status Paging(const http::Request& req, int& page, int& per_page) {
+}  // namespace
+
+Status ApiPaging(const http::Request& req, int& page, int& per_page) {
   std::map<std::string, std::string> errors;
   auto read = [&](const char* name, int def, int lo, int hi, int& out) {
     out = def;
@@ -136,6 +138,8 @@ Status Paging(const http::Request& req, int& page, int& per_page) {
   read("per_page", kDefaultPerPage, 1, kMaxPerPage, per_page);
   return errors.empty() ? Status::Ok() : Status::Validation(errors, "bad paging parameters");
 }
+
+namespace {
 
 json Author(Id id, const std::string& name) { return json{{"id", id}, {"name", name}}; }
 
@@ -205,7 +209,7 @@ json WebApp::ThreadViewJson(const exchange::ThreadView& v) const {
 
 Response WebApp::ApiListThreads(Context& ctx) {
   int page = 1, per_page = kDefaultPerPage;
-  Status s = Paging(ctx.req, page, per_page);
+  Status s = ApiPaging(ctx.req, page, per_page);
   if (!s.ok()) return Error(ctx, s);
   std::string kind = ctx.req.QueryParam("kind").value_or("idea");
   if (kind != "idea") {
@@ -322,7 +326,7 @@ Response WebApp::ApiUnmarkUseful(Context& ctx) {
 
 Response WebApp::ApiListGroups(Context& ctx) {
   int page = 1, per_page = kDefaultPerPage;
-  Status s = Paging(ctx.req, page, per_page);
+  Status s = ApiPaging(ctx.req, page, per_page);
   if (!s.ok()) return Error(ctx, s);
   auto groups = services_.exchange->Groups(per_page, (page - 1) * per_page);
   if (!groups.ok()) return Error(ctx, groups.status());

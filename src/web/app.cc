@@ -1,11 +1,13 @@
 #include "web/app.h"
 
+#include <cctype>
 #include <kainjow/mustache.hpp>
 #include <mutex>
 #include <stdexcept>
 
 #include "core/strings.h"
 #include "crypto/crypto.h"
+#include "http/json_body.h"
 #include "http/multipart.h"
 #include "i18n/countries.h"
 
@@ -85,9 +87,11 @@ std::string ErrorCodeFor(int http_status) {
     case 409: return "conflict";
     case 413: return "payload_too_large";
     case 415: return "unsupported_media_type";
+    case 417: return "expectation_failed";
     case 422: return "validation_failed";
     case 429: return "too_many_requests";
     case 431: return "headers_too_large";
+    case 501: return "not_implemented";
     case 503: return "unavailable";
     default: return "internal";
   }
@@ -104,9 +108,11 @@ std::string MessageKeyFor(int http_status) {
     case 409: return "error_conflict";
     case 413: return "error_too_large";
     case 415: return "error_bad_request";
+    case 417: return "error_bad_request";
     case 422: return "error_bad_request";
     case 429: return "error_too_many";
     case 431: return "error_too_large";
+    case 501: return "error_bad_request";
     case 503: return "error_unavailable";
     default: return "error_internal";
   }
@@ -192,10 +198,28 @@ struct WebApp::Templates {
 std::string SafeNext(std::string_view next) {
   if (next.empty() || next.front() != '/' || next.size() > 1000) return "/";
   if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
-  for (char c : next) {
-    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return "/";
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(next.size());
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    auto u = static_cast<unsigned char>(next[i]);
+    if (u < 0x20 || u == 0x7f || u == '\\') return "/";  // never a control character in a Location
+    bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                std::string_view("-._~!$&'()*+,;=:@/?#").find(next[i]) != std::string_view::npos;
+    // An existing escape stays as it is; a lone '%' is escaped itself.
+    if (u == '%' && i + 2 < next.size() && hex(next[i + 1]) && hex(next[i + 2])) keep = true;
+    if (keep) {
+      out.push_back(next[i]);
+    } else {
+      // Non-ASCII bytes, spaces, quotes, <>, ...: percent-encoded, so the
+      // header carries ASCII only.
+      out.push_back('%');
+      out.push_back(kDigits[u >> 4]);
+      out.push_back(kDigits[u & 0xf]);
+    }
   }
-  return std::string(next);
+  return out;
 }
 
 accounts::Actor Context::actor() const {
@@ -374,6 +398,16 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
   };
   if (!made.ok()) return finish(Error(ctx, made.status()));
 
+  // Refusals that need no body come before the body is parsed: an
+  // anonymous or unauthorised request costs no form parsing.
+  if (access != Access::kPublic && !ctx.user) {
+    if (req.IsApi()) return finish(Error(ctx, Status::Unauthenticated("sign in or send an API token")));
+    return finish(Response::Redirect("/signin?next=" + PercentEncode(req.target)));
+  }
+  if (access == Access::kAdmin && !ctx.is_admin()) {
+    return finish(Error(ctx, Status::PermissionDenied("administrators only")));
+  }
+
   bool unsafe = req.method != "GET" && req.method != "HEAD";
   if (unsafe && !req.IsApi()) {
     if (req.ContentType() == "multipart/form-data") {
@@ -403,13 +437,6 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
     }
   }
 
-  if (access != Access::kPublic && !ctx.user) {
-    if (req.IsApi()) return finish(Error(ctx, Status::Unauthenticated("sign in or send an API token")));
-    return finish(Response::Redirect("/signin?next=" + PercentEncode(req.target)));
-  }
-  if (access == Access::kAdmin && !ctx.is_admin()) {
-    return finish(Error(ctx, Status::PermissionDenied("administrators only")));
-  }
   if (ctx.user && ctx.user->must_change_password && !req.IsApi() && !ctx.via_token &&
       req.path != "/account/password" && req.path != "/signout" && req.path != "/language" &&
       !StartsWith(req.path, "/static/")) {
@@ -481,7 +508,10 @@ Response WebApp::RenderProtocolError(int status, const Request& req, const std::
   if (req.IsApi()) {
     r = Json(ctx, status, ErrorBody(ErrorCodeFor(status), message, {}));
   } else {
-    r = ErrorPage(ctx, status, T(ctx, MessageKeyFor(status)));
+    // What was wrong (and which limit) is worth saying; a 500 keeps its detail to the log.
+    std::string text = T(ctx, MessageKeyFor(status));
+    if (status < 500 || status == 501) text += " " + message;
+    r = ErrorPage(ctx, status, text);
   }
   r.Set("Connection", "close");
   return r;
@@ -621,28 +651,9 @@ Result<json> ParseJsonBody(const Request& req) {
   }
   if (TrimAscii(req.body).empty())
     return Status::InvalidArgument("the request body is empty; expected a JSON object");
-  try {
-    return json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the offending byte.
-    std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    if (offset > req.body.size()) offset = req.body.size();
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (req.body[i] == '\n') {
-        ++line;
-        column = 1;
-      } else if ((static_cast<unsigned char>(req.body[i]) & 0xC0) != 0x80) {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    auto pos = what.find("syntax error");
-    if (pos != std::string::npos) what = what.substr(pos);
-    Status s = Status::InvalidArgument("invalid JSON at line " + std::to_string(line) + ", column " +
-                                       std::to_string(column) + ": " + what);
-    return s;
-  }
+  // Bounded in size, depth and value count; duplicate names and numbers out
+  // of range are refused, each naming the member (http/json_body.h).
+  return http::ParseJson(req.body);
 }
 
 }  // namespace waymark::web

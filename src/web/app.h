@@ -210,7 +210,8 @@ class WebApp {
   // Discussion search (pages_search.cc).
   http::Response DiscussionSearch(Context& ctx);
   http::Response ApiSearchPosts(Context& ctx);
-  Result<exchange::PostSearch> RunPostSearch(Context& ctx, const std::string& lang_param, int per_page);
+  Result<exchange::PostSearch> RunPostSearch(Context& ctx, const std::string& lang_param, int page,
+                                             int per_page);
   // Adds the signed-in reader's unread notification count to the layout
   // model (one cheap query); called from Page().
   void AddExchangeLayout(const Context& ctx, nlohmann::json& layout);
@@ -303,7 +304,14 @@ class WebApp {
   std::unique_ptr<Templates> templates_;
 };
 
-// A path safe to redirect to after a form: local, absolute, no scheme tricks.
+// ?page= (from 1) and ?per_page= (1-100, default 20) of an API list;
+// Validation naming the parameter when either is not such a number.
+Status ApiPaging(const http::Request& req, int& page, int& per_page);
+
+// A path safe to redirect to after a form: local, absolute, no scheme tricks
+// ("//host", "/\host"), no control characters ("/" instead of any of these);
+// bytes outside the URL-safe ASCII set (non-ASCII, spaces, quotes) come back
+// percent-encoded, so the result is always a plain ASCII header value.
 std::string SafeNext(std::string_view next);
 
 // Parses a JSON request body. InvalidArgument naming line and column for

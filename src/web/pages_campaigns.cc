@@ -740,6 +740,8 @@ Response WebApp::CampaignMediaUpload(Context& ctx) {
 Response WebApp::CampaignMediaRemove(Context& ctx) {
   const std::string& mid = ctx.req.params.at("mid");
   if (!IsDigits(mid)) return Error(ctx, Status::NotFound("no such file"));
+  // The campaign id goes into the Location below: digits only (issue 8, F7).
+  if (!IsDigits(ctx.req.params.at("id"))) return Error(ctx, Status::NotFound("no such campaign"));
   Status s = services_.campaigns->RemoveMedia(ctx.actor(), std::stoll(mid));
   if (!s.ok()) return Error(ctx, s);
   return Response::Redirect("/campaigns/" + ctx.req.params.at("id") + "?msg=flash_media_removed#media");

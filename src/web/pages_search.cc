@@ -20,7 +20,7 @@ constexpr int kPerPage = 20;
 
 }  // namespace
 
-Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::string& lang_param,
+Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::string& lang_param, int page,
                                                    int per_page) {
   search::Query q;
   q.text = std::string(TrimAscii(ctx.req.QueryParam("q").value_or("")));
@@ -32,7 +32,7 @@ Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::stri
     q.filters["lang"] = {*l};
   }
   q.limit = per_page;
-  q.offset = (PageParam(ctx.req) - 1) * per_page;
+  q.offset = (page - 1) * per_page;
   q.facets = {"lang"};
   return services_.exchange->SearchPosts(ctx.actor(), q);
 }
@@ -48,7 +48,7 @@ Response WebApp::DiscussionSearch(Context& ctx) {
   }
   model["languages"] = languages;
   if (!q.empty()) {
-    auto found = RunPostSearch(ctx, "language", kPerPage);
+    auto found = RunPostSearch(ctx, "language", PageParam(ctx.req), kPerPage);
     if (!found.ok()) return Error(ctx, found.status());
     json items = json::array();
     for (std::size_t i = 0; i < found->items.size(); ++i) {
@@ -80,16 +80,10 @@ Response WebApp::DiscussionSearch(Context& ctx) {
 }
 
 Response WebApp::ApiSearchPosts(Context& ctx) {
-  int per_page = 20;
-  if (auto pp = ctx.req.QueryParam("per_page"); pp && !pp->empty()) {
-    if (pp->size() > 3 || pp->find_first_not_of("0123456789") != std::string::npos || std::stoi(*pp) < 1 ||
-        std::stoi(*pp) > 100) {
-      return Error(ctx,
-                   Status::Validation({{"per_page", "must be a whole number from 1 to 100"}}, "bad paging"));
-    }
-    per_page = std::stoi(*pp);
-  }
-  auto found = RunPostSearch(ctx, "lang", per_page);
+  // Paged like every other API list: a bad page or per_page is 422.
+  int page = 1, per_page = kPerPage;
+  if (Status s = ApiPaging(ctx.req, page, per_page); !s.ok()) return Error(ctx, s);
+  auto found = RunPostSearch(ctx, "lang", page, per_page);
   if (!found.ok()) return Error(ctx, found.status());
   json items = json::array();
   for (std::size_t i = 0; i < found->items.size(); ++i) {
@@ -108,7 +102,12 @@ Response WebApp::ApiSearchPosts(Context& ctx) {
   }
   json facets = json::object();
   for (const auto& [name, counts] : found->results.facets) facets[name] = counts;
-  return Json(ctx, 200, {{"items", items}, {"total", found->results.total}, {"facets", facets}});
+  return Json(ctx, 200,
+              {{"items", items},
+               {"total", found->results.total},
+               {"page", page},
+               {"per_page", per_page},
+               {"facets", facets}});
 }
 
 }  // namespace waymark::web

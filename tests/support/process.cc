@@ -355,6 +355,19 @@ nlohmann::json ServerProcess::WaitForAccessLog(const std::string& request_id,
   }
 }
 
+long ServerProcess::MemoryKib(const std::string& field) const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    try {
+      return std::stol(line.substr(field.size() + 1));
+    } catch (...) {
+      return -1;
+    }
+  }
+  return -1;
+}
+
 bool ServerProcess::running() {
   if (reaped_) return false;
   int code = WaitUntil(pid_, Clock::now(), reaped_);

@@ -74,6 +74,10 @@ class ServerProcess {
   nlohmann::json WaitForAccessLog(const std::string& request_id,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
+  // A memory figure of the running process from /proc/PID/status, in KiB:
+  // "VmHWM" (peak resident set) or "VmRSS" (resident now); -1 when unknown.
+  long MemoryKib(const std::string& field) const;
+
   bool running();
   void Signal(int signo);
   // Waits up to `timeout` for the process to end; its exit code (see
