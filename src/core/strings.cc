@@ -80,6 +80,18 @@ bool HasControlCharacters(std::string_view s, bool multiline) {
   return false;
 }
 
+bool HasBidiControls(std::string_view s) {
+  // In UTF-8: U+202A..U+202E are E2 80 AA..AE, U+2066..U+2069 are E2 81 A6..A9.
+  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) != 0xE2) continue;
+    auto b1 = static_cast<unsigned char>(s[i + 1]);
+    auto b2 = static_cast<unsigned char>(s[i + 2]);
+    if (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) return true;
+    if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+  }
+  return false;
+}
+
 std::string SanitizeUtf8(std::string_view s, std::size_t max_bytes) {
   std::string out;
   std::size_t i = 0;

@@ -16,6 +16,12 @@ bool IsValidUtf8(std::string_view s);
 // True when `s` holds ASCII control characters (or DEL); tab, line feed and
 // carriage return are allowed when `multiline`.
 bool HasControlCharacters(std::string_view s, bool multiline);
+// True when `s` holds Unicode bidirectional embeddings, overrides or isolates
+// (U+202A-U+202E, U+2066-U+2069): they reorder what follows them, so a title
+// or name can be made to read differently from what it is. The marks
+// (U+200E, U+200F, U+061C) are allowed: they only steer neutral characters
+// beside them, and right-to-left text needs them.
+bool HasBidiControls(std::string_view s);
 // `s` cut to at most `max_bytes` without splitting a UTF-8 sequence, with
 // invalid bytes replaced by '?'.
 std::string SanitizeUtf8(std::string_view s, std::size_t max_bytes);

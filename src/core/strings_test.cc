@@ -23,6 +23,16 @@ TEST(StringsTest, ControlCharactersAndSanitizing) {
   EXPECT_EQ(SanitizeUtf8(std::string("a\0b", 3), 10), "a?b");
 }
 
+TEST(StringsTest, BidiControlsAreFoundMarksAreNot) {
+  EXPECT_TRUE(HasBidiControls("abc\u202Eexe.txt"));  // right-to-left override
+  EXPECT_TRUE(HasBidiControls("\u202A"));            // first embedding
+  EXPECT_TRUE(HasBidiControls("x\u2066y\u2069"));    // isolates
+  EXPECT_TRUE(HasBidiControls("\u2068"));
+  EXPECT_FALSE(HasBidiControls("\u200F\u200E\u061C"));                  // marks
+  EXPECT_FALSE(HasBidiControls("\u2029\u202F\u2065\u206A migración"));  // neighbours
+  EXPECT_FALSE(HasBidiControls("\xE2\x80"));                            // cut short
+}
+
 TEST(StringsTest, PercentDecode) {
   std::string out;
   ASSERT_TRUE(PercentDecode("a%20b+c", out, true));

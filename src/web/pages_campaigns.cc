@@ -379,7 +379,7 @@ Response WebApp::CampaignsList(Context& ctx) {
                 {"csv_url", "/api/v1/campaigns.csv" + (csv_qs.empty() ? "" : "?" + csv_qs)},
                 {"atom_url", "/campaigns.atom"},
                 {"can_create", ctx.user.has_value()},
-                {"can_moderate", ctx.user && campaigns::CampaignService::CanModerate(ctx.actor())}};
+                {"can_moderate", ctx.user && campaigns::CampaignService::ModeratesAnywhere(ctx.actor())}};
   if (pages > 1) {
     std::string base = "/campaigns?" + filter_qs + (filter_qs.empty() ? "" : "&");
     json pager = {{"page_text", Fill(Fill(T(ctx, "page_of"), "{page}", std::to_string(page)), "{pages}",
@@ -577,11 +577,14 @@ Response WebApp::CampaignPage(Context& ctx) {
   model["version"] = std::to_string(c->version);
   if (c->adapted_from) {
     auto source = services_.campaigns->Get(actor, *c->adapted_from);
-    json from = {{"url", "/campaigns/" + std::to_string(*c->adapted_from)}};
+    json from;
     if (source.ok()) {
+      from["url"] = "/campaigns/" + std::to_string(*c->adapted_from);
       from["title"] = source->Text(ctx.lang).title;
       from["organisation"] = source->organisation.name;
     } else {
+      // A source the reader may not see: said, but neither linked nor named.
+      from["url"] = nullptr;
       from["title"] = T(ctx, "campaign_unavailable");
       from["organisation"] = nullptr;
     }
@@ -605,7 +608,7 @@ Response WebApp::CampaignPage(Context& ctx) {
   model["media"] = media;
   model["has_media"] = !media.empty();
   // Workflow: only the buttons the reader may use.
-  bool can_moderate = ctx.user && campaigns::CampaignService::CanModerate(actor);
+  bool can_moderate = ctx.user && campaigns::CampaignService::CanModerate(actor, c->organisation.id);
   model["can_edit"] = can_edit && c->lifecycle != Lifecycle::kArchived;
   model["can_submit"] =
       can_edit && (c->lifecycle == Lifecycle::kDraft || c->lifecycle == Lifecycle::kReturned);
@@ -808,13 +811,11 @@ Response WebApp::CampaignRevisionPage(Context& ctx) {
   if (!IsDigits(v)) return Error(ctx, Status::NotFound("no such revision"));
   auto rev = services_.campaigns->GetRevision(ctx.actor(), c->id, std::stoll(v));
   if (!rev.ok()) return Error(ctx, rev.status());
-  std::vector<campaigns::FieldChange> changes;
-  if (rev->version > 1) {
-    auto prev = services_.campaigns->GetRevision(ctx.actor(), c->id, rev->version - 1);
-    if (prev.ok()) changes = campaigns::Diff(prev->snapshot, rev->snapshot);
-  }
+  // Compared with the previous revision this reader may see.
+  auto changes = services_.campaigns->RevisionChanges(ctx.actor(), c->id, rev->version);
+  if (!changes.ok()) return Error(ctx, changes.status());
   json rows = json::array();
-  for (const auto& ch : changes)
+  for (const auto& ch : *changes)
     rows.push_back({{"field", ch.field}, {"before", ch.before}, {"after", ch.after}});
   std::string id = std::to_string(c->id);
   const auto& text = rev->snapshot.Text(ctx.lang);

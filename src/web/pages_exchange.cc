@@ -140,10 +140,7 @@ json WebApp::ExErrorList(const Context& ctx, const Status& status) const {
 }
 
 bool WebApp::IsModerator(const Context& ctx) const {
-  if (!ctx.user) return false;
-  if (ctx.user->is_admin) return true;
-  return std::any_of(ctx.user->memberships.begin(), ctx.user->memberships.end(),
-                     [](const accounts::Membership& m) { return m.role == accounts::Role::kModerator; });
+  return ctx.user && campaigns::CampaignService::ModeratesAnywhere(ctx.actor());
 }
 
 namespace {
@@ -311,7 +308,8 @@ Response WebApp::RenderThread(Context& ctx, const std::optional<exchange::Thread
                    {"next", base + "#" + anchor},
                    {"quote_href", base + "?quote=" + std::to_string(p.id) + "#reply"}};
       if (p.quote_of) {
-        post["quote"] = {{"href", base + "#post-" + std::to_string(*p.quote_of)}, {"text", p.quote_text}};
+        post["quote"] = {{"href", base + "#post-" + std::to_string(*p.quote_of)},
+                         {"text", p.quote_removed ? T(ctx, "ex_quote_removed") : p.quote_text}};
       }
       posts.push_back(post);
     }

@@ -84,7 +84,7 @@ for (const [lang, c] of Object.entries(CASES)) {
       }
       editor = await addUser(server, { email: `editor-${lang}@example.org`, name: `Editor ${lang}`, org: `origin-${lang}`, role: 'editor', locale: lang, password: PASSWORD });
       adapter = await addUser(server, { email: `adapter-${lang}@example.org`, name: `Adapter ${lang}`, org: `adapter-${lang}`, role: 'editor', locale: lang, password: PASSWORD });
-      moderator = await addUser(server, { email: `moderator-${lang}@example.org`, name: `Moderator ${lang}`, org: 'mods', role: 'moderator', locale: lang, password: PASSWORD });
+      moderator = await addUser(server, { email: `moderator-${lang}@example.org`, name: `Moderator ${lang}`, org: `origin-${lang}`, role: 'moderator', locale: lang, password: PASSWORD });
       editorCtx = await signedInContext(editor, lang, { js: c.js });
       adapterCtx = await signedInContext(adapter, lang, { js: c.js });
     });

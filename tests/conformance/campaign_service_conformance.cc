@@ -3,7 +3,7 @@
 // needs WAYMARK_TEST_PG_URL). See backend.h.
 //
 // The fixture has three organisations and people in each role:
-//   jcwi: ana (editor), ben (member)      iom: carla (editor), mo (moderator)
+//   jcwi: ana (editor), ben (member), jmo (moderator)   iom: carla (editor), mo (moderator)
 //   mxg:  dev (editor)                    and root, a platform administrator.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -120,12 +120,14 @@ class CampaignServiceTest : public BackendTest {
     ben_ = AddUser("ben@example.org", "Ben");
     carla_ = AddUser("carla@example.org", "Carla");
     mo_ = AddUser("mo@example.org", "Mo");
+    jmo_ = AddUser("jmo@example.org", "Jo");
     dev_ = AddUser("dev@example.org", "Dev");
     root_ = AddUser("root@example.org", "Root", /*is_admin=*/true);
     Grant(ana_, "jcwi", "editor");
     Grant(ben_, "jcwi", "member");
     Grant(carla_, "iom", "editor");
     Grant(mo_, "iom", "moderator");
+    Grant(jmo_, "jcwi", "moderator");
     Grant(dev_, "mxg", "editor");
   }
 
@@ -188,13 +190,13 @@ class CampaignServiceTest : public BackendTest {
     return c.ok() ? *c : Campaign{};
   }
 
-  // Submitted by someone who may, then published by mo.
+  // Submitted by someone who may, then published by a platform administrator.
   Campaign MakePublished(const std::string& title, const std::string& org = "jcwi",
                          const User* editor = nullptr,
                          const std::function<void(CampaignInput&)>& tweak = {}) {
     Campaign c = Make(title, org, editor, tweak);
     EXPECT_TRUE(IsOk(service_->Submit(As(root_), c.id)));
-    auto published = service_->Publish(As(mo_), c.id);
+    auto published = service_->Publish(As(root_), c.id);
     EXPECT_TRUE(IsOk(published));
     return published.ok() ? *published : c;
   }
@@ -232,7 +234,7 @@ class CampaignServiceTest : public BackendTest {
   std::unique_ptr<storage::CampaignStores> campaign_stores_;
   std::unique_ptr<CampaignService> service_;
   Organisation jcwi_, iom_, mxg_;
-  User ana_, ben_, carla_, mo_, dev_, root_;
+  User ana_, ben_, carla_, mo_, jmo_, dev_, root_;
 };
 
 std::string Png(std::size_t size = 64) {
@@ -471,6 +473,13 @@ TEST_F(CampaignPermissionsTest, EditorsOfOtherOrganisationsCannotEdit) {
   Campaign published = MakePublished("Published");
   EXPECT_TRUE(HasKind(service_->Update(As(carla_), published.id, change), Kind::kPermissionDenied));
   EXPECT_TRUE(HasKind(service_->Update(As(mo_), published.id, change), Kind::kPermissionDenied));
+  // With a stale version too: the permission is checked first, so the
+  // answer never tells them the current version.
+  CampaignInput stale = change;
+  stale.expected_version = 1;
+  EXPECT_TRUE(HasKind(service_->Update(As(carla_), published.id, stale), Kind::kPermissionDenied));
+  EXPECT_TRUE(HasKind(service_->Archive(As(carla_), published.id, 1), Kind::kPermissionDenied));
+  EXPECT_TRUE(HasKind(service_->Publish(As(mo_), published.id, 1), Kind::kPermissionDenied));
   EXPECT_TRUE(HasKind(service_->Update(Anonymous(), published.id, change), Kind::kPermissionDenied));
   EXPECT_EQ(service_->Get(As(ana_), published.id).value().contact, "");
   EXPECT_EQ(service_->Get(As(ana_), published.id).value().version, published.version);
@@ -485,12 +494,14 @@ TEST_F(CampaignPermissionsTest, OnlyModeratorsPublishAndReturn) {
   EXPECT_TRUE(HasKind(service_->Return(As(ana_), c.id, "No"), Kind::kPermissionDenied));
   EXPECT_TRUE(HasKind(service_->AwaitingModeration(As(ana_)), Kind::kPermissionDenied));
   EXPECT_EQ(service_->Get(As(ana_), c.id).value().lifecycle, Lifecycle::kSubmitted);
-  // A moderator of any organisation moderates every campaign.
-  auto queue = service_->AwaitingModeration(As(mo_));
+  // Moderation is per organisation: iom's moderator has nothing to do here.
+  EXPECT_TRUE(HasKind(service_->Publish(As(mo_), c.id), Kind::kNotFound));
+  EXPECT_THAT(service_->AwaitingModeration(As(mo_)).value(), IsEmpty());
+  auto queue = service_->AwaitingModeration(As(jmo_));
   ASSERT_TRUE(IsOk(queue));
   ASSERT_EQ(queue->size(), 1u);
   EXPECT_EQ((*queue)[0].id, c.id);
-  EXPECT_TRUE(IsOk(service_->Publish(As(mo_), c.id)));
+  EXPECT_TRUE(IsOk(service_->Publish(As(jmo_), c.id)));
   EXPECT_THAT(service_->AwaitingModeration(As(root_)).value(), IsEmpty());
 }
 
@@ -501,7 +512,7 @@ TEST_F(CampaignPermissionsTest, WhoMayArchive) {
   EXPECT_TRUE(HasKind(service_->Archive(As(ben_), a.id), Kind::kPermissionDenied));
   EXPECT_TRUE(HasKind(service_->Archive(As(carla_), a.id), Kind::kPermissionDenied));
   EXPECT_TRUE(IsOk(service_->Archive(As(ana_), a.id)));
-  EXPECT_TRUE(IsOk(service_->Archive(As(mo_), b.id)));
+  EXPECT_TRUE(IsOk(service_->Archive(As(jmo_), b.id)));
   EXPECT_TRUE(IsOk(service_->Archive(As(root_), c.id)));
 }
 
@@ -509,7 +520,7 @@ TEST_F(CampaignPermissionsTest, SubmitNeedsAnEditor) {
   Campaign c = Make("Mine");
   EXPECT_TRUE(HasKind(service_->Submit(As(ben_), c.id), Kind::kPermissionDenied));
   EXPECT_TRUE(HasKind(service_->Submit(As(carla_), c.id), Kind::kNotFound));
-  EXPECT_TRUE(HasKind(service_->Submit(As(mo_), c.id), Kind::kPermissionDenied));
+  EXPECT_TRUE(HasKind(service_->Submit(As(mo_), c.id), Kind::kNotFound));
   EXPECT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));
 }
 
@@ -521,7 +532,8 @@ TEST_F(CampaignVisibilityTest, DraftsAreSeenByTheLeadOrganisationModeratorsAndAd
   Campaign c = Make("Draft");
   EXPECT_TRUE(IsOk(service_->Get(As(ana_), c.id)));
   EXPECT_TRUE(IsOk(service_->Get(As(ben_), c.id)));
-  EXPECT_TRUE(IsOk(service_->Get(As(mo_), c.id)));
+  EXPECT_TRUE(IsOk(service_->Get(As(jmo_), c.id)));
+  EXPECT_TRUE(HasKind(service_->Get(As(mo_), c.id), Kind::kNotFound));  // a moderator elsewhere
   EXPECT_TRUE(IsOk(service_->Get(As(root_), c.id)));
   EXPECT_TRUE(HasKind(service_->Get(As(carla_), c.id), Kind::kNotFound));
   EXPECT_TRUE(HasKind(service_->Get(Anonymous(), c.id), Kind::kNotFound));
@@ -547,7 +559,8 @@ TEST_F(CampaignVisibilityTest, PublishedCampaignsFollowTheirVisibility) {
   EXPECT_TRUE(HasKind(service_->Get(As(carla_), own.id), Kind::kNotFound));
   EXPECT_TRUE(HasKind(service_->Get(As(dev_), own.id), Kind::kNotFound));
   EXPECT_TRUE(IsOk(service_->Get(As(ben_), own.id)));
-  EXPECT_TRUE(IsOk(service_->Get(As(mo_), own.id)));
+  EXPECT_TRUE(IsOk(service_->Get(As(jmo_), own.id)));
+  EXPECT_TRUE(HasKind(service_->Get(As(mo_), own.id), Kind::kNotFound));
 
   // Hidden pending a moderator: gone for outsiders, there for its own people.
   ASSERT_TRUE(IsOk(service_->store().SetHidden(pub.id, true)));
@@ -602,7 +615,7 @@ TEST_F(CampaignLifecycleTest, DraftToArchivedWithRevisionsAuditAndFeed) {
   EXPECT_EQ(updated->updated_at, clock_.NowMs());
 
   // Publishing a draft is not a thing.
-  EXPECT_TRUE(HasKind(service_->Publish(As(mo_), c.id), Kind::kConflict));
+  EXPECT_TRUE(HasKind(service_->Publish(As(jmo_), c.id), Kind::kConflict));
   auto submitted = service_->Submit(As(ana_), c.id, 2);
   ASSERT_TRUE(IsOk(submitted));
   EXPECT_EQ(submitted->lifecycle, Lifecycle::kSubmitted);
@@ -610,11 +623,11 @@ TEST_F(CampaignLifecycleTest, DraftToArchivedWithRevisionsAuditAndFeed) {
   EXPECT_TRUE(HasKind(service_->Submit(As(ana_), c.id), Kind::kConflict));
 
   clock_.AdvanceMs(1000);
-  auto published = service_->Publish(As(mo_), c.id, 3);
+  auto published = service_->Publish(As(jmo_), c.id, 3);
   ASSERT_TRUE(IsOk(published));
   EXPECT_EQ(published->lifecycle, Lifecycle::kPublished);
   EXPECT_EQ(published->published_at, clock_.NowMs());
-  EXPECT_TRUE(HasKind(service_->Publish(As(mo_), c.id), Kind::kConflict));
+  EXPECT_TRUE(HasKind(service_->Publish(As(jmo_), c.id), Kind::kConflict));
 
   // Editing a published campaign keeps it published.
   CampaignInput fix;
@@ -645,7 +658,7 @@ TEST_F(CampaignLifecycleTest, DraftToArchivedWithRevisionsAuditAndFeed) {
   EXPECT_THAT((*history)[4].changed, ElementsAre("countries", "stage"));
   EXPECT_THAT((*history)[3].changed, ElementsAre("lifecycle"));
   EXPECT_THAT((*history)[1].changed, ElementsAre("summary.en", "body.en"));
-  EXPECT_EQ((*history)[2].actor_user_id, mo_.id);
+  EXPECT_EQ((*history)[2].actor_user_id, jmo_.id);
 
   auto first = service_->GetRevision(As(ana_), c.id, 1);
   ASSERT_TRUE(IsOk(first));
@@ -676,16 +689,16 @@ TEST_F(CampaignLifecycleTest, DraftToArchivedWithRevisionsAuditAndFeed) {
 TEST_F(CampaignLifecycleTest, ReturnNeedsAReasonAndCanBeResubmitted) {
   Campaign c = Make("Needs work");
   ASSERT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));
-  EXPECT_TRUE(HasFieldCode(service_->Return(As(mo_), c.id, "   "), "reason", "required"));
-  EXPECT_TRUE(HasFieldCode(service_->Return(As(mo_), c.id, std::string(2001, 'r')), "reason", "too_long"));
+  EXPECT_TRUE(HasFieldCode(service_->Return(As(jmo_), c.id, "   "), "reason", "required"));
+  EXPECT_TRUE(HasFieldCode(service_->Return(As(jmo_), c.id, std::string(2001, 'r')), "reason", "too_long"));
   EXPECT_EQ(service_->Get(As(ana_), c.id).value().version, 2);  // nothing written
 
-  auto returned = service_->Return(As(mo_), c.id, "Please add a French summary.");
+  auto returned = service_->Return(As(jmo_), c.id, "Please add a French summary.");
   ASSERT_TRUE(IsOk(returned));
   EXPECT_EQ(returned->lifecycle, Lifecycle::kReturned);
   EXPECT_EQ(returned->return_reason, "Please add a French summary.");
-  EXPECT_TRUE(HasKind(service_->Return(As(mo_), c.id, "Again"), Kind::kConflict));
-  EXPECT_TRUE(HasKind(service_->Publish(As(mo_), c.id), Kind::kConflict));
+  EXPECT_TRUE(HasKind(service_->Return(As(jmo_), c.id, "Again"), Kind::kConflict));
+  EXPECT_TRUE(HasKind(service_->Publish(As(jmo_), c.id), Kind::kConflict));
 
   CampaignInput fr;
   fr.texts = std::map<std::string, LocalText>{{"fr", LocalText{"Besoin de travail", "Résumé", ""}}};
@@ -869,7 +882,7 @@ TEST_F(CampaignLineageTest, ThreeGenerationsWithCountriesAndHiddenDrafts) {
   there.countries = std::vector<std::string>{"ESP", "GRC"};
   ASSERT_TRUE(IsOk(service_->Update(As(dev_), grandchild.id, there)));
   ASSERT_TRUE(IsOk(service_->Submit(As(dev_), grandchild.id)));
-  ASSERT_TRUE(IsOk(service_->Publish(As(mo_), grandchild.id)));
+  ASSERT_TRUE(IsOk(service_->Publish(As(root_), grandchild.id)));
   clock_.AdvanceMs(1000);
   // A draft adaptation nobody outside mxg may see yet.
   Campaign draft = service_->Adapt(As(dev_), root.id, "mxg").value();
@@ -1011,7 +1024,7 @@ TEST_F(CampaignThemesTest, AdminsSaveThemesAndRetiredOnesAreRefused) {
   EXPECT_THAT(kept->themes, ElementsAre("inclusion", "migrant-voices"));
   // But an adaptation does not carry a retired theme along.
   ASSERT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));
-  ASSERT_TRUE(IsOk(service_->Publish(As(mo_), c.id)));
+  ASSERT_TRUE(IsOk(service_->Publish(As(jmo_), c.id)));
   EXPECT_THAT(service_->Adapt(As(carla_), c.id, "iom").value().themes, ElementsAre("inclusion"));
 }
 
@@ -1110,8 +1123,10 @@ TEST_F(CampaignSearchTest, QueriesCarryTheReadersAudienceAndLoadHitsInOrder) {
   EXPECT_THAT(index.last_query.audience, ElementsAre("public", "members", "org:" + std::to_string(jcwi_.id)));
   EXPECT_EQ(member->campaigns.size(), 3u);  // b, a and own
 
+  // A moderator searches as a member of their organisation; only
+  // administrators search everything.
   ASSERT_TRUE(IsOk(service_->Search(As(mo_), q)));
-  EXPECT_THAT(index.last_query.audience, IsEmpty());
+  EXPECT_THAT(index.last_query.audience, ElementsAre("public", "members", "org:" + std::to_string(iom_.id)));
   ASSERT_TRUE(IsOk(service_->Search(As(root_), q)));
   EXPECT_THAT(index.last_query.audience, IsEmpty());
 }
@@ -1124,19 +1139,19 @@ TEST_F(CampaignFeedTest, EveryChangeIsAppendedAndFailuresAppendNothing) {
   Campaign c = Make("Fed");  // 1
   CampaignInput edit;
   edit.contact = "x@example.org";
-  ASSERT_TRUE(IsOk(service_->Update(As(ana_), c.id, edit)));            // 2
-  ASSERT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));                  // 3
-  ASSERT_TRUE(IsOk(service_->Return(As(mo_), c.id, "Add a picture")));  // 4
-  auto m = service_->AddMedia(As(ana_), c.id, "p.png", Png(), "");      // 5
+  ASSERT_TRUE(IsOk(service_->Update(As(ana_), c.id, edit)));             // 2
+  ASSERT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));                   // 3
+  ASSERT_TRUE(IsOk(service_->Return(As(jmo_), c.id, "Add a picture")));  // 4
+  auto m = service_->AddMedia(As(ana_), c.id, "p.png", Png(), "");       // 5
   ASSERT_TRUE(IsOk(m));
   ASSERT_TRUE(IsOk(service_->RemoveMedia(As(ana_), m->id)));         // 6
   ASSERT_TRUE(IsOk(service_->Submit(As(ana_), c.id)));               // 7
-  ASSERT_TRUE(IsOk(service_->Publish(As(mo_), c.id)));               // 8
+  ASSERT_TRUE(IsOk(service_->Publish(As(jmo_), c.id)));              // 8
   Campaign copy = service_->Adapt(As(carla_), c.id, "iom").value();  // 9
-  ASSERT_TRUE(IsOk(service_->Archive(As(mo_), c.id)));               // 10
+  ASSERT_TRUE(IsOk(service_->Archive(As(jmo_), c.id)));              // 10
 
   // Refused changes leave no trace.
-  EXPECT_FALSE(service_->Publish(As(mo_), c.id).ok());
+  EXPECT_FALSE(service_->Publish(As(jmo_), c.id).ok());
   EXPECT_FALSE(service_->Update(As(ana_), copy.id, Input(std::string(500, 'x'), "iom")).ok());
   EXPECT_FALSE(service_->Update(As(ben_), copy.id, edit).ok());
   EXPECT_FALSE(service_->AddMedia(As(carla_), copy.id, "x.txt", "text", "").ok());

@@ -36,8 +36,10 @@ class CampaignsTest : public ServerTest {
     Person p = WithRole(org, role);
     return {p, d().CreateToken(p.email), org};
   }
+  // Moderates every organisation's campaigns: a platform administrator (a
+  // moderator of one organisation moderates only its own).
   const Editor& Moderator() {
-    if (!moderator_) moderator_ = std::make_unique<Editor>(NewEditor("moderator"));
+    if (!moderator_) moderator_ = std::make_unique<Editor>(Editor{d().Admin(), d().AdminToken(), ""});
     return *moderator_;
   }
   static HeaderList Auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }

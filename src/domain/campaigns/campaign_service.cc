@@ -40,6 +40,11 @@ bool CheckText(FieldErrors& errors, const std::string& field, const std::string&
     errors.Add(field, "control_characters", "contains control characters");
     return false;
   }
+  if (!multiline && HasBidiControls(value)) {
+    errors.Add(field, "bidi_controls",
+               "contains bidirectional control characters (U+202A-U+202E, U+2066-U+2069)");
+    return false;
+  }
   if (Utf8Length(value) > max) {
     errors.Add(field, "too_long", "is longer than " + std::to_string(max) + " characters",
                {{"max", std::to_string(max)}});
@@ -123,7 +128,14 @@ CampaignService::CampaignService(accounts::Stores accounts, CampaignStore& campa
 
 // --- Permissions ---
 
-bool CampaignService::CanModerate(const Actor& actor) {
+bool CampaignService::CanModerate(const Actor& actor, Id org_id) {
+  if (actor.IsAdmin()) return true;  // platform administrators moderate everywhere
+  if (!actor.user) return false;
+  auto role = actor.user->RoleIn(org_id);
+  return role && *role == accounts::Role::kModerator;
+}
+
+bool CampaignService::ModeratesAnywhere(const Actor& actor) {
   if (actor.IsAdmin()) return true;
   if (!actor.user) return false;
   return std::any_of(actor.user->memberships.begin(), actor.user->memberships.end(),
@@ -137,21 +149,55 @@ bool CampaignService::CanEdit(const Actor& actor, const Campaign& c) {
   return role && (*role == accounts::Role::kEditor || *role == accounts::Role::kModerator);
 }
 
-bool CampaignService::CanSee(const Actor& actor, const Campaign& c) {
-  if (CanModerate(actor)) return true;
-  // The lead organisation's people see its campaigns in every state.
-  if (actor.user && actor.user->RoleIn(c.organisation.id)) return true;
-  // Everyone else sees what was published (an archived campaign stays on
-  // the record if it ever was), unless moderation has hidden it.
+namespace {
+
+// Whether someone outside the lead organisation sees `c` as it is (or was,
+// for a revision's snapshot): published (an archived campaign stays on the
+// record if it ever was), not hidden by moderation, and visible to them.
+bool SeesReleased(const Actor& actor, const Campaign& c) {
   bool released =
       c.lifecycle == Lifecycle::kPublished || (c.lifecycle == Lifecycle::kArchived && c.published_at);
   if (!released || c.hidden) return false;
   switch (c.visibility) {
     case Visibility::kPublic: return true;
     case Visibility::kMembers: return actor.user.has_value();
-    case Visibility::kOrganisation: return false;
+    case Visibility::kOrganisation: return actor.user && actor.user->RoleIn(c.organisation.id);
   }
   return false;
+}
+
+}  // namespace
+
+bool CampaignService::CanSee(const Actor& actor, const Campaign& c) {
+  if (actor.IsAdmin()) return true;
+  // The lead organisation's people (its moderators too) see its campaigns in
+  // every state; moderators of other organisations see what everyone does.
+  if (actor.user && actor.user->RoleIn(c.organisation.id)) return true;
+  return SeesReleased(actor, c);
+}
+
+bool CampaignService::SeesEveryRevision(const Actor& actor, const Campaign& c) {
+  return CanEdit(actor, c) || CanModerate(actor, c.organisation.id);
+}
+
+std::vector<Revision> CampaignService::RevisionsFor(const Actor& actor, const Campaign& c,
+                                                    std::vector<Revision> all) {
+  std::sort(all.begin(), all.end(),
+            [](const Revision& a, const Revision& b) { return a.version < b.version; });
+  if (SeesEveryRevision(actor, c)) return all;
+  std::vector<Revision> out;
+  for (auto& r : all) {
+    if (!SeesReleased(actor, r.snapshot)) continue;
+    // A moderator's note to the organisation is not for the public.
+    r.snapshot.return_reason.clear();
+    r.changed.clear();
+    // Changes count from what this reader saw before, never from a draft.
+    if (!out.empty()) {
+      for (const auto& change : Diff(out.back().snapshot, r.snapshot)) r.changed.push_back(change.field);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 // --- Validation ---
@@ -451,11 +497,14 @@ Result<Campaign> CampaignService::Create(const Actor& actor, const CampaignInput
 
 Result<Campaign> CampaignService::Transition(const Actor& actor, Id id, const std::string& action,
                                              std::optional<std::int64_t> expected_version,
+                                             const std::function<Status(const Campaign&)>& permit,
                                              const std::function<Status(Campaign&)>& apply) {
   auto result = accounts::RunInUnit<Campaign>(*accounts_.unit, [&]() -> Result<Campaign> {
     Campaign before;
     auto after = campaigns_.Modify(id, [&](Campaign c) -> Result<Campaign> {
       if (!CanSee(actor, c)) return CampaignNotFound(id);
+      // Permission first: who may not change it learns nothing of its version.
+      WM_RETURN_IF_ERROR(permit(c));
       if (expected_version && *expected_version != c.version) {
         return Status::Conflict("the campaign was changed by someone else since version " +
                                 std::to_string(*expected_version) + "; it is now at version " +
@@ -487,10 +536,13 @@ Result<Campaign> CampaignService::Update(const Actor& actor, Id id, const Campai
     FieldErrors errors;
     if (Apply(input, copy, errors, /*creating=*/false).ok() && Diff(*current, copy).empty()) return current;
   }
-  return Transition(actor, id, "update", input.expected_version, [&](Campaign& c) -> Status {
+  auto permit = [&](const Campaign& c) -> Status {
     if (!CanEdit(actor, c)) {
       return Status::PermissionDenied("only editors of " + c.organisation.name + " may edit its campaigns");
     }
+    return Status::Ok();
+  };
+  return Transition(actor, id, "update", input.expected_version, permit, [&](Campaign& c) -> Status {
     if (c.lifecycle == Lifecycle::kArchived) return Status::Conflict("an archived campaign cannot be edited");
     FieldErrors errors;
     if (input.organisation && ToLowerAscii(TrimAscii(*input.organisation)) != c.organisation.slug) {
@@ -502,10 +554,13 @@ Result<Campaign> CampaignService::Update(const Actor& actor, Id id, const Campai
 
 Result<Campaign> CampaignService::Submit(const Actor& actor, Id id,
                                          std::optional<std::int64_t> expected_version) {
-  return Transition(actor, id, "submit", expected_version, [&](Campaign& c) -> Status {
+  auto permit = [&](const Campaign& c) -> Status {
     if (!CanEdit(actor, c)) {
       return Status::PermissionDenied("only editors of " + c.organisation.name + " may submit its campaigns");
     }
+    return Status::Ok();
+  };
+  return Transition(actor, id, "submit", expected_version, permit, [&](Campaign& c) -> Status {
     if (c.lifecycle != Lifecycle::kDraft && c.lifecycle != Lifecycle::kReturned) {
       return Status::Conflict("cannot submit a " + std::string(ToString(c.lifecycle)) +
                               " campaign; only drafts and returned campaigns are submitted");
@@ -518,8 +573,11 @@ Result<Campaign> CampaignService::Submit(const Actor& actor, Id id,
 
 Result<Campaign> CampaignService::Publish(const Actor& actor, Id id,
                                           std::optional<std::int64_t> expected_version) {
-  return Transition(actor, id, "publish", expected_version, [&](Campaign& c) -> Status {
-    if (!CanModerate(actor)) return Status::PermissionDenied("only moderators publish campaigns");
+  auto permit = [&](const Campaign& c) -> Status {
+    if (CanModerate(actor, c.organisation.id)) return Status::Ok();
+    return Status::PermissionDenied("only moderators of " + c.organisation.name + " publish its campaigns");
+  };
+  return Transition(actor, id, "publish", expected_version, permit, [&](Campaign& c) -> Status {
     if (c.lifecycle != Lifecycle::kSubmitted) {
       return Status::Conflict("cannot publish a " + std::string(ToString(c.lifecycle)) +
                               " campaign; it must be submitted first");
@@ -533,8 +591,11 @@ Result<Campaign> CampaignService::Publish(const Actor& actor, Id id,
 Result<Campaign> CampaignService::Return(const Actor& actor, Id id, const std::string& reason,
                                          std::optional<std::int64_t> expected_version) {
   std::string why = TrimmedRight(TrimAscii(reason));
-  return Transition(actor, id, "return", expected_version, [&](Campaign& c) -> Status {
-    if (!CanModerate(actor)) return Status::PermissionDenied("only moderators return campaigns");
+  auto permit = [&](const Campaign& c) -> Status {
+    if (CanModerate(actor, c.organisation.id)) return Status::Ok();
+    return Status::PermissionDenied("only moderators of " + c.organisation.name + " return its campaigns");
+  };
+  return Transition(actor, id, "return", expected_version, permit, [&](Campaign& c) -> Status {
     FieldErrors errors;
     if (why.empty()) {
       errors.Add("reason", "required", "is required: say what needs to change");
@@ -554,11 +615,12 @@ Result<Campaign> CampaignService::Return(const Actor& actor, Id id, const std::s
 
 Result<Campaign> CampaignService::Archive(const Actor& actor, Id id,
                                           std::optional<std::int64_t> expected_version) {
-  return Transition(actor, id, "archive", expected_version, [&](Campaign& c) -> Status {
-    if (!CanModerate(actor) && !CanEdit(actor, c)) {
-      return Status::PermissionDenied("only moderators and editors of " + c.organisation.name +
-                                      " may archive its campaigns");
-    }
+  auto permit = [&](const Campaign& c) -> Status {
+    if (CanModerate(actor, c.organisation.id) || CanEdit(actor, c)) return Status::Ok();
+    return Status::PermissionDenied("only moderators and editors of " + c.organisation.name +
+                                    " may archive its campaigns");
+  };
+  return Transition(actor, id, "archive", expected_version, permit, [&](Campaign& c) -> Status {
     if (c.lifecycle == Lifecycle::kArchived) return Status::Conflict("the campaign is already archived");
     c.lifecycle = Lifecycle::kArchived;
     return Status::Ok();
@@ -640,8 +702,12 @@ Result<Lineage> CampaignService::GetLineage(const Actor& actor, Id id, const std
   }
   Lineage out;
   seen.clear();
-  // Depth-first from the origin, children in order of creation.
-  std::function<Status(const Campaign&, int)> visit = [&](const Campaign& c, int depth) -> Status {
+  // Depth-first from the origin, children in order of creation. A campaign
+  // the actor may not see is skipped: its children hang from the nearest
+  // ancestor the actor sees (or become origins), one level below it, so no
+  // id or gap in depth gives it away.
+  std::function<Status(const Campaign&, int, std::optional<Id>, int)> visit =
+      [&](const Campaign& c, int walked, std::optional<Id> shown_parent, int shown_depth) -> Status {
     if (!seen.insert(c.id).second || out.nodes.size() >= kMaxLineageNodes) return Status::Ok();
     if (CanSee(actor, c)) {
       LineageNode n;
@@ -650,35 +716,56 @@ Result<Lineage> CampaignService::GetLineage(const Actor& actor, Id id, const std
       n.title = c.Text(lang).title;
       n.organisation = c.organisation;
       n.countries = c.countries;
-      n.adapted_from = c.adapted_from;
-      n.depth = depth;
+      n.adapted_from = shown_parent;
+      n.depth = shown_depth;
       n.lifecycle = c.lifecycle;
       out.nodes.push_back(std::move(n));
       for (const auto& country : c.countries) ++out.countries[country];
+      shown_parent = c.id;
+      ++shown_depth;
     }
-    if (depth >= kMaxLineageDepth) return Status::Ok();
+    if (walked >= kMaxLineageDepth) return Status::Ok();
     WM_ASSIGN_OR_RETURN(std::vector<Campaign> children, campaigns_.ListAdaptations(c.id));
-    for (const auto& child : children) WM_RETURN_IF_ERROR(visit(child, depth + 1));
+    for (const auto& child : children) {
+      WM_RETURN_IF_ERROR(visit(child, walked + 1, shown_parent, shown_depth));
+    }
     return Status::Ok();
   };
-  WM_RETURN_IF_ERROR(visit(root, 0));
+  WM_RETURN_IF_ERROR(visit(root, 0, std::nullopt, 0));
   // The origin when the actor may see it, else the first campaign they may.
   out.root = out.nodes.empty() ? start.id : out.nodes.front().id;
   return out;
 }
 
-Result<std::vector<Revision>> CampaignService::History(const Actor& actor, Id id) {
+Result<std::vector<Revision>> CampaignService::VisibleRevisions(const Actor& actor, Id id) {
   WM_ASSIGN_OR_RETURN(Campaign c, Get(actor, id));
-  return campaigns_.ListRevisions(c.id);
+  WM_ASSIGN_OR_RETURN(std::vector<Revision> all, campaigns_.ListRevisions(c.id));
+  return RevisionsFor(actor, c, std::move(all));
+}
+
+Result<std::vector<Revision>> CampaignService::History(const Actor& actor, Id id) {
+  WM_ASSIGN_OR_RETURN(std::vector<Revision> revisions, VisibleRevisions(actor, id));
+  std::reverse(revisions.begin(), revisions.end());
+  return revisions;
 }
 
 Result<Revision> CampaignService::GetRevision(const Actor& actor, Id id, std::int64_t version) {
-  WM_ASSIGN_OR_RETURN(Campaign c, Get(actor, id));
-  auto r = campaigns_.GetRevision(c.id, version);
-  if (!r.ok() && r.status().IsNotFound()) {
-    return Status::NotFound("campaign " + std::to_string(id) + " has no version " + std::to_string(version));
+  WM_ASSIGN_OR_RETURN(std::vector<Revision> revisions, VisibleRevisions(actor, id));
+  for (auto& r : revisions) {
+    if (r.version == version) return std::move(r);
   }
-  return r;
+  return Status::NotFound("campaign " + std::to_string(id) + " has no version " + std::to_string(version));
+}
+
+Result<std::vector<FieldChange>> CampaignService::RevisionChanges(const Actor& actor, Id id,
+                                                                  std::int64_t version) {
+  WM_ASSIGN_OR_RETURN(std::vector<Revision> revisions, VisibleRevisions(actor, id));
+  for (std::size_t i = 0; i < revisions.size(); ++i) {
+    if (revisions[i].version != version) continue;
+    if (i == 0) return std::vector<FieldChange>{};
+    return Diff(revisions[i - 1].snapshot, revisions[i].snapshot);
+  }
+  return Status::NotFound("campaign " + std::to_string(id) + " has no version " + std::to_string(version));
 }
 
 Result<std::vector<Campaign>> CampaignService::ForOrganisation(const Actor& actor,
@@ -696,8 +783,14 @@ Result<std::vector<Campaign>> CampaignService::ForOrganisation(const Actor& acto
 }
 
 Result<std::vector<Campaign>> CampaignService::AwaitingModeration(const Actor& actor) {
-  if (!CanModerate(actor)) return Status::PermissionDenied("only moderators see the moderation queue");
-  return campaigns_.ListByLifecycle(Lifecycle::kSubmitted, kListLimit);
+  if (!ModeratesAnywhere(actor)) return Status::PermissionDenied("only moderators see the moderation queue");
+  WM_ASSIGN_OR_RETURN(std::vector<Campaign> all,
+                      campaigns_.ListByLifecycle(Lifecycle::kSubmitted, kListLimit));
+  std::vector<Campaign> out;
+  for (auto& c : all) {
+    if (CanModerate(actor, c.organisation.id)) out.push_back(std::move(c));
+  }
+  return out;
 }
 
 Result<std::vector<Campaign>> CampaignService::RecentlyPublished(int limit) {
@@ -706,7 +799,7 @@ Result<std::vector<Campaign>> CampaignService::RecentlyPublished(int limit) {
 
 std::vector<std::string> CampaignService::SearchAudience(const Actor& actor) {
   std::vector<std::string> audience;
-  if (CanModerate(actor)) return audience;
+  if (actor.IsAdmin()) return audience;
   audience.push_back("public");
   if (actor.user) {
     audience.push_back("members");

@@ -5,15 +5,24 @@
 // Rules:
 // - Editors and moderators of the lead organisation (and admins) create and
 //   edit its campaigns, and submit them. Drafts, submitted and returned
-//   campaigns are seen only by the lead organisation's members, moderators
-//   and admins.
-// - Moderators (a moderator role in any organisation) and admins publish,
-//   return (with a reason) and archive; the lead organisation's editors may
-//   archive their own.
+//   campaigns are seen only by the lead organisation's people and admins.
+// - Moderation is per organisation: the lead organisation's moderators
+//   publish, return (with a reason) and archive its campaigns; platform
+//   administrators moderate every organisation's. A moderator of another
+//   organisation is, for this campaign, like anyone else. The lead
+//   organisation's editors may archive their own.
 // - Published campaigns are seen according to their visibility: everyone,
 //   signed-in people, or the lead organisation's members.
+// - History: those who may edit or moderate a campaign see every revision;
+//   everyone else sees only the revisions in which they would have seen the
+//   campaign (released, not hidden, visible to them), without the
+//   moderator's return reason, each compared with the previous one they see.
+// - Lineage shows only the campaigns the reader may see, linked to their
+//   nearest visible ancestor; hidden ones leave no id or depth gap.
 // - Every change is a Revision, goes to the audit log and to the search
-//   change feed, all in one unit of work.
+//   change feed, all in one unit of work. A conditional change checks the
+//   permission before the version: who may not make it gets 403, never the
+//   current version.
 #pragma once
 
 #include <optional>
@@ -119,11 +128,17 @@ class CampaignService {
   // The family of `id` (from its origin down), only campaigns the actor can
   // see; titles in `lang`.
   Result<Lineage> GetLineage(const Actor& actor, Id id, const std::string& lang);
+  // The revisions the actor may see (RevisionsFor), newest first.
   Result<std::vector<Revision>> History(const Actor& actor, Id id);
+  // NotFound also when the actor may not see that revision.
   Result<Revision> GetRevision(const Actor& actor, Id id, std::int64_t version);
+  // What changed in `version` since the previous revision the actor may
+  // see; empty for the first one they see.
+  Result<std::vector<FieldChange>> RevisionChanges(const Actor& actor, Id id, std::int64_t version);
   // Campaigns of one organisation the actor can see, any lifecycle.
   Result<std::vector<Campaign>> ForOrganisation(const Actor& actor, const std::string& org_slug);
-  // Submitted campaigns waiting for a moderator; moderators only.
+  // Submitted campaigns waiting for the actor to moderate them: of the
+  // organisations they moderate (all for admins); moderators only.
   Result<std::vector<Campaign>> AwaitingModeration(const Actor& actor);
   // Published public campaigns, newest first (Atom feed).
   Result<std::vector<Campaign>> RecentlyPublished(int limit);
@@ -143,13 +158,26 @@ class CampaignService {
   Result<std::vector<Theme>> Themes();
   Status SaveTheme(const Actor& actor, const Theme& theme);
 
-  static bool CanModerate(const Actor& actor);
+  // May publish, return, archive and see the hidden content of what belongs
+  // to organisation `org_id`: its moderators, and platform administrators.
+  static bool CanModerate(const Actor& actor, Id org_id);
+  // Moderates some organisation (or all, as an administrator): may open the
+  // moderation queues, which show only what they may moderate.
+  static bool ModeratesAnywhere(const Actor& actor);
   // The search audiences `actor` belongs to (search::Query::audience):
   // "public", "members" when signed in, "org:<id>" per membership; empty
-  // (everything) for moderators.
+  // (everything) for administrators.
   static std::vector<std::string> SearchAudience(const Actor& actor);
   static bool CanEdit(const Actor& actor, const Campaign& c);
   static bool CanSee(const Actor& actor, const Campaign& c);
+  // Those who may edit or moderate `c` see its every revision.
+  static bool SeesEveryRevision(const Actor& actor, const Campaign& c);
+  // The revisions of `c` (all of them, any order) that `actor` may see,
+  // oldest first. For readers who do not see every revision: only those
+  // whose snapshot was released, not hidden and visible to them, with the
+  // return reason removed and `changed` counted from the previous revision
+  // kept (empty for the first).
+  static std::vector<Revision> RevisionsFor(const Actor& actor, const Campaign& c, std::vector<Revision> all);
 
   // The search document for a campaign (NotFound unless published and not hidden).
   Result<search::Document> SearchDocument(Id id);
@@ -160,9 +188,14 @@ class CampaignService {
   void SetIndex(search::Index* index) { index_ = index; }
 
  private:
+  // Changes a campaign the actor can see: `permit` says whether the actor
+  // may (checked before the expected version), `apply` makes the change.
   Result<Campaign> Transition(const Actor& actor, Id id, const std::string& action,
                               std::optional<std::int64_t> expected_version,
+                              const std::function<Status(const Campaign&)>& permit,
                               const std::function<Status(Campaign&)>& apply);
+  // The revisions of campaign `id` the actor may see, oldest first.
+  Result<std::vector<Revision>> VisibleRevisions(const Actor& actor, Id id);
   Status Record(const Actor& actor, const std::string& action, const Campaign& before, const Campaign& after);
   Status Apply(const CampaignInput& in, Campaign& c, FieldErrors& errors, bool creating);
   std::string UniqueSlug(const std::string& title);

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -247,6 +248,107 @@ TEST(Filename, LongNamesKeepTheirExtension) {
   std::string cut = SanitizeFilename(accented + ".pdf");
   EXPECT_EQ(cut.substr(cut.size() - 4), ".pdf");
   EXPECT_EQ(cut.size(), 116u * 2 + 4);  // 116 two-byte characters and ".pdf": 120 characters
+}
+
+// --- Who may moderate and see what (issue 8) ---
+
+constexpr Id kLead = 1;
+constexpr Id kOther = 2;
+
+accounts::Actor Person(std::optional<accounts::Role> role, Id org = kLead, bool admin = false) {
+  accounts::User u;
+  u.id = 7;
+  u.is_admin = admin;
+  if (role) u.memberships.push_back(accounts::Membership{org, "org", "Org", *role});
+  return accounts::Actor::ForUser(std::move(u), "");
+}
+
+Campaign Lead(Lifecycle lifecycle) {
+  Campaign c;
+  c.organisation.id = kLead;
+  c.lifecycle = lifecycle;
+  if (lifecycle == Lifecycle::kPublished) c.published_at = 1;
+  return c;
+}
+
+TEST(Permissions, ModerationIsPerOrganisation) {
+  using accounts::Role;
+  EXPECT_TRUE(CampaignService::CanModerate(Person(Role::kModerator), kLead));
+  EXPECT_FALSE(CampaignService::CanModerate(Person(Role::kModerator, kOther), kLead));
+  EXPECT_FALSE(CampaignService::CanModerate(Person(Role::kEditor), kLead));
+  EXPECT_TRUE(CampaignService::CanModerate(Person(std::nullopt, kLead, /*admin=*/true), kLead));
+  EXPECT_TRUE(CampaignService::CanModerate(accounts::Actor::Cli(), kLead));
+  EXPECT_FALSE(CampaignService::CanModerate(accounts::Actor::Anonymous(""), kLead));
+  EXPECT_TRUE(CampaignService::ModeratesAnywhere(Person(Role::kModerator, kOther)));
+  EXPECT_FALSE(CampaignService::ModeratesAnywhere(Person(Role::kEditor)));
+  // A moderator elsewhere sees a draft no more than anyone else does.
+  EXPECT_FALSE(CampaignService::CanSee(Person(Role::kModerator, kOther), Lead(Lifecycle::kSubmitted)));
+  EXPECT_TRUE(CampaignService::CanSee(Person(Role::kModerator), Lead(Lifecycle::kSubmitted)));
+  EXPECT_TRUE(CampaignService::CanSee(Person(Role::kModerator, kOther), Lead(Lifecycle::kPublished)));
+}
+
+std::vector<Revision> Story() {
+  // create (with a passage to remove), submit, return (with a note), update,
+  // submit, publish, update while published.
+  std::vector<Revision> out;
+  auto add = [&](const std::string& action, Lifecycle l, const std::string& body,
+                 const std::string& reason = "") {
+    Revision r;
+    r.version = static_cast<std::int64_t>(out.size()) + 1;
+    r.action = action;
+    r.snapshot = Lead(l);
+    r.snapshot.texts["en"] = LocalText{"Title", "", body};
+    r.snapshot.return_reason = reason;
+    r.changed = {"body.en"};
+    out.push_back(r);
+  };
+  add("create", Lifecycle::kDraft, "Keep. REMOVE-ME");
+  add("submit", Lifecycle::kSubmitted, "Keep. REMOVE-ME");
+  add("return", Lifecycle::kReturned, "Keep. REMOVE-ME", "Take REMOVE-ME out");
+  add("update", Lifecycle::kReturned, "Keep.", "Take REMOVE-ME out");
+  add("submit", Lifecycle::kSubmitted, "Keep.");
+  add("publish", Lifecycle::kPublished, "Keep.");
+  add("update", Lifecycle::kPublished, "Keep. And more.");
+  std::reverse(out.begin(), out.end());  // any order in
+  return out;
+}
+
+TEST(Revisions, EditorsAndTheirModeratorsSeeEveryRevision) {
+  using accounts::Role;
+  for (const auto& actor :
+       {Person(Role::kEditor), Person(Role::kModerator), Person(std::nullopt, kLead, /*admin=*/true)}) {
+    auto all = CampaignService::RevisionsFor(actor, Lead(Lifecycle::kPublished), Story());
+    ASSERT_EQ(all.size(), 7u);
+    EXPECT_EQ(all.front().version, 1);  // oldest first
+    EXPECT_EQ(all[2].snapshot.return_reason, "Take REMOVE-ME out");
+  }
+}
+
+TEST(Revisions, OthersSeeOnlyPublishedOnesWithoutModeratorNotes) {
+  using accounts::Role;
+  for (const auto& actor : {accounts::Actor::Anonymous(""), Person(Role::kMember),
+                            Person(Role::kModerator, kOther), Person(Role::kEditor, kOther)}) {
+    auto seen = CampaignService::RevisionsFor(actor, Lead(Lifecycle::kPublished), Story());
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].version, 6);
+    EXPECT_THAT(seen[0].changed, IsEmpty()) << "the first one they see is where they start";
+    EXPECT_EQ(seen[1].version, 7);
+    EXPECT_THAT(seen[1].changed, ElementsAre("body.en"));
+    for (const auto& r : seen) {
+      EXPECT_EQ(r.snapshot.return_reason, "");
+      EXPECT_EQ(r.snapshot.Text("en").body.find("REMOVE-ME"), std::string::npos);
+    }
+  }
+  // A revision hidden by moderation, or for members only, is not shown to the public.
+  std::vector<Revision> story = Story();
+  story[0].snapshot.hidden = true;                      // version 7
+  story[1].snapshot.visibility = Visibility::kMembers;  // version 6
+  EXPECT_THAT(
+      CampaignService::RevisionsFor(accounts::Actor::Anonymous(""), Lead(Lifecycle::kPublished), story),
+      IsEmpty());
+  EXPECT_EQ(
+      CampaignService::RevisionsFor(Person(Role::kMember, kOther), Lead(Lifecycle::kPublished), story).size(),
+      1u);
 }
 
 }  // namespace

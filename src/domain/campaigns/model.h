@@ -147,10 +147,12 @@ struct LineageNode {
   std::string title;  // in the reader's language
   OrgRef organisation;
   std::vector<std::string> countries;
-  std::optional<Id> adapted_from;
-  int depth = 0;  // 0 for the origin
+  std::optional<Id> adapted_from;  // the nearest ancestor the reader sees
+  int depth = 0;                   // 0 for an origin; counts only campaigns the reader sees
   Lifecycle lifecycle = Lifecycle::kDraft;
 };
+// Campaigns the reader may not see are left out (their visible descendants
+// move up), so it may have several origins.
 struct Lineage {
   Id root = 0;
   std::vector<LineageNode> nodes;        // depth-first from the origin, children by creation

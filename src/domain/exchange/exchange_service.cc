@@ -115,7 +115,11 @@ Result<Post> ExchangeService::Reply(const Actor& actor, Id thread_id, const NewP
   if (in.quote_of) {
     auto quoted = stores_.threads->GetPost(*in.quote_of);
     if (!quoted.ok() && !quoted.status().IsNotFound()) return quoted.status();
-    if (!quoted.ok() || quoted->thread_id != t.id || (quoted->hidden && !Core::IsModerator(actor))) {
+    bool quotable = quoted.ok() && quoted->thread_id == t.id;
+    if (quotable && quoted->hidden) {
+      WM_ASSIGN_OR_RETURN(quotable, core.ModeratesThread(actor, t));
+    }
+    if (!quotable) {
       errors.Add("quote_of", "invalid", "is not a post of this thread");
     } else {
       p.quote_of = quoted->id;
@@ -124,6 +128,10 @@ Result<Post> ExchangeService::Reply(const Actor& actor, Id thread_id, const NewP
       } else {
         internal::CheckText(errors, "quote_text", in.quote_text, internal::kMaxQuote, false, true);
         p.quote_text = std::string(TrimAscii(in.quote_text));
+        // A quote puts words in someone's mouth: they must be theirs.
+        if (!errors.Has("quote_text") && !internal::QuoteMatches(p.quote_text, quoted->body)) {
+          errors.Add("quote_text", "quote_mismatch", "is not a passage of the quoted post");
+        }
       }
     }
   } else if (!TrimAscii(in.quote_text).empty()) {
@@ -160,7 +168,12 @@ Result<ThreadView> ExchangeService::GetThread(const Actor& actor, Id thread_id) 
   WM_RETURN_IF_ERROR(core.CheckReadable(actor, *t));
   ThreadView view;
   view.thread = *std::move(t);
-  WM_ASSIGN_OR_RETURN(view.posts, stores_.threads->ListPosts(thread_id, Core::IsModerator(actor)));
+  WM_ASSIGN_OR_RETURN(bool moderates, core.ModeratesThread(actor, view.thread));
+  WM_ASSIGN_OR_RETURN(std::vector<Post> all, stores_.threads->ListPosts(thread_id, true));
+  for (const Post& p : all) {
+    if (moderates || !p.hidden) view.posts.push_back(p);
+  }
+  internal::ResolveQuotes(view.posts, all, moderates);
   if (actor.user) {
     std::vector<Id> ids;
     ids.reserve(view.posts.size());
@@ -217,7 +230,7 @@ Result<std::vector<Thread>> ExchangeService::Ideas(const Actor& actor, const std
     if (!t) return std::vector<Thread>{};  // no thread has an invalid tag
     f.tag = *t;
   }
-  f.include_hidden = Core::IsModerator(actor);
+  f.include_hidden = actor.IsAdmin();  // the Ideas board is moderated by administrators
   f.limit = ClampLimit(limit);
   f.offset = std::max(0, offset);
   return stores_.threads->ListThreads(f);
@@ -243,8 +256,11 @@ Result<int> ExchangeService::MarkUseful(const Actor& actor, Id post_id, bool use
   if (!actor.user) return Status::Unauthenticated("sign in to mark posts useful");
   auto p = stores_.threads->GetPost(post_id);
   if (!p.ok()) return p.status().IsNotFound() ? Status::NotFound("no such post") : p.status();
-  if (p->hidden && !Core::IsModerator(actor)) return Status::NotFound("no such post");
   WM_ASSIGN_OR_RETURN(Thread t, stores_.threads->GetThread(p->thread_id));
+  if (p->hidden) {
+    WM_ASSIGN_OR_RETURN(bool moderates, core.ModeratesThread(actor, t));
+    if (!moderates) return Status::NotFound("no such post");
+  }
   WM_RETURN_IF_ERROR(core.CheckReadable(actor, t));
   Id user_id = actor.user->id;
   return accounts::RunInUnit<int>(*accounts_.unit, [&]() -> Result<int> {

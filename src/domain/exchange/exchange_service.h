@@ -5,8 +5,14 @@
 // Rules:
 // - Reading: a campaign's thread follows the campaign's visibility; Ideas
 //   are public; a group's threads are readable by everyone signed in for
-//   open groups, by member organisations' people (and moderators) for
-//   members-only groups.
+//   open groups, by member organisations' people (and administrators) for
+//   members-only groups; being a moderator elsewhere opens nothing.
+// - Moderation (hidden posts, reports) is per organisation: a campaign's
+//   thread belongs to the lead organisation's moderators, a group's threads
+//   to its member organisations' moderators, the Ideas board to platform
+//   administrators, who moderate everything.
+// - A quote must be a passage of the quoted post, and shows only while the
+//   reader may see that post ("removed" otherwise).
 // - Posting needs a signed-in user; in a group, the user's organisation must
 //   be a member (PermissionDenied otherwise).
 // - A post notifies the followers of its thread (and of the campaign or
@@ -51,12 +57,14 @@ struct NewPost {
   std::string body;
   std::string lang = "en";
   std::optional<Id> quote_of;  // a post in the same thread
-  std::string quote_text;      // the passage quoted; empty = the whole post (trimmed)
+  // The passage quoted; empty = the start of the post. Validation
+  // "quote_mismatch" unless it is a part of the quoted post's text.
+  std::string quote_text;
 };
 
 struct ThreadView {
   Thread thread;
-  std::vector<Post> posts;      // visible ones; moderators also see hidden ones
+  std::vector<Post> posts;      // visible ones; the thread's moderators also see hidden ones
   std::vector<Id> useful_mine;  // posts the reader marked useful
   bool following = false;
   bool can_post = false;
@@ -149,7 +157,7 @@ class ExchangeService final : public campaigns::CampaignObserver {
   // Conflict if the actor already reported it; hides the target when its
   // open reports reach the threshold.
   Status ReportTarget(const Actor& actor, const Target& t, const std::string& reason);
-  // Moderators only.
+  // Moderators only; each sees what is reported in the places they moderate.
   Result<std::vector<ModerationItem>> ModerationQueue(const Actor& actor);
   // "restore" (unhide, dismiss reports) or "remove" (keep hidden, resolve).
   Status Resolve(const Actor& actor, const Target& t, const std::string& decision);

@@ -139,5 +139,92 @@ TEST(ExcerptTest, CutsOnCodePoints) {
   EXPECT_EQ(Utf8Length(internal::Excerpt(long_body, 300)), 301u);
 }
 
+TEST(ValidationTest, BidiControlsAreRefusedInSingleLineText) {
+  FieldErrors errors;
+  internal::CheckText(errors, "title", "Invoice \u202Efdp.exe", 200, true, false);
+  internal::CheckText(errors, "name", "Group \u2067x\u2069", 200, true, false);
+  internal::CheckText(errors, "marks", "\u200Fok\u200E", 200, true, false);
+  internal::CheckText(errors, "body", "Arabic and \u202Bembedded\u202C text", 200, true, true);
+  Status s = errors.ToStatus();
+  EXPECT_EQ(s.field_codes().at("title").code, "bidi_controls");
+  EXPECT_EQ(s.field_codes().at("name").code, "bidi_controls");
+  EXPECT_EQ(s.field_codes().count("marks"), 0u);
+  EXPECT_EQ(s.field_codes().count("body"), 0u) << "bodies may carry them";
+}
+
+TEST(QuoteTest, APassageMustBeTheQuotedPostsWords) {
+  const std::string body = "These original words\n\nare   mine, **really**.";
+  EXPECT_TRUE(internal::QuoteMatches("original words are mine", body));
+  EXPECT_TRUE(internal::QuoteMatches("  These original\twords  ", body));
+  EXPECT_TRUE(internal::QuoteMatches("\u2026original words are mine, **rea\u2026", body));
+  EXPECT_TRUE(internal::QuoteMatches("...are mine...", body));
+  EXPECT_FALSE(internal::QuoteMatches("words never said", body));
+  EXPECT_FALSE(internal::QuoteMatches("original words are yours", body));
+  EXPECT_FALSE(internal::QuoteMatches("\u2026", body));
+  EXPECT_FALSE(internal::QuoteMatches("", body));
+}
+
+Post MakePost(Id id, const std::string& body, bool hidden = false) {
+  Post p;
+  p.id = id;
+  p.body = body;
+  p.hidden = hidden;
+  return p;
+}
+
+TEST(QuoteTest, QuotesShowOnlyWhatTheReaderMaySee) {
+  Post quoted = MakePost(1, "Secret words here", /*hidden=*/true);
+  Post visible = MakePost(2, "Open words here");
+  Post a = MakePost(3, "Reply to the hidden one");
+  a.quote_of = 1;
+  a.quote_text = "Secret words";
+  Post b = MakePost(4, "Reply to the open one");
+  b.quote_of = 2;
+  b.quote_text = "Open words";
+  Post c = MakePost(5, "Reply with a stale passage");
+  c.quote_of = 2;
+  c.quote_text = "Words it no longer has";
+  Post d = MakePost(6, "Reply to a post that is gone");
+  d.quote_of = 99;
+  d.quote_text = "Gone";
+  std::vector<Post> all = {quoted, visible, a, b, c, d};
+
+  std::vector<Post> shown = {visible, a, b, c, d};
+  internal::ResolveQuotes(shown, all, /*sees_hidden=*/false);
+  EXPECT_TRUE(shown[1].quote_removed);
+  EXPECT_EQ(shown[1].quote_text, "");
+  EXPECT_FALSE(shown[2].quote_removed);
+  EXPECT_EQ(shown[2].quote_text, "Open words");
+  EXPECT_EQ(shown[3].quote_text, "Open words here") << "from the quoted post's current text";
+  EXPECT_TRUE(shown[4].quote_removed);
+
+  std::vector<Post> for_moderator = {a};
+  internal::ResolveQuotes(for_moderator, all, /*sees_hidden=*/true);
+  EXPECT_FALSE(for_moderator[0].quote_removed);
+  EXPECT_EQ(for_moderator[0].quote_text, "Secret words");
+}
+
+TEST(ModerationScopeTest, GroupsAreModeratedByTheirMemberOrganisations) {
+  std::vector<GroupMember> members(2);
+  members[0].organisation_id = 1;
+  members[0].state = MemberState::kMember;
+  members[1].organisation_id = 2;
+  members[1].state = MemberState::kInvited;
+  auto moderator_of = [](Id org) {
+    accounts::User u;
+    u.id = 5;
+    u.memberships.push_back(accounts::Membership{org, "o", "O", accounts::Role::kModerator});
+    return accounts::Actor::ForUser(std::move(u), "");
+  };
+  EXPECT_TRUE(internal::Core::ModeratesGroup(moderator_of(1), members));
+  EXPECT_FALSE(internal::Core::ModeratesGroup(moderator_of(2), members)) << "invited is not a member";
+  EXPECT_FALSE(internal::Core::ModeratesGroup(moderator_of(3), members));
+  EXPECT_TRUE(internal::Core::ModeratesGroup(accounts::Actor::Cli(), members));
+  Group closed;
+  closed.members_only = true;
+  EXPECT_FALSE(internal::Core::CanReadGroup(moderator_of(3), closed, members));
+  EXPECT_TRUE(internal::Core::CanReadGroup(moderator_of(1), closed, members));
+}
+
 }  // namespace
 }  // namespace waymark::exchange

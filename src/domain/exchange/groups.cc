@@ -144,7 +144,7 @@ Result<GroupView> ExchangeService::GetGroup(const Actor& actor, Id group_id) {
     ThreadFilter f;
     f.kind = ThreadKind::kGroup;
     f.group_id = g.id;
-    f.include_hidden = Core::IsModerator(actor);
+    f.include_hidden = Core::ModeratesGroup(actor, view.members);
     f.limit = 100;
     WM_ASSIGN_OR_RETURN(view.threads, stores_.threads->ListThreads(f));
     WM_ASSIGN_OR_RETURN(std::vector<Id> linked, stores_.groups->LinkedCampaigns(g.id));

@@ -41,6 +41,16 @@ std::string CheckLang(FieldErrors& errors, const std::string& field, std::string
 // with "…" when it was cut. `text` must be valid UTF-8.
 std::string Excerpt(std::string_view text, std::size_t max_chars);
 
+// True when `passage` (as typed: whitespace runs, a leading or trailing
+// "…" or "..." aside) is a part of `body`, the quoted post's text.
+bool QuoteMatches(std::string_view passage, std::string_view body);
+// Shows each quote in `shown` from the quoted post in `all` (the thread's
+// posts, hidden ones too) as the reader may see it: the stored passage while
+// it still matches, else an excerpt of the current text; nothing, with
+// quote_removed set, when the quoted post is gone or hidden and the reader
+// does not see hidden posts.
+void ResolveQuotes(std::vector<Post>& shown, const std::vector<Post>& all, bool sees_hidden);
+
 // The roles that may act for an organisation (editor, moderator).
 bool CanActFor(const Actor& actor, Id org_id);
 
@@ -55,7 +65,15 @@ struct Core {
 
   Status Audit(const Actor& actor, std::string action, std::string entity_type, Id entity_id,
                std::map<std::string, std::string> details = {}) const;
-  static bool IsModerator(const Actor& actor);
+  // Moderation is per organisation (CampaignService::CanModerate): a
+  // campaign's thread is moderated by the lead organisation's moderators, a
+  // group's threads by the moderators of its member organisations, the
+  // Ideas board (no organisation's) by platform administrators only.
+  // Administrators moderate everything.
+  Result<bool> ModeratesThread(const Actor& actor, const Thread& t) const;
+  // A reported post or campaign.
+  Result<bool> ModeratesTarget(const Actor& actor, const Target& t) const;
+  static bool ModeratesGroup(const Actor& actor, const std::vector<GroupMember>& members);
 
   // Groups.
   static std::optional<GroupMember> MemberOf(const std::vector<GroupMember>& members, Id org_id);
@@ -65,7 +83,7 @@ struct Core {
   // Admins, and editors of a coordinating member organisation.
   static bool CanManageGroup(const Actor& actor, const std::vector<GroupMember>& members);
 
-  // NotFound unless the actor may read the thread (hidden ones: moderators).
+  // NotFound unless the actor may read the thread (hidden ones: its moderators).
   Status CheckReadable(const Actor& actor, const Thread& t) const;
   // Unauthenticated / PermissionDenied / NotFound unless the actor may post
   // in the thread's place. Returns the organisation to credit, if any.

@@ -46,7 +46,10 @@ struct Post {
   std::string body;  // Markdown
   std::string lang = "en";
   std::optional<Id> quote_of;  // the post this one quotes
-  std::string quote_text;      // the quoted passage (copied, so it survives edits)
+  // The quoted passage, checked against the quoted post when posted. A
+  // thread's view shows it only while the reader may see the quoted post.
+  std::string quote_text;
+  bool quote_removed = false;  // in a view: the quoted post is hidden from the reader
   int useful_count = 0;
   bool hidden = false;
   TimestampMs created_at = 0;

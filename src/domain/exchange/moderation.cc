@@ -47,8 +47,11 @@ Status ExchangeService::ReportTarget(const Actor& actor, const Target& t, const 
   } else {
     auto p = stores_.threads->GetPost(t.id);
     if (!p.ok()) return p.status().IsNotFound() ? Status::NotFound("no such post") : p.status();
-    if (p->hidden && !Core::IsModerator(actor)) return Status::NotFound("no such post");
     WM_ASSIGN_OR_RETURN(Thread thread, stores_.threads->GetThread(p->thread_id));
+    if (p->hidden) {
+      WM_ASSIGN_OR_RETURN(bool moderates, core.ModeratesThread(actor, thread));
+      if (!moderates) return Status::NotFound("no such post");
+    }
     WM_RETURN_IF_ERROR(core.CheckReadable(actor, thread));
   }
 
@@ -82,12 +85,18 @@ Status ExchangeService::ReportTarget(const Actor& actor, const Target& t, const 
 
 Result<std::vector<ModerationItem>> ExchangeService::ModerationQueue(const Actor& actor) {
   if (!actor.user && !actor.is_operator) return Status::Unauthenticated("sign in to moderate");
-  if (!Core::IsModerator(actor)) return Status::PermissionDenied("only moderators see the moderation queue");
+  Core core{accounts_, stores_, campaigns_, feed_, clock_, options_};
+  if (!campaigns::CampaignService::ModeratesAnywhere(actor)) {
+    return Status::PermissionDenied("only moderators see the moderation queue");
+  }
   std::string lang = actor.user ? actor.user->locale : "en";
   WM_ASSIGN_OR_RETURN(auto open, stores_.reports->Open(kQueueSize));
   std::vector<ModerationItem> out;
   out.reserve(open.size());
   for (auto& [target, reports] : open) {
+    // Each moderator sees what is theirs to moderate.
+    WM_ASSIGN_OR_RETURN(bool moderates, core.ModeratesTarget(actor, target));
+    if (!moderates) continue;
     ModerationItem item;
     item.target = target;
     item.reports = std::move(reports);
@@ -118,8 +127,11 @@ Result<std::vector<ModerationItem>> ExchangeService::ModerationQueue(const Actor
 Status ExchangeService::Resolve(const Actor& actor, const Target& t, const std::string& decision) {
   Core core{accounts_, stores_, campaigns_, feed_, clock_, options_};
   if (!actor.user && !actor.is_operator) return Status::Unauthenticated("sign in to moderate");
-  if (!Core::IsModerator(actor)) return Status::PermissionDenied("only moderators resolve reports");
   WM_RETURN_IF_ERROR(CheckReportable(t));
+  WM_ASSIGN_OR_RETURN(bool moderates, core.ModeratesTarget(actor, t));
+  if (!moderates) {
+    return Status::PermissionDenied("only moderators of the organisation it belongs to resolve its reports");
+  }
   std::string d = ToLowerAscii(TrimAscii(decision));
   if (d != "restore" && d != "remove") {
     FieldErrors errors;

@@ -13,7 +13,52 @@ Status Core::Audit(const Actor& actor, std::string action, std::string entity_ty
                                                           std::move(details)));
 }
 
-bool Core::IsModerator(const Actor& actor) { return campaigns::CampaignService::CanModerate(actor); }
+Result<bool> Core::ModeratesThread(const Actor& actor, const Thread& t) const {
+  if (actor.IsAdmin()) return true;
+  if (!actor.user) return false;
+  switch (t.kind) {
+    case ThreadKind::kIdea: return false;  // the shared board: administrators
+    case ThreadKind::kCampaign: {
+      if (!t.campaign_id) return false;
+      auto c = campaigns.store().Get(*t.campaign_id);
+      if (!c.ok()) return c.status().IsNotFound() ? Result<bool>(false) : c.status();
+      return campaigns::CampaignService::CanModerate(actor, c->organisation.id);
+    }
+    case ThreadKind::kGroup: {
+      if (!t.group_id) return false;
+      WM_ASSIGN_OR_RETURN(std::vector<GroupMember> members, stores.groups->Members(*t.group_id));
+      return ModeratesGroup(actor, members);
+    }
+  }
+  return false;
+}
+
+Result<bool> Core::ModeratesTarget(const Actor& actor, const Target& t) const {
+  if (actor.IsAdmin()) return true;
+  if (t.kind == "campaign") {
+    auto c = campaigns.store().Get(t.id);
+    if (!c.ok()) return c.status().IsNotFound() ? Result<bool>(false) : c.status();
+    return campaigns::CampaignService::CanModerate(actor, c->organisation.id);
+  }
+  if (t.kind == "post") {
+    auto p = stores.threads->GetPost(t.id);
+    if (!p.ok()) return p.status().IsNotFound() ? Result<bool>(false) : p.status();
+    WM_ASSIGN_OR_RETURN(Thread thread, stores.threads->GetThread(p->thread_id));
+    return ModeratesThread(actor, thread);
+  }
+  return false;
+}
+
+bool Core::ModeratesGroup(const Actor& actor, const std::vector<GroupMember>& members) {
+  if (actor.IsAdmin()) return true;
+  for (const GroupMember& m : members) {
+    if (m.state == MemberState::kMember &&
+        campaigns::CampaignService::CanModerate(actor, m.organisation_id)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::optional<GroupMember> Core::MemberOf(const std::vector<GroupMember>& members, Id org_id) {
   for (const GroupMember& m : members) {
@@ -33,7 +78,8 @@ std::vector<Id> Core::MemberOrgs(const Actor& actor, const std::vector<GroupMemb
 }
 
 bool Core::CanReadGroup(const Actor& actor, const Group& g, const std::vector<GroupMember>& members) {
-  if (actor.IsAdmin() || IsModerator(actor)) return true;
+  // Moderators of other organisations are outsiders here like anyone else.
+  if (actor.IsAdmin()) return true;
   if (!actor.user) return false;
   if (!g.members_only) return true;
   return !MemberOrgs(actor, members).empty();
@@ -48,7 +94,10 @@ bool Core::CanManageGroup(const Actor& actor, const std::vector<GroupMember>& me
 }
 
 Status Core::CheckReadable(const Actor& actor, const Thread& t) const {
-  if (t.hidden && !IsModerator(actor)) return Status::NotFound("no such thread");
+  if (t.hidden) {
+    WM_ASSIGN_OR_RETURN(bool moderates, ModeratesThread(actor, t));
+    if (!moderates) return Status::NotFound("no such thread");
+  }
   switch (t.kind) {
     case ThreadKind::kIdea: return Status::Ok();
     case ThreadKind::kCampaign: {
@@ -96,7 +145,10 @@ Result<std::optional<Id>> Core::CheckCanPostIn(const Actor& actor, ThreadKind ki
 }
 
 Result<std::optional<Id>> Core::CheckCanPost(const Actor& actor, const Thread& t) const {
-  if (t.hidden && !IsModerator(actor)) return Status::NotFound("no such thread");
+  if (t.hidden) {
+    WM_ASSIGN_OR_RETURN(bool moderates, ModeratesThread(actor, t));
+    if (!moderates) return Status::NotFound("no such thread");
+  }
   // In a group, a signed-in outsider is told that only members post (the
   // group is public); elsewhere, what one cannot read does not exist.
   if (t.kind != ThreadKind::kGroup) WM_RETURN_IF_ERROR(CheckReadable(actor, t));

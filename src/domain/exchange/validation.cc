@@ -1,5 +1,6 @@
 // The exchange's validation helpers: pure functions, unit-tested.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/strings.h"
@@ -13,6 +14,9 @@ void CheckText(FieldErrors& errors, const std::string& field, std::string_view v
     errors.Add(field, "utf8", "is not valid UTF-8");
   } else if (HasControlCharacters(value, multiline)) {
     errors.Add(field, "control_characters", "contains control characters");
+  } else if (!multiline && HasBidiControls(value)) {
+    errors.Add(field, "bidi_controls",
+               "contains bidirectional control characters (U+202A-U+202E, U+2066-U+2069)");
   } else if (required && TrimAscii(value).empty()) {
     errors.Add(field, "required", "is required");
   } else if (Utf8Length(value) > max) {
@@ -89,6 +93,58 @@ std::string Excerpt(std::string_view text, std::size_t max_chars) {
   std::string out(TrimAscii(t.substr(0, i)));
   out += "\xE2\x80\xA6";  // …
   return out;
+}
+
+namespace {
+
+// Whitespace runs folded to one space, ends trimmed.
+std::string FoldSpaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : TrimAscii(s)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      space = true;
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// `s` without a leading or trailing ellipsis ("…" or "...") and the space by it.
+std::string_view WithoutEllipses(std::string_view s) {
+  for (std::string_view mark : {std::string_view("\xE2\x80\xA6"), std::string_view("...")}) {
+    if (StartsWith(s, mark)) s = TrimAscii(s.substr(mark.size()));
+    if (s.size() >= mark.size() && s.substr(s.size() - mark.size()) == mark) {
+      s = TrimAscii(s.substr(0, s.size() - mark.size()));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+bool QuoteMatches(std::string_view passage, std::string_view body) {
+  std::string p = FoldSpaces(WithoutEllipses(TrimAscii(passage)));
+  if (p.empty()) return false;
+  return FoldSpaces(body).find(p) != std::string::npos;
+}
+
+void ResolveQuotes(std::vector<Post>& shown, const std::vector<Post>& all, bool sees_hidden) {
+  std::map<Id, const Post*> by_id;
+  for (const Post& p : all) by_id[p.id] = &p;
+  for (Post& p : shown) {
+    if (!p.quote_of) continue;
+    auto it = by_id.find(*p.quote_of);
+    if (it == by_id.end() || (it->second->hidden && !sees_hidden)) {
+      p.quote_text.clear();
+      p.quote_removed = true;
+    } else if (!QuoteMatches(p.quote_text, it->second->body)) {
+      p.quote_text = Excerpt(it->second->body, kDefaultQuote);
+    }
+  }
 }
 
 bool CanActFor(const Actor& actor, Id org_id) {
