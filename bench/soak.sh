@@ -65,6 +65,8 @@ cleanup() {
   fi
   [[ -n "$PID" ]] && wait "$PID" 2>/dev/null
   if ((rc != 0)) && [[ -s "$TMP/waymark.err" ]]; then
+    log "the server's errors and 5xx answers (up to 40 lines):"
+    grep -E '"level":"error"|"status":5' "$TMP/waymark.err" | head -n 40 >&2
     log "last lines of the server's log (access-log lines of 2xx/3xx answers left out):"
     tail -n 10 "$TMP/waymark.err" >&2
   fi

@@ -13,6 +13,7 @@
 #include <barrier>
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -105,8 +106,9 @@ class ConcurrencyTest : public ServerTest {
     return o;
   }
 
-  // kClients members of one organisation, each with an API token; made once
-  // per deployment (making people is slow: each hashes a password).
+  // kClients editors of one organisation (they may create campaigns in it,
+  // and post, mark and report like any member), each with an API token; made
+  // once per deployment (making people is slow: each hashes a password).
   const std::vector<Client>& Members() {
     static std::map<std::string, std::vector<Client>> cache;
     auto& members = cache[d().db_url()];
@@ -114,6 +116,7 @@ class ConcurrencyTest : public ServerTest {
       PersonSpec spec;
       spec.label = "load-member";
       spec.org = "load-members";
+      spec.role = "editor";
       std::vector<Person> people = d().AddPeople(spec, kClients);
       std::vector<std::string> emails;
       for (const auto& p : people) emails.push_back(p.email);
@@ -121,13 +124,6 @@ class ConcurrencyTest : public ServerTest {
       for (std::size_t i = 0; i < people.size(); ++i) members.push_back({people[i], tokens[i], spec.org});
     }
     return members;
-  }
-
-  // An editor of a fresh organisation, with an API token.
-  Client NewEditor() {
-    std::string org = d().Unique("load-org");
-    Person p = Editor(org);
-    return {p, d().CreateToken(p.email), org};
   }
 
   HttpResponse CreateCampaign(const Client& editor, const std::string& title) {
@@ -229,14 +225,180 @@ class ConcurrencyTest : public ServerTest {
   }
 };
 
+// N members mark one post "useful" at once, each twice: the post and its thread count each marker once.
+TEST_P(ConcurrencyTest, UsefulMarksCountEachMarkerOnce) {
+  const std::vector<Client>& members = Members();
+  Tally tally;
+  Clock::time_point deadline = Clock::now() + seconds(20);
+  for (int round = 0; round < 3 && Clock::now() < deadline; ++round) {
+    auto [thread, post] = NewThread(members[0], "Useful " + d().Unique("u"), &tally);
+    ASSERT_GT(post, 0) << tally.Describe();
+    std::string mark = "/api/v1/posts/" + std::to_string(post) + "/useful";
+    std::barrier start(kClients);
+    RunClients(kClients, deadline + seconds(30), 1, tally, [&](int t, int) {
+      start.arrive_and_wait();
+      for (int i = 0; i < 2; ++i) {
+        HttpResponse r = client().Request("POST", mark, Bearer(members[t].token));
+        tally.Check("POST " + mark, r);
+        if (r.status != 200) tally.Fail("POST " + mark + " answered " + r.Describe());
+      }
+      return true;
+    });
+    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
+    HttpResponse r = client().Get("/api/v1/threads/" + std::to_string(thread));
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(r.Json()["posts"][0]["useful_count"], kClients) << r.body.substr(0, 600);
+    EXPECT_EQ(r.Json()["useful_count"], kClients) << r.body.substr(0, 600);
+    EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM post_useful WHERE post_id = " + std::to_string(post)),
+              std::to_string(kClients));
+  }
+}
+
+// Concurrent edits, each with If-Match of the same version: exactly one wins
+// per version, the others are refused as stale, and the versions go up by one.
+TEST_P(ConcurrencyTest, IfMatchEditsHaveOneWinnerPerVersion) {
+  const Client& e = Members()[0];
+  HttpResponse c = CreateCampaign(e, "Versions " + d().Unique("v"));
+  ASSERT_EQ(c.status, 201) << c.Describe();
+  std::string url = "/api/v1/campaigns/" + c.Json()["id"].dump();
+  Tally tally;
+  int version = 1;
+  Clock::time_point deadline = Clock::now() + seconds(15);
+  int rounds = 0;
+  for (; rounds < 10 && Clock::now() < deadline; ++rounds) {
+    std::atomic<int> won{0}, stale{0};
+    std::mutex mu;
+    std::string winner_etag;
+    std::barrier start(kClients);
+    RunClients(kClients, deadline + seconds(30), 1, tally, [&](int t, int) {
+      HeaderList h = Bearer(e.token);
+      h.emplace_back("If-Match", "\"" + std::to_string(version) + "\"");
+      json body = {{"summary", {{"en", "Round " + std::to_string(rounds) + " by " + std::to_string(t)}}}};
+      start.arrive_and_wait();
+      HttpResponse r = client().SendJson("PATCH", url, body, h);
+      tally.Check("PATCH", r);
+      if (r.status == 200) {
+        ++won;
+        std::lock_guard<std::mutex> lock(mu);
+        winner_etag = r.Header("ETag");
+      } else if (r.status == 409 || r.status == 412) {
+        ++stale;
+      } else {
+        tally.Fail("PATCH answered " + r.Describe());
+      }
+      return true;
+    });
+    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
+    ASSERT_EQ(won.load(), 1) << "round " << rounds << ": " << won << " edits of version " << version
+                             << " won";
+    EXPECT_EQ(stale.load(), kClients - 1);
+    ++version;
+    ASSERT_EQ(winner_etag, "\"" + std::to_string(version) + "\"");
+  }
+  HttpResponse now = client().Get(url, Bearer(e.token));
+  EXPECT_EQ(now.Header("ETag"), "\"" + std::to_string(1 + rounds) + "\"");
+  HttpResponse revs = client().Get(url + "/revisions", Bearer(e.token));
+  ASSERT_EQ(revs.status, 200) << revs.Describe();
+  int expected = 1;
+  json revisions = revs.Json();
+  for (const auto& item : revisions["items"]) EXPECT_EQ(item["version"], expected++) << revs.body;
+  EXPECT_EQ(expected, 2 + rounds) << revs.body;
+}
+
+// Campaigns published from several threads at once: afterwards the index
+// finds each of them and counts what the database holds.
+TEST_P(ConcurrencyTest, SearchIndexKeepsUpWithConcurrentPublishes) {
+  const std::vector<Client>& editors = Members();
+  const std::string admin = d().AdminToken();
+  std::string run = Word(d(), "idx");
+  Tally tally;
+  std::mutex mu;
+  std::vector<std::string> words;
+  Clock::time_point deadline = Clock::now() + seconds(10);
+  RunClients(6, deadline, 5, tally, [&](int t, int round) {
+    const Client& e = editors[t];
+    std::string word = run + "t" + std::to_string(t) + "r" + std::to_string(round);
+    HttpResponse c = CreateCampaign(e, "Indexed " + run + " " + word);
+    tally.Check("create", c);
+    if (c.status != 201) {
+      tally.Fail("create answered " + c.Describe());
+      return false;
+    }
+    long long id = c.Json()["id"];
+    tally.Check("submit", Action(e.token, id, "submit"));
+    HttpResponse p = Action(admin, id, "publish");
+    tally.Check("publish", p);
+    if (p.status != 200) {
+      tally.Fail("publish answered " + p.Describe());
+      return false;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    words.push_back(word);
+    return true;
+  });
+  ASSERT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_FALSE(words.empty());
+  for (const auto& word : words) {
+    HttpResponse r = client().Get("/api/v1/campaigns?q=" + word);
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(r.Json()["total"], 1) << word;
+  }
+  EXPECT_EQ(client().Get("/api/v1/campaigns?per_page=1&q=" + run).Json()["total"], words.size());
+  // Everything public and published, in the index and in the database.
+  std::string in_db = d().db().QueryValue(
+      "SELECT count(*) FROM campaigns WHERE lifecycle = 'published' AND visibility = 'public' AND hidden = "
+      "0");
+  EXPECT_EQ(client().Get("/api/v1/campaigns?per_page=1").Json()["total"].dump(), in_db);
+}
+
+// Reports from distinct members on one post arrive at once, more than the
+// threshold: the post is hidden once, with one moderation event.
+TEST_P(ConcurrencyTest, ReportThresholdAppliesOnce) {
+  const std::vector<Client>& members = Members();
+  const int reporters = 6;  // the default threshold is 3
+  Tally tally;
+  Clock::time_point deadline = Clock::now() + seconds(20);
+  for (int round = 0; round < 4 && Clock::now() < deadline; ++round) {
+    auto [thread, post] = NewThread(members[kClients - 1], "Reported " + d().Unique("r"), &tally);
+    ASSERT_GT(post, 0) << tally.Describe();
+    std::barrier start(reporters);
+    std::atomic<int> accepted{0};
+    RunClients(reporters, deadline + seconds(30), 1, tally, [&](int t, int) {
+      start.arrive_and_wait();
+      HttpResponse r =
+          client().SendJson("POST", "/api/v1/reports",
+                            {{"kind", "post"}, {"id", post}, {"reason", "spam " + std::to_string(t)}},
+                            Bearer(members[t].token));
+      tally.Check("report", r);
+      if (r.status == 201) {
+        ++accepted;
+      } else if (r.status != 404) {  // once hidden, a member can no longer see the post
+        tally.Fail("report answered " + r.Describe());
+      }
+      return true;
+    });
+    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
+    EXPECT_GE(accepted.load(), 3);
+    HttpResponse t = client().Get("/api/v1/threads/" + std::to_string(thread));
+    ASSERT_EQ(t.status, 200) << t.Describe();
+    json shown = t.Json();
+    for (const auto& p : shown["posts"]) EXPECT_NE(p["id"], post) << "the reported post is still shown";
+    EXPECT_EQ(AuditCount("post.hide", "post", post), 1) << "post " << post << " round " << round;
+    EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM reports WHERE target_kind = 'post' AND target_id = " +
+                                  std::to_string(post)),
+              std::to_string(accepted.load()));
+  }
+}
+
 // Readers on every public route, signed-in readers, and writers of every kind
 // at once; then the index is checked against what was published, and the
-// server must stop cleanly.
+// server must stop cleanly. Last in the file: stopping the server ends the
+// deployment the other tests share.
 TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
   std::vector<std::string> reads = PublicReads();
   ASSERT_GT(reads.size(), 60u);
   const std::vector<Client>& members = Members();
-  std::vector<Client> editors = {NewEditor(), NewEditor()};
+  const std::vector<Client> editors = {members[4], members[5]};
   const std::string admin = d().AdminToken();
   std::string run = Word(d(), "mix");
   std::vector<long long> demo_campaigns = Ids("/api/v1/campaigns?per_page=50");
@@ -248,7 +410,7 @@ TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
   std::vector<long long> created;      // campaigns created, for the readers
   std::atomic<int> reads_ok{0};
 
-  Clock::time_point deadline = Clock::now() + seconds(12);
+  Clock::time_point deadline = Clock::now() + seconds(10);
   // Threads 0-3 read, 4-5 run the campaign workflow, 6-7 use the exchange.
   RunClients(kClients, deadline, 400, tally, [&](int t, int round) {
     if (t < 4) {
@@ -337,6 +499,8 @@ TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
     tally.Check("thread", client().Get("/api/v1/threads/" + tid));
     return true;
   });
+  std::cout << "[load] " << tally.requests() << " requests (" << reads_ok << " public reads), "
+            << created.size() << " campaigns created, " << published.size() << " published\n";
   EXPECT_EQ(tally.failures(), 0) << tally.Describe();
   EXPECT_GT(reads_ok.load(), 0);
   EXPECT_FALSE(published.empty()) << tally.Describe();
@@ -355,171 +519,6 @@ TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
   int code = d().StopServer();
   EXPECT_EQ(code, 0) << "the server did not stop cleanly (" << DescribeExit(code) << ")";
   if (code != 0) PrintServerLogOnFailure(&d());
-}
-
-// N members mark one post "useful" at once, each twice: the post and its thread count each marker once.
-TEST_P(ConcurrencyTest, UsefulMarksCountEachMarkerOnce) {
-  const std::vector<Client>& members = Members();
-  Tally tally;
-  Clock::time_point deadline = Clock::now() + seconds(20);
-  for (int round = 0; round < 3 && Clock::now() < deadline; ++round) {
-    auto [thread, post] = NewThread(members[0], "Useful " + d().Unique("u"), &tally);
-    ASSERT_GT(post, 0) << tally.Describe();
-    std::string mark = "/api/v1/posts/" + std::to_string(post) + "/useful";
-    std::barrier start(kClients);
-    RunClients(kClients, deadline + seconds(30), 1, tally, [&](int t, int) {
-      start.arrive_and_wait();
-      for (int i = 0; i < 2; ++i) {
-        HttpResponse r = client().Request("POST", mark, Bearer(members[t].token));
-        tally.Check("POST " + mark, r);
-        if (r.status != 200) tally.Fail("POST " + mark + " answered " + r.Describe());
-      }
-      return true;
-    });
-    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
-    HttpResponse r = client().Get("/api/v1/threads/" + std::to_string(thread));
-    ASSERT_EQ(r.status, 200) << r.Describe();
-    EXPECT_EQ(r.Json()["posts"][0]["useful_count"], kClients) << r.body.substr(0, 600);
-    EXPECT_EQ(r.Json()["useful_count"], kClients) << r.body.substr(0, 600);
-    EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM post_useful WHERE post_id = " + std::to_string(post)),
-              std::to_string(kClients));
-  }
-}
-
-// Concurrent edits, each with If-Match of the same version: exactly one wins
-// per version, the others are refused as stale, and the versions go up by one.
-TEST_P(ConcurrencyTest, IfMatchEditsHaveOneWinnerPerVersion) {
-  Client e = NewEditor();
-  HttpResponse c = CreateCampaign(e, "Versions " + d().Unique("v"));
-  ASSERT_EQ(c.status, 201) << c.Describe();
-  std::string url = "/api/v1/campaigns/" + c.Json()["id"].dump();
-  Tally tally;
-  int version = 1;
-  Clock::time_point deadline = Clock::now() + seconds(15);
-  int rounds = 0;
-  for (; rounds < 10 && Clock::now() < deadline; ++rounds) {
-    std::atomic<int> won{0}, stale{0};
-    std::mutex mu;
-    std::string winner_etag;
-    std::barrier start(kClients);
-    RunClients(kClients, deadline + seconds(30), 1, tally, [&](int t, int) {
-      HeaderList h = Bearer(e.token);
-      h.emplace_back("If-Match", "\"" + std::to_string(version) + "\"");
-      json body = {{"summary", {{"en", "Round " + std::to_string(rounds) + " by " + std::to_string(t)}}}};
-      start.arrive_and_wait();
-      HttpResponse r = client().SendJson("PATCH", url, body, h);
-      tally.Check("PATCH", r);
-      if (r.status == 200) {
-        ++won;
-        std::lock_guard<std::mutex> lock(mu);
-        winner_etag = r.Header("ETag");
-      } else if (r.status == 409 || r.status == 412) {
-        ++stale;
-      } else {
-        tally.Fail("PATCH answered " + r.Describe());
-      }
-      return true;
-    });
-    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
-    ASSERT_EQ(won.load(), 1) << "round " << rounds << ": " << won << " edits of version " << version
-                             << " won";
-    EXPECT_EQ(stale.load(), kClients - 1);
-    ++version;
-    ASSERT_EQ(winner_etag, "\"" + std::to_string(version) + "\"");
-  }
-  HttpResponse now = client().Get(url, Bearer(e.token));
-  EXPECT_EQ(now.Header("ETag"), "\"" + std::to_string(1 + rounds) + "\"");
-  HttpResponse revs = client().Get(url + "/revisions", Bearer(e.token));
-  ASSERT_EQ(revs.status, 200) << revs.Describe();
-  int expected = 1;
-  json revisions = revs.Json();
-  for (const auto& item : revisions["items"]) EXPECT_EQ(item["version"], expected++) << revs.body;
-  EXPECT_EQ(expected, 2 + rounds) << revs.body;
-}
-
-// Campaigns published from several threads at once: afterwards the index
-// finds each of them and counts what the database holds.
-TEST_P(ConcurrencyTest, SearchIndexKeepsUpWithConcurrentPublishes) {
-  std::vector<Client> editors = {NewEditor(), NewEditor()};
-  const std::string admin = d().AdminToken();
-  std::string run = Word(d(), "idx");
-  Tally tally;
-  std::mutex mu;
-  std::vector<std::string> words;
-  Clock::time_point deadline = Clock::now() + seconds(10);
-  RunClients(6, deadline, 12, tally, [&](int t, int round) {
-    const Client& e = editors[t % 2];
-    std::string word = run + "t" + std::to_string(t) + "r" + std::to_string(round);
-    HttpResponse c = CreateCampaign(e, "Indexed " + run + " " + word);
-    tally.Check("create", c);
-    if (c.status != 201) {
-      tally.Fail("create answered " + c.Describe());
-      return false;
-    }
-    long long id = c.Json()["id"];
-    tally.Check("submit", Action(e.token, id, "submit"));
-    HttpResponse p = Action(admin, id, "publish");
-    tally.Check("publish", p);
-    if (p.status != 200) {
-      tally.Fail("publish answered " + p.Describe());
-      return false;
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    words.push_back(word);
-    return true;
-  });
-  ASSERT_EQ(tally.failures(), 0) << tally.Describe();
-  ASSERT_FALSE(words.empty());
-  for (const auto& word : words) {
-    HttpResponse r = client().Get("/api/v1/campaigns?q=" + word);
-    ASSERT_EQ(r.status, 200) << r.Describe();
-    EXPECT_EQ(r.Json()["total"], 1) << word;
-  }
-  EXPECT_EQ(client().Get("/api/v1/campaigns?per_page=1&q=" + run).Json()["total"], words.size());
-  // Everything public and published, in the index and in the database.
-  std::string in_db = d().db().QueryValue(
-      "SELECT count(*) FROM campaigns WHERE lifecycle = 'published' AND visibility = 'public' AND hidden = "
-      "0");
-  EXPECT_EQ(client().Get("/api/v1/campaigns?per_page=1").Json()["total"].dump(), in_db);
-}
-
-// Reports from distinct members on one post arrive at once, more than the
-// threshold: the post is hidden once, with one moderation event.
-TEST_P(ConcurrencyTest, ReportThresholdAppliesOnce) {
-  const std::vector<Client>& members = Members();
-  const int reporters = 6;  // the default threshold is 3
-  Tally tally;
-  Clock::time_point deadline = Clock::now() + seconds(20);
-  for (int round = 0; round < 4 && Clock::now() < deadline; ++round) {
-    auto [thread, post] = NewThread(members[kClients - 1], "Reported " + d().Unique("r"), &tally);
-    ASSERT_GT(post, 0) << tally.Describe();
-    std::barrier start(reporters);
-    std::atomic<int> accepted{0};
-    RunClients(reporters, deadline + seconds(30), 1, tally, [&](int t, int) {
-      start.arrive_and_wait();
-      HttpResponse r =
-          client().SendJson("POST", "/api/v1/reports",
-                            {{"kind", "post"}, {"id", post}, {"reason", "spam " + std::to_string(t)}},
-                            Bearer(members[t].token));
-      tally.Check("report", r);
-      if (r.status == 201) {
-        ++accepted;
-      } else if (r.status != 404) {  // once hidden, a member can no longer see the post
-        tally.Fail("report answered " + r.Describe());
-      }
-      return true;
-    });
-    ASSERT_EQ(tally.failures(), 0) << tally.Describe();
-    EXPECT_GE(accepted.load(), 3);
-    HttpResponse t = client().Get("/api/v1/threads/" + std::to_string(thread));
-    ASSERT_EQ(t.status, 200) << t.Describe();
-    json shown = t.Json();
-    for (const auto& p : shown["posts"]) EXPECT_NE(p["id"], post) << "the reported post is still shown";
-    EXPECT_EQ(AuditCount("post.hide", "post", post), 1) << "post " << post << " round " << round;
-    EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM reports WHERE target_kind = 'post' AND target_id = " +
-                                  std::to_string(post)),
-              std::to_string(accepted.load()));
-  }
 }
 
 WM_INSTANTIATE_BACKENDS(ConcurrencyTest);
