@@ -1,5 +1,5 @@
 # The two commands. See README.md.
-.PHONY: run test build format tidy bench
+.PHONY: run test build format tidy bench soak
 
 # Install what is missing, build the release preset, and serve the demo on
 # http://127.0.0.1:8080 (WAYMARK_LISTEN and WAYMARK_DB override).
@@ -27,3 +27,9 @@ tidy:
 
 bench:
 	bench/http.sh
+
+# The release server with demo data under 256 connections of mixed reads,
+# searches and writes for SOAK_SECONDS (default 600); fails on any error or on
+# memory growth. Not part of `make test`. See bench/README.md.
+soak:
+	bench/soak.sh

@@ -1,6 +1,12 @@
 #include "deployment.h"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace waymark::it {
 
@@ -59,7 +65,32 @@ std::string Deployment::Unique(std::string_view prefix) {
   return std::string(prefix) + "-" + std::to_string(++counter_);
 }
 
-Person Deployment::AddPerson(const PersonSpec& spec) {
+namespace {
+
+// Runs fn(0) .. fn(count - 1) on up to four threads; rethrows the first exception.
+void ParallelFor(int count, const std::function<void(int)>& fn) {
+  std::atomic<int> next{0};
+  std::mutex mu;
+  std::exception_ptr first;
+  auto work = [&] {
+    for (int i = next++; i < count; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first) first = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::min(count, 4); ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  if (first) std::rethrow_exception(first);
+}
+
+}  // namespace
+
+std::pair<Person, std::vector<std::string>> Deployment::PreparePerson(const PersonSpec& spec) {
   Person p;
   std::string id = Unique(spec.label);
   p.email = id + "@it.example";
@@ -72,18 +103,46 @@ Person Deployment::AddPerson(const PersonSpec& spec) {
     EnsureOrganisation(spec.org);
     args.insert(args.end(), {"--org", spec.org, "--role", spec.role});
   }
-  CliResult r = Cli(args, p.password + "\n");
+  return {p, args};
+}
+
+Person Deployment::RunAddPerson(const std::pair<Person, std::vector<std::string>>& prepared) const {
+  const Person& p = prepared.first;
+  CliResult r = Cli(prepared.second, p.password + "\n");
   if (r.exit_code != 0) throw std::runtime_error("waymark user add " + p.email + ": " + r.Describe());
   return p;
 }
 
-std::string Deployment::CreateToken(const std::string& email) {
-  CliResult r = Cli({"token", "create", "--email", email, "--name", Unique("token")});
+Person Deployment::AddPerson(const PersonSpec& spec) { return RunAddPerson(PreparePerson(spec)); }
+
+std::vector<Person> Deployment::AddPeople(const PersonSpec& spec, int count) {
+  std::vector<std::pair<Person, std::vector<std::string>>> prepared;
+  for (int i = 0; i < count; ++i) prepared.push_back(PreparePerson(spec));
+  std::vector<Person> people(prepared.size());
+  ParallelFor(count, [&](int i) { people[i] = RunAddPerson(prepared[i]); });
+  return people;
+}
+
+std::string Deployment::RunCreateToken(const std::string& email, const std::string& name) const {
+  CliResult r = Cli({"token", "create", "--email", email, "--name", name});
   std::string token = r.out.substr(0, r.out.find('\n'));
   if (r.exit_code != 0 || token.rfind("wm_", 0) != 0) {
     throw std::runtime_error("waymark token create --email " + email + ": " + r.Describe());
   }
   return token;
+}
+
+std::string Deployment::CreateToken(const std::string& email) {
+  return RunCreateToken(email, Unique("token"));
+}
+
+std::vector<std::string> Deployment::CreateTokens(const std::vector<std::string>& emails) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < emails.size(); ++i) names.push_back(Unique("token"));
+  std::vector<std::string> tokens(emails.size());
+  ParallelFor(static_cast<int>(emails.size()),
+              [&](int i) { tokens[i] = RunCreateToken(emails[i], names[i]); });
+  return tokens;
 }
 
 void Deployment::AddOrganisation(const std::string& slug, const std::string& name, const std::string& kind) {

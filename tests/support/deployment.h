@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,8 +77,14 @@ class Deployment {
 
   // `waymark user add --password-stdin ...`; throws unless it exits 0.
   Person AddPerson(const PersonSpec& spec = {});
+  // AddPerson `count` times with one spec, running up to four CLI commands at
+  // once (hashing a password is slow, above all under sanitizers); throws
+  // unless each exits 0. Not safe to call from several threads at once.
+  std::vector<Person> AddPeople(const PersonSpec& spec, int count);
   // `waymark token create`: the new token; throws unless it exits 0.
   std::string CreateToken(const std::string& email);
+  // CreateToken for each e-mail, up to four at once; in the same order.
+  std::vector<std::string> CreateTokens(const std::vector<std::string>& emails);
   // `waymark org add`; throws unless it exits 0.
   void AddOrganisation(const std::string& slug, const std::string& name = "",
                        const std::string& kind = "cso");
@@ -89,6 +96,10 @@ class Deployment {
 
  private:
   Deployment() = default;
+  // The person AddPerson would add and the CLI arguments that add them.
+  std::pair<Person, std::vector<std::string>> PreparePerson(const PersonSpec& spec);
+  Person RunAddPerson(const std::pair<Person, std::vector<std::string>>& prepared) const;
+  std::string RunCreateToken(const std::string& email, const std::string& name) const;
 
   Backend backend_ = Backend::kSqlite;
   DeploymentOptions options_;
