@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/strings.h"
+#include "http/request_parser.h"
 
 namespace waymark::http {
 namespace {
@@ -90,8 +91,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  private:
   void DoRead() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    parser_->body_limit(server_.options.max_body_bytes);
+    ApplyLimits(*parser_, server_.options);
     stream_.expires_after(server_.options.request_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
@@ -99,17 +99,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   // A Request with what is known from the header so far.
   Request FromHeader() {
-    Request req;
-    const auto& h = parser_->get();
-    req.method = std::string(h.method_string());
-    req.target = std::string(h.target());
-    auto q = req.target.find('?');
-    std::string raw_path = req.target.substr(0, q);
-    if (!PercentDecode(raw_path, req.path, false)) req.path = raw_path;
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : h) {
-      req.headers.emplace_back(ToLowerAscii(std::string(f.name_string())), std::string(f.value()));
-    }
+    Request req = RequestFromHeader(*parser_);
     req.remote_addr = remote_;
     std::string_view incoming = req.Header("x-request-id");
     req.request_id = IsSafeRequestId(incoming) ? std::string(incoming) : server_.hooks.random->Hex(12);
@@ -213,7 +203,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   Impl& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string remote_;
   bool keep_alive_ = true;
   SteadyClock::time_point start_;
