@@ -1,5 +1,5 @@
 # The two commands. See README.md.
-.PHONY: run test build format tidy bench
+.PHONY: run test build format tidy bench fuzz
 
 # Install what is missing, build the release preset, and serve the demo on
 # http://127.0.0.1:8080 (WAYMARK_LISTEN and WAYMARK_DB override).
@@ -27,3 +27,9 @@ tidy:
 
 bench:
 	bench/http.sh
+
+# Every fuzz target for FUZZ_SECONDS (default 60) each; fails on a crash.
+# See README.md, Fuzzing.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
