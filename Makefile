@@ -1,5 +1,5 @@
 # The two commands. See README.md.
-.PHONY: run test build format tidy bench soak
+.PHONY: run test build format tidy bench soak fuzz
 
 # Install what is missing, build the release preset, and serve the demo on
 # http://127.0.0.1:8080 (WAYMARK_LISTEN and WAYMARK_DB override).
@@ -33,3 +33,9 @@ bench:
 # memory growth. Not part of `make test`. See bench/README.md.
 soak:
 	bench/soak.sh
+
+# Every fuzz target for FUZZ_SECONDS (default 60) each; fails on a crash.
+# See README.md, Fuzzing.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run

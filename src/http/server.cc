@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/strings.h"
+#include "http/request_parser.h"
 
 namespace waymark::http {
 namespace {
@@ -134,8 +135,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   // gets 408, an idle keep-alive connection is closed silently.
   void DoRead() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    parser_->body_limit(server_.options.max_body_bytes);
+    ApplyLimits(*parser_, server_.options);
     // Our own timer rather than the stream's: on expiry tcp_stream closes
     // the socket, which would leave no way to send the 408.
     stream_.expires_never();
@@ -236,22 +236,15 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   // A Request with what is known from the header so far; when Beast has not
   // parsed the request line, method and target come from the raw bytes.
   Request FromHeader() {
-    Request req;
-    const auto& h = parser_->get();
-    if (h.target().empty()) {
+    Request req = RequestFromHeader(*parser_);
+    if (req.target.empty()) {
       auto data = buffer_.data();
       std::tie(req.method, req.target) =
           RawRequestLine(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    } else {
-      req.method = std::string(h.method_string());
-      req.target = std::string(h.target());
-    }
-    auto q = req.target.find('?');
-    std::string raw_path = req.target.substr(0, q);
-    if (!PercentDecode(raw_path, req.path, false)) req.path = raw_path;
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : h) {
-      req.headers.emplace_back(ToLowerAscii(std::string(f.name_string())), std::string(f.value()));
+      auto q = req.target.find('?');
+      std::string raw_path = req.target.substr(0, q);
+      if (!PercentDecode(raw_path, req.path, false)) req.path = raw_path;
+      if (q != std::string::npos) req.query = req.target.substr(q + 1);
     }
     req.remote_addr = remote_;
     std::string_view incoming = req.Header("x-request-id");
@@ -387,7 +380,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
   unsigned read_generation_ = 0;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string remote_;
   bool keep_alive_ = true;
   SteadyClock::time_point start_;
