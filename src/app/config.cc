@@ -2,6 +2,8 @@
 
 #include "storage/open.h"
 
+#include <arpa/inet.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -87,7 +89,19 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.signin_max_failures_per_account, 1, 1000);
     else if (k == "signin_max_failures_per_address")
       s = num(c.signin_max_failures_per_address, 1, 100000);
-    else if (k == "signin_window_minutes")
+    else if (k == "signin_max_failures_per_account_all_addresses")
+      s = num(c.signin_max_failures_per_account_all_addresses, 1, 100000);
+    else if (k == "trusted_proxies") {
+      if (!v.is_array()) return bad("a list of IP addresses");
+      c.trusted_proxies.clear();
+      for (const auto& e : v) {
+        unsigned char buf[16];
+        std::string a = e.is_string() ? e.get<std::string>() : "";
+        if (inet_pton(AF_INET, a.c_str(), buf) != 1 && inet_pton(AF_INET6, a.c_str(), buf) != 1)
+          return bad("a list of IP addresses, like [\"127.0.0.1\"]");
+        c.trusted_proxies.push_back(a);
+      }
+    } else if (k == "signin_window_minutes")
       s = num(c.signin_window_minutes, 1, 24 * 60);
     else if (k == "password_memlimit_mib")
       s = num(c.password_memlimit_mib, 64, 4096);

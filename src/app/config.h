@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -28,8 +29,17 @@ struct Config {
   // Set when a TLS proxy sits in front: cookies get the Secure flag.
   bool secure_cookies = false;
   int session_ttl_hours = 168;
+  // Sign-in throttling (see AuthOptions and docs/deploying.md): failures
+  // allowed per window for one account from one client address, for all
+  // accounts from one address, and for one account from all addresses
+  // together (this last one refuses only addresses that failed for it).
   int signin_max_failures_per_account = 5;
   int signin_max_failures_per_address = 20;
+  int signin_max_failures_per_account_all_addresses = 100;
+  // IP addresses of reverse proxies whose X-Forwarded-For names the client
+  // (e.g. {"127.0.0.1"} behind nginx on the same machine). Empty: the TCP
+  // peer is the client.
+  std::vector<std::string> trusted_proxies;
   int signin_window_minutes = 15;
   // Argon2id memory cost; 64 is the floor.
   int password_memlimit_mib = 64;

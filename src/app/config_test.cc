@@ -44,6 +44,22 @@ TEST(ConfigTest, WrongTypeAndRangeAreNamed) {
   std::remove(path.c_str());
 }
 
+TEST(ConfigTest, TrustedProxiesAreIpAddresses) {
+  std::string path = WriteTemp(R"({"trusted_proxies":["127.0.0.1","::1"]})");
+  Config c;
+  ASSERT_TRUE(LoadConfigFile(path, c).ok());
+  EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  std::remove(path.c_str());
+  for (const char* bad : {R"({"trusted_proxies":"127.0.0.1"})", R"({"trusted_proxies":["localhost"]})",
+                          R"({"trusted_proxies":[1]})"}) {
+    path = WriteTemp(bad);
+    Status s = LoadConfigFile(path, c);
+    EXPECT_EQ(s.kind(), Status::Kind::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("'trusted_proxies' must be a list of IP addresses"), std::string::npos) << bad;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(ConfigTest, ParseListen) {
   EXPECT_EQ(ParseListen("127.0.0.1:0")->port, 0);
   EXPECT_EQ(ParseListen("[::1]:8080")->host, "[::1]");

@@ -36,6 +36,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   auth.session_ttl_ms = static_cast<TimestampMs>(config.session_ttl_hours) * 3600 * 1000;
   auth.max_failures_per_account = config.signin_max_failures_per_account;
   auth.max_failures_per_address = config.signin_max_failures_per_address;
+  auth.max_failures_per_account_all_addresses = config.signin_max_failures_per_account_all_addresses;
   auth.failure_window_ms = static_cast<TimestampMs>(config.signin_window_minutes) * 60 * 1000;
   rt->auth_service_ =
       std::make_unique<accounts::AuthService>(rt->stores_->stores(), rt->clock_, rt->random_, auth);

@@ -128,6 +128,7 @@ int Serve(const app::Config& config, bool demo) {
   web::WebOptions wo;
   wo.secure_cookies = config.secure_cookies;
   wo.base_url = config.base_url;
+  wo.trusted_proxies = config.trusted_proxies;
   wo.session_ttl_seconds = static_cast<long long>(config.session_ttl_hours) * 3600;
   wo.log_error = [&event](const std::string& request_id, const std::string& message) {
     event("error", "request " + request_id, message);

@@ -1,6 +1,9 @@
 #include "storage/account_stores.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -324,6 +327,11 @@ class SqlSessionStore final : public accounts::SessionStore {
   Status Delete(const std::string& id_hash) override {
     return Exec("DELETE FROM sessions WHERE id_hash=$1", {id_hash}).status();
   }
+  Result<int> DeleteForUser(Id user_id) override {
+    auto n = Exec("DELETE FROM sessions WHERE user_id=$1", {user_id});
+    if (!n.ok()) return n.status();
+    return static_cast<int>(*n);
+  }
   Result<int> DeleteExpired(TimestampMs now) override {
     auto n = Exec("DELETE FROM sessions WHERE expires_at <= $1", {now});
     if (!n.ok()) return n.status();
@@ -398,6 +406,15 @@ class SqlTokenStore final : public accounts::TokenStore {
     return *n == 0 ? Status::NotFound("no such active token") : Status::Ok();
   }
 
+  Result<int> RevokeAllForUser(Id user_id, TimestampMs now) override {
+    auto n = sql::WithConnection<std::int64_t>(db_, [&](Connection& c) {
+      return c.Execute("UPDATE api_tokens SET revoked_at=$2 WHERE user_id=$1 AND revoked_at IS NULL",
+                       {user_id, now});
+    });
+    if (!n.ok()) return n.status();
+    return static_cast<int>(*n);
+  }
+
   Result<std::vector<ApiToken>> ListForUser(Id user_id) override {
     return sql::WithConnection<std::vector<ApiToken>>(
         db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
@@ -414,6 +431,18 @@ class SqlTokenStore final : public accounts::TokenStore {
   sql::Database& db_;
 };
 
+// The advisory lock of one throttle key on PostgreSQL: the key's 32-bit
+// FNV-1a hash under a class of its own ("WmTh"), apart from the other locks
+// (which are single 64-bit constants). Colliding keys merely share a lock.
+std::int64_t ThrottleLockId(std::string_view key) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char ch : key) {
+    h ^= ch;
+    h *= 16777619u;
+  }
+  return (std::int64_t{0x576d5468} << 32) | static_cast<std::int64_t>(h);
+}
+
 class SqlThrottleStore final : public accounts::ThrottleStore {
  public:
   explicit SqlThrottleStore(sql::Database& db) : db_(db) {}
@@ -423,15 +452,42 @@ class SqlThrottleStore final : public accounts::ThrottleStore {
   }
 
   Result<Window> FailuresSince(const std::string& key, TimestampMs since) override {
-    return sql::WithConnection<Window>(db_, [&](Connection& c) -> Result<Window> {
-      WM_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT COUNT(*), MIN(at) FROM signin_failures "
-                                            "WHERE key=$1 AND at >= $2",
-                                            {key, since}));
-      Window w;
-      w.count = static_cast<int>(r.Int(0));
-      w.oldest = r.OptInt(1).value_or(0);
-      return w;
+    return sql::WithConnection<Window>(db_, [&](Connection& c) { return Count(c, key, since); });
+  }
+
+  Status Admit(const std::vector<std::string>& keys, TimestampMs since, TimestampMs at,
+               const std::string& attempt,
+               const std::function<Status(const std::vector<Window>&)>& decide) override {
+    return sql::TransactStatus(db_, true, [&](Connection& c) -> Status {
+      if (c.dialect() == sql::Dialect::kPostgres) {
+        // SQLite's write lock already serialises this transaction against
+        // every other writer. On PostgreSQL each key gets an advisory lock,
+        // taken in ascending order of lock id so two callers never deadlock.
+        std::vector<std::int64_t> locks;
+        for (const auto& key : keys) locks.push_back(ThrottleLockId(key));
+        std::sort(locks.begin(), locks.end());
+        locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+        for (std::int64_t id : locks) {
+          WM_RETURN_IF_ERROR(c.Query("SELECT pg_advisory_xact_lock($1)", {id}).status());
+        }
+      }
+      std::vector<Window> windows;
+      for (const auto& key : keys) {
+        WM_ASSIGN_OR_RETURN(Window w, Count(c, key, since));
+        windows.push_back(w);
+      }
+      WM_RETURN_IF_ERROR(decide(windows));
+      for (const auto& key : keys) {
+        WM_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO signin_failures(key, at, attempt) VALUES ($1,$2,$3)", {key, at, attempt})
+                .status());
+      }
+      return Status::Ok();
     });
+  }
+
+  Status Forget(const std::string& attempt) override {
+    return Exec("DELETE FROM signin_failures WHERE attempt=$1", {attempt});
   }
 
   Status Clear(const std::string& key) override {
@@ -442,6 +498,15 @@ class SqlThrottleStore final : public accounts::ThrottleStore {
   }
 
  private:
+  static Result<Window> Count(Connection& c, const std::string& key, TimestampMs since) {
+    WM_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT COUNT(*), MIN(at) FROM signin_failures "
+                                          "WHERE key=$1 AND at >= $2",
+                                          {key, since}));
+    Window w;
+    w.count = static_cast<int>(r.Int(0));
+    w.oldest = r.OptInt(1).value_or(0);
+    return w;
+  }
   Status Exec(const std::string& stmt, const sql::Params& params) {
     return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) { return c.Execute(stmt, params); })
         .status();

@@ -25,7 +25,7 @@ const std::vector<TableSpec>& Specs() {
       {"memberships", "user_id, organisation_id, role, created_at", "user_id, organisation_id", false},
       {"sessions", "id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at", "id_hash", false},
       {"api_tokens", "id, user_id, name, token_hash, created_at, last_used_at, revoked_at", "id", true},
-      {"signin_failures", "key, at", "key, at", false},
+      {"signin_failures", "key, at, attempt", "key, at", false},
       {"audit_log", "id, at, actor_user_id, actor_label, action, entity_type, entity_id, details, request_id",
        "id", true},
       // 0002_campaigns. campaigns.adapted_from and posts.quote_of point at

@@ -3,6 +3,7 @@
 
 #include "core/strings.h"
 #include "web/app.h"
+#include "web/request_headers.h"
 
 namespace waymark::web {
 
@@ -153,7 +154,11 @@ Response WebApp::ApiCreateOrganisation(Context& ctx) {
   return r;
 }
 
+// Conditional like every API write of a versioned record: If-Match carries
+// the ETag of the GET ("\"<version>\""); 428 without it, 412 when stale.
+// The body is checked first, so a bad body is told as such either way.
 Response WebApp::ApiPatchOrganisation(Context& ctx) {
+  const std::string& slug = ctx.req.params.at("slug");
   auto body = ParseJsonBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   if (!body->is_object()) return Error(ctx, Status::InvalidArgument("the body must be a JSON object"));
@@ -180,18 +185,24 @@ Response WebApp::ApiPatchOrganisation(Context& ctx) {
     }
   }
   if (!errors.empty()) return Error(ctx, Status::Validation(errors));
-  // If-Match: "3" makes the update conditional on version 3 (409 otherwise).
-  if (std::string_view if_match = ctx.req.Header("if-match"); !if_match.empty() && if_match != "*") {
-    std::string v(TrimAscii(if_match));
-    if (StartsWith(v, "W/")) v = v.substr(2);
-    if (v.size() < 3 || v.front() != '"' || v.back() != '"' ||
-        v.find_first_not_of("0123456789", 1) != v.size() - 1) {
-      return Error(ctx, Status::InvalidArgument("If-Match must be an ETag from this API, like \"3\""));
-    }
-    patch.expected_version = std::stoll(v.substr(1, v.size() - 2));
+  auto version = ParseIfMatchVersion(ctx.req.Header("if-match"));
+  if (!version.ok()) return Error(ctx, version.status());
+  if (!version->has_value()) {
+    return Json(ctx, 428,
+                json{{"error",
+                      {{"code", "precondition_required"},
+                       {"message", "send If-Match with the ETag from GET /api/v1/organisations/" + slug}}}});
   }
-  auto org = services_.accounts->UpdateOrganisation(ctx.actor(), ctx.req.params.at("slug"), patch);
-  if (!org.ok()) return Error(ctx, org.status());
+  patch.expected_version = **version;
+  auto org = services_.accounts->UpdateOrganisation(ctx.actor(), slug, patch);
+  if (!org.ok()) {
+    // The only conflict an organisation update has is a stale version.
+    if (org.status().IsConflict()) {
+      return Json(ctx, 412,
+                  json{{"error", {{"code", "precondition_failed"}, {"message", org.status().message()}}}});
+    }
+    return Error(ctx, org.status());
+  }
   Response r = Json(ctx, 200, OrganisationJson(*org));
   r.Set("ETag", "\"" + std::to_string(org->version) + "\"");
   return r;

@@ -8,6 +8,7 @@
 #include "http/multipart.h"
 #include "i18n/countries.h"
 #include "web/app.h"
+#include "web/request_headers.h"
 
 namespace waymark::web {
 
@@ -31,14 +32,7 @@ json ApiError(int /*status*/, const std::string& code, const std::string& messag
 
 // If-Match: "3" -> 3. nullopt when absent or "*"; InvalidArgument when malformed.
 Result<std::optional<std::int64_t>> IfMatch(const http::Request& req) {
-  std::string_view h = req.Header("if-match");
-  if (h.empty() || h == "*") return std::optional<std::int64_t>();
-  std::string v(TrimAscii(h));
-  if (StartsWith(v, "W/")) v = v.substr(2);
-  if (v.size() < 3 || v.front() != '"' || v.back() != '"' || !IsDigits(v.substr(1, v.size() - 2))) {
-    return Status::InvalidArgument("If-Match must be an ETag from this API, like \"3\"");
-  }
-  return std::optional<std::int64_t>(std::stoll(v.substr(1, v.size() - 2)));
+  return ParseIfMatchVersion(req.Header("if-match"));
 }
 
 const std::set<std::string>& WritableFields() {

@@ -10,6 +10,7 @@
 #include "http/json_body.h"
 #include "http/multipart.h"
 #include "i18n/countries.h"
+#include "web/request_headers.h"
 
 namespace waymark::web::embedded_templates {
 const std::map<std::string_view, std::string_view>& Files();
@@ -345,14 +346,16 @@ Response WebApp::Handle(Request& req) {
 }
 
 Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
+  ctx.client_addr = ClientAddress(req.remote_addr, req.Header("x-forwarded-for"), options_.trusted_proxies);
   // Who is asking.
   std::string_view authz = req.Header("authorization");
-  Status auth_error;
   if (!authz.empty()) {
-    if (!StartsWith(authz, "Bearer ")) {
+    // The scheme is case-insensitive (RFC 9110 section 11.1, RFC 6750).
+    constexpr std::string_view kScheme = "bearer ";
+    if (authz.size() <= kScheme.size() || ToLowerAscii(authz.substr(0, kScheme.size())) != kScheme) {
       return Status::Unauthenticated("Authorization must be 'Bearer <token>'");
     }
-    auto a = services_.auth->AuthenticateToken(std::string(TrimAscii(authz.substr(7))));
+    auto a = services_.auth->AuthenticateToken(std::string(TrimAscii(authz.substr(kScheme.size()))));
     if (!a.ok()) return a.status();
     ctx.user = std::move(a->user);
     ctx.via_token = true;
@@ -406,6 +409,16 @@ Response WebApp::Run(Request& req, Access access, Fn fn) {
   }
   if (access == Access::kAdmin && !ctx.is_admin()) {
     return finish(Error(ctx, Status::PermissionDenied("administrators only")));
+  }
+  if (ctx.user && ctx.user->must_change_password && req.IsApi()) {
+    // A session of an account that must change its password, or one of its
+    // API tokens (an admin reset revokes them, so only tokens made before
+    // the flag was set get here): nothing but the password page until then.
+    return finish(Json(ctx, 403,
+                       ErrorBody("password_change_required",
+                                 "this account must change its password first: sign in and go to "
+                                 "/account/password",
+                                 {})));
   }
 
   bool unsafe = req.method != "GET" && req.method != "HEAD";

@@ -42,6 +42,9 @@ struct WebOptions {
   // feeds and exports come from here, never from the request's Host header
   // (those responses are cached publicly).
   std::string base_url = "http://127.0.0.1:8080";
+  // Addresses of reverse proxies whose X-Forwarded-For is believed (see
+  // ClientAddress); requests from any other peer are their own client.
+  std::vector<std::string> trusted_proxies;
   // Changes whenever the stylesheet changes, for cache busting.
   std::string asset_version = "1";
   // Receives the detail of internal errors (the client sees only the request id).
@@ -59,6 +62,7 @@ struct Services {
 // Everything a handler knows about the request beyond the request itself.
 struct Context {
   http::Request& req;
+  std::string client_addr;  // the client's address, trusted proxies seen through
   std::string lang = "en";
   std::optional<accounts::User> user;
   std::string session_token;                              // cookie value when signed in by session

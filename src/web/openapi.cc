@@ -285,11 +285,13 @@ json Document() {
           {"404", ErrResp("Not found")}},
          json::array({PathParam("slug", "Organisation slug")}));
   paths["/api/v1/organisations/{slug}"]["patch"] =
-      Op("patchOrganisation", "Change an organisation", "organisations",
-         {{"200", Resp("Changed", Ref("Organisation"))},
-          {"409", ErrResp("Stale If-Match")},
-          {"422", ErrResp("Invalid fields")}},
-         json::array({PathParam("slug", "Organisation slug"), IfMatchHeader(false)}),
+      Op("patchOrganisation", "Change an organisation. If-Match is required: 428 without it, 412 when stale.",
+         "organisations",
+         {{"200", Resp("Changed; new ETag", Ref("Organisation"))},
+          {"412", ErrResp("Stale If-Match")},
+          {"422", ErrResp("Invalid fields")},
+          {"428", ErrResp("If-Match missing")}},
+         json::array({PathParam("slug", "Organisation slug"), IfMatchHeader(true)}),
          JsonBody(Ref("OrganisationInput")), true);
 
   json list_params =

@@ -25,8 +25,7 @@ Response WebApp::SigninForm(Context& ctx) {
 Response WebApp::Signin(Context& ctx) {
   std::string email = ctx.Form("email");
   std::string next = SafeNext(ctx.Form("next"));
-  auto signed_in =
-      services_.auth->SignIn(email, ctx.Form("password"), ctx.req.remote_addr, ctx.req.request_id);
+  auto signed_in = services_.auth->SignIn(email, ctx.Form("password"), ctx.client_addr, ctx.req.request_id);
   if (!signed_in.ok()) {
     const Status& s = signed_in.status();
     json model = {{"next", next}, {"email", email}};
@@ -127,7 +126,16 @@ Response WebApp::ChangePassword(Context& ctx) {
   } else {
     s = services_.accounts->ChangePassword(ctx.actor(), ctx.user->id, ctx.Form("current_password"), next);
   }
-  if (s.ok()) return Response::Redirect("/account?msg=flash_password_changed");
+  if (s.ok()) {
+    // The change ended every session of the account, this one too; the
+    // browser that made it carries on in a fresh session.
+    if (!ctx.via_token) {
+      auto renewed = services_.auth->RenewSession(ctx.actor());
+      if (!renewed.ok()) return Error(ctx, renewed.status());
+      ctx.set_cookies.push_back(SessionCookie(renewed->session_token, options_.session_ttl_seconds));
+    }
+    return Response::Redirect("/account?msg=flash_password_changed");
+  }
   if (s.kind() != Status::Kind::kValidation) return Error(ctx, s);
   json model = {
       {"forced", ctx.user->must_change_password}, {"has_errors", true}, {"error_list", ErrorList(ctx, s)}};

@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -888,6 +890,74 @@ TEST_F(SignInTest, AddressIsThrottledAcrossAccounts) {
   EXPECT_TRUE(IsOk(auth_->SignIn("ana@example.org", kPassword, attacker, "")));
 }
 
+// Regression (probe F16): failures from anyone locked the owner out.
+TEST_F(SignInTest, FailuresFromOneAddressDoNotLockTheOwnerOutFromAnother) {
+  AuthOptions options;
+  options.max_failures_per_account = 3;
+  SetAuthOptions(options);
+  AddUserWithPassword("ana@example.org");
+  const std::string attacker = "198.51.100.7";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", "guess", attacker, ""), Kind::kUnauthenticated));
+  }
+  EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", kPassword, attacker, ""), Kind::kTooManyRequests));
+  EXPECT_TRUE(IsOk(auth_->SignIn("ana@example.org", kPassword, kAddr, "")));
+  // The owner's success does not unlock the attacker's address: its own
+  // failures are still counted against it.
+  EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", kPassword, attacker, ""), Kind::kTooManyRequests));
+}
+
+TEST_F(SignInTest, AccountWideLimitRefusesOnlyAddressesThatFailedForTheAccount) {
+  AuthOptions options;
+  options.max_failures_per_account = 3;
+  options.max_failures_per_account_all_addresses = 4;
+  SetAuthOptions(options);
+  AddUserWithPassword("ana@example.org");
+  // Four addresses fail once each: the account-wide limit is reached...
+  for (const char* addr : {"198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"}) {
+    EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", "guess", addr, ""), Kind::kUnauthenticated)) << addr;
+  }
+  // ...so those addresses are refused, though each is under its own limit...
+  EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", "guess", "198.51.100.1", ""), Kind::kTooManyRequests));
+  EXPECT_TRUE(
+      HasKind(auth_->SignIn("ana@example.org", kPassword, "198.51.100.2", ""), Kind::kTooManyRequests));
+  // ...while an address that has not failed for the account gets its check.
+  EXPECT_TRUE(HasKind(auth_->SignIn("ana@example.org", "guess", "198.51.100.5", ""), Kind::kUnauthenticated));
+  EXPECT_TRUE(IsOk(auth_->SignIn("ana@example.org", kPassword, kAddr, "")));
+}
+
+// Regression (probe F6): concurrent attempts were all checked against the
+// limit before any was recorded.
+TEST_F(SignInTest, ConcurrentWrongPasswordsReachThePasswordCheckAtMostTheLimit) {
+  AuthOptions options;
+  options.max_failures_per_account = 5;
+  SetAuthOptions(options);
+  AddUserWithPassword("ana@example.org");
+  constexpr int kThreads = 20;
+  std::atomic<int> checked{0}, throttled{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      auto r = auth_->SignIn("ana@example.org", "wrong password", kAddr, "");
+      if (HasKind(r, Kind::kUnauthenticated)) ++checked;
+      if (HasKind(r, Kind::kTooManyRequests)) ++throttled;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(checked.load(), 5);
+  EXPECT_EQ(throttled.load(), kThreads - 5);
+  EXPECT_EQ(SignInFailuresRecorded("pair:" + std::string(kAddr) + " ana@example.org"), 5);
+}
+
+TEST_F(SignInTest, ASuccessfulSignInIsNotCountedAgainstItsAddress) {
+  AuthOptions options;
+  options.max_failures_per_address = 2;
+  SetAuthOptions(options);
+  AddUserWithPassword("ana@example.org");
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsOk(auth_->SignIn("ana@example.org", kPassword, kAddr, ""))) << i;
+  EXPECT_EQ(SignInFailuresRecorded(std::string("addr:") + kAddr), 0);
+}
+
 TEST_F(SignInTest, SessionExpiresAfterItsTtl) {
   AuthOptions options;
   options.session_ttl_ms = 60 * kMinute;
@@ -1035,6 +1105,54 @@ TEST_F(PasswordTest, AdminResetNeedsNoCurrentPasswordAndForcesAChange) {
   auto in = auth_->SignIn("ana@example.org", temporary, kAddr, "");
   ASSERT_TRUE(IsOk(in));
   EXPECT_TRUE(in->user.must_change_password);
+}
+
+// Regression (probe F2): sessions and tokens outlived a password change.
+TEST_F(PasswordTest, ChangeEndsEverySessionAndRevokesEveryTokenOfTheAccount) {
+  User ana = AddUserWithPassword("ana@example.org");
+  User bob = AddUserWithPassword("bob@example.org");
+  std::string here = AddSession(ana, clock_.NowMs() + 60 * kMinute);
+  std::string there = AddSession(ana, clock_.NowMs() + 60 * kMinute);
+  std::string bobs = AddSession(bob, clock_.NowMs() + 60 * kMinute);
+  auto token = auth_->CreateToken(As(ana), ana.id, "ci");
+  ASSERT_TRUE(IsOk(token));
+  auto bob_token = auth_->CreateToken(As(bob), bob.id, "ci");
+  ASSERT_TRUE(IsOk(bob_token));
+
+  ASSERT_TRUE(IsOk(accounts_->ChangePassword(As(ana), ana.id, kPassword, "a whole new passphrase")));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateSession(here), Kind::kUnauthenticated));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateSession(there), Kind::kUnauthenticated));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateToken(token->token), Kind::kUnauthenticated));
+  EXPECT_TRUE(IsOk(auth_->AuthenticateSession(bobs))) << "someone else's session ended";
+  EXPECT_TRUE(IsOk(auth_->AuthenticateToken(bob_token->token)));
+  AuditEntry e = LastAudit("user.password");
+  EXPECT_EQ(e.details["sessions_ended"], "2");
+  EXPECT_EQ(e.details["tokens_revoked"], "1");
+
+  // The person who changed it carries on in a fresh session.
+  auto renewed = auth_->RenewSession(As(ana));
+  ASSERT_TRUE(IsOk(renewed));
+  EXPECT_NE(renewed->session_token, here);
+  auto authed = auth_->AuthenticateSession(renewed->session_token);
+  ASSERT_TRUE(IsOk(authed));
+  EXPECT_EQ(authed->user.id, ana.id);
+  EXPECT_TRUE(HasKind(auth_->RenewSession(Actor::Anonymous("")), Kind::kPermissionDenied));
+}
+
+TEST_F(PasswordTest, AdminResetEndsEverySessionAndRevokesEveryToken) {
+  User admin = AddUser("admin@example.org", "Admin", true);
+  User ana = AddUserWithPassword("ana@example.org");
+  std::string session = AddSession(ana, clock_.NowMs() + 60 * kMinute);
+  auto token = auth_->CreateToken(As(ana), ana.id, "ci");
+  ASSERT_TRUE(IsOk(token));
+  ASSERT_TRUE(IsOk(accounts_->ResetPassword(As(admin), ana.id, "temporary passphrase", true)));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateSession(session), Kind::kUnauthenticated));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateToken(token->token), Kind::kUnauthenticated));
+  EXPECT_TRUE(stores_.users->FindById(ana.id).value().must_change_password);
+  // The same through ChangePassword by an admin.
+  std::string again = AddSession(ana, clock_.NowMs() + 60 * kMinute);
+  ASSERT_TRUE(IsOk(accounts_->ChangePassword(As(admin), ana.id, "", "another temporary one")));
+  EXPECT_TRUE(HasKind(auth_->AuthenticateSession(again), Kind::kUnauthenticated));
 }
 
 // --- API tokens ----------------------------------------------------------------

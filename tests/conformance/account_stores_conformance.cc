@@ -27,6 +27,7 @@ using accounts::Organisation;
 using accounts::OrgKind;
 using accounts::Role;
 using accounts::Session;
+using accounts::ThrottleStore;
 using accounts::User;
 using Kind = Status::Kind;
 using ::testing::ElementsAre;
@@ -627,6 +628,22 @@ TEST_F(SessionStoreTest, DeleteRemovesOnlyThatSession) {
   EXPECT_TRUE(IsOk(stores_.sessions->Delete("never-existed")));
 }
 
+TEST_F(SessionStoreTest, DeleteForUserEndsEverySessionOfThatUserOnly) {
+  User ana = CreateUser("ana@example.org", "Ana");
+  User bob = CreateUser("bob@example.org", "Bob");
+  for (const char* h : {"ana-1", "ana-2"}) {
+    ASSERT_TRUE(IsOk(stores_.sessions->Create(MakeSession(h, ana.id, kT0 + 100'000))));
+  }
+  ASSERT_TRUE(IsOk(stores_.sessions->Create(MakeSession("bob-1", bob.id, kT0 + 100'000))));
+  auto ended = stores_.sessions->DeleteForUser(ana.id);
+  ASSERT_TRUE(IsOk(ended));
+  EXPECT_EQ(*ended, 2);
+  EXPECT_TRUE(HasKind(stores_.sessions->Find("ana-1", kT0), Kind::kNotFound));
+  EXPECT_TRUE(HasKind(stores_.sessions->Find("ana-2", kT0), Kind::kNotFound));
+  EXPECT_TRUE(IsOk(stores_.sessions->Find("bob-1", kT0)));
+  EXPECT_EQ(stores_.sessions->DeleteForUser(ana.id).value(), 0);
+}
+
 TEST_F(SessionStoreTest, DeleteExpiredRemovesExactlyTheExpiredAndCountsThem) {
   User ana = CreateUser("ana@example.org", "Ana");
   User bob = CreateUser("bob@example.org", "Bob");
@@ -722,6 +739,28 @@ TEST_F(TokenStoreTest, RevokeByAnotherUserIsNotFoundAndLeavesTheTokenActive) {
   auto found = stores_.tokens->FindActiveByHash("th-1");
   ASSERT_TRUE(IsOk(found));
   EXPECT_EQ(found->revoked_at, std::nullopt);
+}
+
+TEST_F(TokenStoreTest, RevokeAllForUserRevokesOnlyTheirActiveTokens) {
+  User ana = CreateUser("ana@example.org", "Ana");
+  User bob = CreateUser("bob@example.org", "Bob");
+  auto old = stores_.tokens->Create(ana.id, "old", "th-old", kT0);
+  ASSERT_TRUE(IsOk(old));
+  ASSERT_TRUE(IsOk(stores_.tokens->Revoke(old->id, ana.id, kT0 + 1)));
+  ASSERT_TRUE(IsOk(stores_.tokens->Create(ana.id, "ci", "th-1", kT0)));
+  ASSERT_TRUE(IsOk(stores_.tokens->Create(ana.id, "cd", "th-2", kT0)));
+  ASSERT_TRUE(IsOk(stores_.tokens->Create(bob.id, "bob", "th-bob", kT0)));
+  auto revoked = stores_.tokens->RevokeAllForUser(ana.id, kT0 + 50);
+  ASSERT_TRUE(IsOk(revoked));
+  EXPECT_EQ(*revoked, 2);
+  EXPECT_TRUE(HasKind(stores_.tokens->FindActiveByHash("th-1"), Kind::kNotFound));
+  EXPECT_TRUE(HasKind(stores_.tokens->FindActiveByHash("th-2"), Kind::kNotFound));
+  EXPECT_TRUE(IsOk(stores_.tokens->FindActiveByHash("th-bob")));
+  auto listed = stores_.tokens->ListForUser(ana.id);
+  ASSERT_TRUE(IsOk(listed));
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ(listed->at(0).revoked_at, std::optional<TimestampMs>(kT0 + 1)) << "earlier revocations stay";
+  EXPECT_EQ(listed->at(1).revoked_at, std::optional<TimestampMs>(kT0 + 50));
 }
 
 TEST_F(TokenStoreTest, ListForUserInCreationOrderAndOnlyTheirs) {
@@ -833,6 +872,83 @@ TEST_F(ThrottleStoreTest, PruneDropsRecordsOlderThanBeforeForEveryKey) {
   }
   ASSERT_TRUE(IsOk(stores_.throttle->Prune(kT0 + 1000)));
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM signin_failures"), 0);
+}
+
+TEST_F(ThrottleStoreTest, AdmitRecordsEveryKeyWhenDecideAgreesAndNothingWhenItRefuses) {
+  std::vector<ThrottleStore::Window> seen;
+  auto keep = [&](const std::vector<ThrottleStore::Window>& w) {
+    seen = w;
+    return Status::Ok();
+  };
+  ASSERT_TRUE(IsOk(stores_.throttle->RecordFailure("k1", kT0)));
+  ASSERT_TRUE(IsOk(stores_.throttle->Admit({"k1", "k2"}, kT0, kT0 + 10, "attempt-1", keep)));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].count, 1);
+  EXPECT_EQ(seen[0].oldest, kT0);
+  EXPECT_EQ(seen[1].count, 0);
+  EXPECT_EQ(stores_.throttle->FailuresSince("k1", 0).value().count, 2);
+  EXPECT_EQ(stores_.throttle->FailuresSince("k2", 0).value().count, 1);
+  EXPECT_EQ(stores_.throttle->FailuresSince("k2", 0).value().oldest, kT0 + 10);
+
+  // Windows start at `since`.
+  ASSERT_TRUE(IsOk(stores_.throttle->Admit({"k1"}, kT0 + 1, kT0 + 20, "attempt-2", keep)));
+  EXPECT_EQ(seen[0].count, 1);
+  EXPECT_EQ(seen[0].oldest, kT0 + 10);
+
+  auto refuse = [](const std::vector<ThrottleStore::Window>&) { return Status::TooManyRequests("no", 7); };
+  Status refused = stores_.throttle->Admit({"k1", "k2"}, kT0, kT0 + 30, "attempt-3", refuse);
+  EXPECT_TRUE(HasKind(refused, Kind::kTooManyRequests));
+  EXPECT_EQ(refused.retry_after_seconds(), 7);
+  EXPECT_EQ(stores_.throttle->FailuresSince("k1", 0).value().count, 3);
+  EXPECT_EQ(stores_.throttle->FailuresSince("k2", 0).value().count, 1);
+}
+
+TEST_F(ThrottleStoreTest, ForgetRemovesTheRecordsOfOneAttemptOnly) {
+  auto ok = [](const std::vector<ThrottleStore::Window>&) { return Status::Ok(); };
+  ASSERT_TRUE(IsOk(stores_.throttle->RecordFailure("addr:192.0.2.1", kT0)));
+  ASSERT_TRUE(IsOk(stores_.throttle->Admit({"addr:192.0.2.1", "account:ana"}, 0, kT0 + 1, "a1", ok)));
+  ASSERT_TRUE(IsOk(stores_.throttle->Admit({"addr:192.0.2.1", "account:ana"}, 0, kT0 + 2, "a2", ok)));
+  ASSERT_TRUE(IsOk(stores_.throttle->Forget("a2")));
+  EXPECT_EQ(stores_.throttle->FailuresSince("addr:192.0.2.1", 0).value().count, 2);
+  EXPECT_EQ(stores_.throttle->FailuresSince("account:ana", 0).value().count, 1);
+  EXPECT_TRUE(IsOk(stores_.throttle->Forget("never")));
+}
+
+// Regression (probe F6): the limit was read, and the failure recorded later,
+// so concurrent attempts all saw room under it. Admit decides one caller at a
+// time per key, here from two connection pools as two server instances would.
+TEST_F(ThrottleStoreTest, ConcurrentAdmitsFromTwoPoolsNeverPassTheLimit) {
+  auto other_db = test_db().OpenAnother();
+  ASSERT_TRUE(IsOk(other_db));
+  storage::AccountStores other(**other_db);
+  ThrottleStore* instances[2] = {stores_.throttle, other.stores().throttle};
+  constexpr int kThreads = 24;
+  constexpr int kLimit = 5;
+  std::atomic<int> admitted{0}, refused{0}, failed{0};
+  std::barrier start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      Status s = instances[i % 2]->Admit(
+          {"pair:192.0.2.1 ana", "addr:192.0.2.1"}, kT0, kT0 + i, "t" + std::to_string(i),
+          [&](const std::vector<ThrottleStore::Window>& w) {
+            return w[0].count < kLimit ? Status::Ok() : Status::TooManyRequests("full", 1);
+          });
+      if (s.ok()) {
+        ++admitted;
+      } else if (s.kind() == Kind::kTooManyRequests) {
+        ++refused;
+      } else {
+        ++failed;
+        ADD_FAILURE() << Describe(s);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(admitted.load(), kLimit);
+  EXPECT_EQ(refused.load(), kThreads - kLimit);
+  EXPECT_EQ(stores_.throttle->FailuresSince("pair:192.0.2.1 ana", 0).value().count, kLimit);
 }
 
 // --- Audit log ---------------------------------------------------------------

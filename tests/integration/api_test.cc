@@ -15,7 +15,8 @@ class ApiTest : public ServerTest {
     return client().Request("POST", "/api/v1/organisations", h, body);
   }
   HttpResponse Patch(const std::string& slug, const nlohmann::json& body) {
-    return client().SendJson("PATCH", "/api/v1/organisations/" + slug, body, Bearer(d().AdminToken()));
+    return client().SendJson("PATCH", "/api/v1/organisations/" + slug, body,
+                             IfMatchNow("/api/v1/organisations/" + slug, Bearer(d().AdminToken())));
   }
   nlohmann::json Fields(const HttpResponse& r) {
     return r.Json()["error"].value("fields", nlohmann::json::object());

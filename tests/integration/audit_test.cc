@@ -16,9 +16,11 @@ TEST_P(AuditTest, SignInsAndOrganisationChangesAppearInTheAuditLog) {
   Browser eb = NewBrowser();
   SignedIn es = SignIn(eb, editor.email, editor.password);
   std::string id = d().Unique("audit-marker");
-  HttpResponse patch = eb.Request("PATCH", "/api/v1/organisations/jcwi",
-                                  {{"Content-Type", "application/json"}, {"X-CSRF-Token", es.csrf}},
-                                  nlohmann::json{{"name", "JCWI " + id}}.dump());
+  HttpResponse patch =
+      eb.Request("PATCH", "/api/v1/organisations/jcwi",
+                 IfMatchNow("/api/v1/organisations/jcwi",
+                            {{"Content-Type", "application/json"}, {"X-CSRF-Token", es.csrf}}),
+                 nlohmann::json{{"name", "JCWI " + id}}.dump());
   ASSERT_EQ(patch.status, 200) << patch.Describe();
   std::string created = d().Unique("audited");
   HttpResponse create =

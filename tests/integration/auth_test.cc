@@ -179,9 +179,10 @@ TEST_P(AuthTest, SessionCookieOnTheApiNeedsTheCsrfHeaderForChanges) {
       b.Request("PATCH", "/api/v1/organisations/jcwi",
                 {{"Content-Type", "application/json"}, {"X-CSRF-Token", "nope"}}, patch.dump());
   EXPECT_EQ(wrong.status, 403) << wrong.Describe();
-  HttpResponse with =
-      b.Request("PATCH", "/api/v1/organisations/jcwi",
-                {{"Content-Type", "application/json"}, {"X-CSRF-Token", s.csrf}}, patch.dump());
+  HttpResponse with = b.Request("PATCH", "/api/v1/organisations/jcwi",
+                                IfMatchNow("/api/v1/organisations/jcwi",
+                                           {{"Content-Type", "application/json"}, {"X-CSRF-Token", s.csrf}}),
+                                patch.dump());
   EXPECT_EQ(with.status, 200) << with.Describe();
 }
 

@@ -40,6 +40,13 @@ void ServerTest::TearDown() {
   if (HasFailure()) PrintServerLogOnFailure(Shared().get());
 }
 
+HeaderList ServerTest::IfMatchNow(const std::string& url, HeaderList headers) {
+  HttpResponse got = client().Get(url);
+  EXPECT_FALSE(got.Header("ETag").empty()) << got.Describe();
+  headers.emplace_back("If-Match", got.Header("ETag"));
+  return headers;
+}
+
 Person ServerTest::WithRole(const std::string& org, const std::string& role) {
   PersonSpec spec;
   spec.label = role + "-of-" + org;

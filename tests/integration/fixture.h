@@ -58,6 +58,9 @@ class ServerTest : public ::testing::TestWithParam<Backend> {
   Person Editor(const std::string& org) { return WithRole(org, "editor"); }
   Person WithRole(const std::string& org, const std::string& role);
   HeaderList Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+  // `headers` plus If-Match with the ETag a GET of `url` answers now (for
+  // conditional API writes such as PATCH /api/v1/organisations/{slug}).
+  HeaderList IfMatchNow(const std::string& url, HeaderList headers = {});
 
  private:
   static std::unique_ptr<Deployment>& Shared();

@@ -361,9 +361,18 @@ Status AccountService::ChangePassword(const Actor& actor, Id user_id, const std:
     }
   }
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, password_policy_));
+  return SetPasswordAndSignOut(actor, user_id, hash, !self, "user.password");
+}
+
+Status AccountService::SetPasswordAndSignOut(const Actor& actor, Id user_id, const std::string& hash,
+                                             bool must_change, const std::string& action) {
+  TimestampMs now = clock_.NowMs();
   return stores_.unit->Run([&]() -> Status {
-    WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, !self, clock_.NowMs()));
-    return Audit(actor, "user.password", "user", std::to_string(user_id));
+    WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, must_change, now));
+    WM_ASSIGN_OR_RETURN(int sessions, stores_.sessions->DeleteForUser(user_id));
+    WM_ASSIGN_OR_RETURN(int tokens, stores_.tokens->RevokeAllForUser(user_id, now));
+    return Audit(actor, action, "user", std::to_string(user_id),
+                 {{"sessions_ended", std::to_string(sessions)}, {"tokens_revoked", std::to_string(tokens)}});
   });
 }
 
@@ -371,10 +380,7 @@ Status AccountService::ResetPassword(const Actor& actor, Id user_id, const std::
                                      bool must_change) {
   if (!actor.IsAdmin()) return Status::PermissionDenied("only administrators reset passwords");
   WM_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, password_policy_));
-  return stores_.unit->Run([&]() -> Status {
-    WM_RETURN_IF_ERROR(stores_.users->SetPassword(user_id, hash, must_change, clock_.NowMs()));
-    return Audit(actor, "user.password_reset", "user", std::to_string(user_id));
-  });
+  return SetPasswordAndSignOut(actor, user_id, hash, must_change, "user.password_reset");
 }
 
 Status AccountService::SetLocale(const Actor& actor, const std::string& locale) {

@@ -82,9 +82,13 @@ class AccountService {
   Status RemoveMembership(const Actor& actor, Id user_id, const std::string& org_slug);
   // A user changing their own password (needs the current one), or an admin
   // resetting someone's (then `current` is ignored and the user must change
-  // it at next sign-in).
+  // it at next sign-in). Either way every session of the account ends and
+  // every API token of it is revoked, in the same transaction: whoever held
+  // the old password or a stolen session is out. The person changing their
+  // own password gets a fresh session from AuthService::RenewSession.
   Status ChangePassword(const Actor& actor, Id user_id, const std::string& current, const std::string& next);
-  // Sets a password without checks; for demo data and the CLI.
+  // Sets a password without checks (admins: the admin reset, demo data, the
+  // CLI); ends the account's sessions and revokes its tokens likewise.
   Status ResetPassword(const Actor& actor, Id user_id, const std::string& password, bool must_change);
   Status SetLocale(const Actor& actor, const std::string& locale);
 
@@ -96,6 +100,10 @@ class AccountService {
   Status Audit(const Actor& actor, std::string action, std::string entity_type, std::string entity_id,
                std::map<std::string, std::string> details = {});
   Status ValidateOrganisation(const Organisation& org, FieldErrors& errors);
+  // Stores the new hash, ends every session and revokes every token of the
+  // account, and audits `action`, all in one unit.
+  Status SetPasswordAndSignOut(const Actor& actor, Id user_id, const std::string& hash, bool must_change,
+                               const std::string& action);
 
   Stores stores_;
   const Clock& clock_;

@@ -13,34 +13,59 @@ Status BadCredentials() { return Status::Unauthenticated("wrong e-mail or passwo
 
 }  // namespace
 
-Status AuthService::CheckThrottle(const std::string& key, int limit, TimestampMs now) {
-  WM_ASSIGN_OR_RETURN(ThrottleStore::Window w,
-                      stores_.throttle->FailuresSince(key, now - options_.failure_window_ms));
-  if (w.count < limit) return Status::Ok();
-  TimestampMs wait_ms = w.oldest + options_.failure_window_ms - now;
+Status AuthService::Throttled(const ThrottleStore::Window& window, int limit, TimestampMs now) const {
+  if (window.count < limit) return Status::Ok();
+  TimestampMs wait_ms = window.oldest + options_.failure_window_ms - now;
   int retry = static_cast<int>((wait_ms + 999) / 1000);
   return Status::TooManyRequests("too many failed sign-ins; try again later", retry < 1 ? 1 : retry);
 }
 
+SignedIn AuthService::NewSession(User user, TimestampMs now) {
+  SignedIn out;
+  out.session_token = random_.Token(kSecretBytes);
+  out.session.id_hash = crypto::Sha256Hex(out.session_token);
+  out.session.user_id = user.id;
+  out.session.csrf_token = random_.Token(kSecretBytes);
+  out.session.created_at = now;
+  out.session.last_seen_at = now;
+  out.session.expires_at = now + options_.session_ttl_ms;
+  out.user = std::move(user);
+  return out;
+}
+
 Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string& password,
-                                     const std::string& remote_addr, const std::string& request_id) {
+                                     const std::string& client_addr, const std::string& request_id) {
   TimestampMs now = clock_.NowMs();
-  // Whatever arrives, the throttle key and the audit entry hold valid text.
+  // Whatever arrives, the throttle keys and the audit entry hold valid text.
   std::string clean_email = SanitizeUtf8(TrimAscii(email), 254);
-  std::string account_key = "account:" + ToLowerAscii(clean_email);
-  std::string addr_key = "addr:" + remote_addr;
-  WM_RETURN_IF_ERROR(CheckThrottle(addr_key, options_.max_failures_per_address, now));
-  WM_RETURN_IF_ERROR(CheckThrottle(account_key, options_.max_failures_per_account, now));
+  std::string addr = SanitizeUtf8(client_addr, 64);
+  std::string email_key = ToLowerAscii(clean_email);
+  // An address holds no space, so the pair key cannot be forged from parts.
+  std::string pair_key = "pair:" + addr + " " + email_key;
+  std::string addr_key = "addr:" + addr;
+  std::string account_key = "account:" + email_key;
+
+  // Admitted attempts are counted before the (slow) password check, in the
+  // same atomic step as the limits are checked; a right password takes its
+  // attempt back below.
+  std::string attempt = random_.Token(16);
+  WM_RETURN_IF_ERROR(stores_.throttle->Admit(
+      {pair_key, addr_key, account_key}, now - options_.failure_window_ms, now, attempt,
+      [&](const std::vector<ThrottleStore::Window>& w) -> Status {
+        WM_RETURN_IF_ERROR(Throttled(w[0], options_.max_failures_per_account, now));
+        WM_RETURN_IF_ERROR(Throttled(w[1], options_.max_failures_per_address, now));
+        // The account-wide limit never refuses an address that has not
+        // failed for this account (no lock-out of the owner by others).
+        if (w[0].count > 0) {
+          WM_RETURN_IF_ERROR(Throttled(w[2], options_.max_failures_per_account_all_addresses, now));
+        }
+        return Status::Ok();
+      }));
 
   auto fail = [&]() -> Status {
-    AuditEntry e = AuditEntry::For(Actor::Anonymous(request_id), now, "session.signin_failed", "account",
-                                   clean_email, {{"addr", SanitizeUtf8(remote_addr, 64)}});
-    // The failure counts and its audit entry land together.
-    WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
-      WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(account_key, now));
-      WM_RETURN_IF_ERROR(stores_.throttle->RecordFailure(addr_key, now));
-      return stores_.audit->Record(e);
-    }));
+    WM_RETURN_IF_ERROR(
+        stores_.audit->Record(AuditEntry::For(Actor::Anonymous(request_id), now, "session.signin_failed",
+                                              "account", clean_email, {{"addr", addr}})));
     return BadCredentials();
   };
 
@@ -61,22 +86,25 @@ Result<SignedIn> AuthService::SignIn(const std::string& email, const std::string
   WM_ASSIGN_OR_RETURN(std::string hash, stores_.users->PasswordHash(user->id));
   if (!crypto::VerifyPassword(password, hash)) return fail();
 
-  SignedIn out;
-  out.session_token = random_.Token(kSecretBytes);
-  out.session.id_hash = crypto::Sha256Hex(out.session_token);
-  out.session.user_id = user->id;
-  out.session.csrf_token = random_.Token(kSecretBytes);
-  out.session.created_at = now;
-  out.session.last_seen_at = now;
-  out.session.expires_at = now + options_.session_ttl_ms;
-  out.user = std::move(user).value();
+  SignedIn out = NewSession(std::move(user).value(), now);
   AuditEntry e = AuditEntry::For(Actor::ForUser(out.user, request_id), now, "session.signin", "user",
-                                 std::to_string(out.user.id), {{"addr", SanitizeUtf8(remote_addr, 64)}});
+                                 std::to_string(out.user.id), {{"addr", addr}});
   WM_RETURN_IF_ERROR(stores_.unit->Run([&]() -> Status {
+    WM_RETURN_IF_ERROR(stores_.throttle->Forget(attempt));
+    WM_RETURN_IF_ERROR(stores_.throttle->Clear(pair_key));
     WM_RETURN_IF_ERROR(stores_.throttle->Clear(account_key));
     WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
     return stores_.audit->Record(e);
   }));
+  return out;
+}
+
+Result<SignedIn> AuthService::RenewSession(const Actor& actor) {
+  if (!actor.user) return Status::PermissionDenied("sign in first");
+  TimestampMs now = clock_.NowMs();
+  WM_ASSIGN_OR_RETURN(User user, stores_.users->FindById(actor.user->id));
+  SignedIn out = NewSession(std::move(user), now);
+  WM_RETURN_IF_ERROR(stores_.sessions->Create(out.session));
   return out;
 }
 

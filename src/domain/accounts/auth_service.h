@@ -19,9 +19,17 @@ struct AuthOptions {
   TimestampMs session_ttl_ms = 7LL * 24 * 3600 * 1000;
   // last_seen_at is written at most this often per session.
   TimestampMs touch_interval_ms = 60 * 1000;
-  // Failed sign-ins allowed per account and per address within the window.
+  // Failed sign-ins allowed within the window, counted per client address:
+  // for one account from one address, and for all accounts from one address.
+  // An address over either limit is refused (429) before any password check,
+  // the right one included; other addresses are not affected.
   int max_failures_per_account = 5;
   int max_failures_per_address = 20;
+  // Failed sign-ins for one account from all addresses together. Over it,
+  // the account refuses further attempts only from addresses that have
+  // already failed for it: an address with no failure for the account
+  // always gets its password checked, so nobody can lock the owner out.
+  int max_failures_per_account_all_addresses = 100;
   TimestampMs failure_window_ms = 15 * 60 * 1000;
 };
 
@@ -47,12 +55,18 @@ class AuthService {
       : stores_(stores), clock_(clock), random_(random), options_(options) {}
 
   // Checks the password and opens a new session (a fresh id, so any id the
-  // client held before is useless: no session fixation). TooManyRequests
-  // when the account or the address has failed too often recently;
-  // Unauthenticated for a wrong e-mail or password (the same message for
-  // both).
+  // client held before is useless: no session fixation). `client_addr` is
+  // the client's address (behind a trusted proxy, the one it forwarded).
+  // TooManyRequests when the limits of AuthOptions are reached: the check
+  // and the recording of the attempt are one atomic step in the store, so
+  // concurrent attempts cannot all slip under a limit. Unauthenticated for a
+  // wrong e-mail or password (the same message for both).
   Result<SignedIn> SignIn(const std::string& email, const std::string& password,
-                          const std::string& remote_addr, const std::string& request_id);
+                          const std::string& client_addr, const std::string& request_id);
+  // Opens a fresh session for the signed-in person themselves, to replace
+  // the one a password change ended (AccountService::ChangePassword ends
+  // every session of the account). PermissionDenied without a person.
+  Result<SignedIn> RenewSession(const Actor& actor);
   // Ends the session named by the cookie value. Unknown sessions are fine.
   Status SignOut(const std::string& session_token, const std::string& request_id);
   // The session and its user, or Unauthenticated.
@@ -68,7 +82,10 @@ class AuthService {
   Status Housekeeping();
 
  private:
-  Status CheckThrottle(const std::string& key, int limit, TimestampMs now);
+  // The TooManyRequests for a window that is full, or Ok.
+  Status Throttled(const ThrottleStore::Window& window, int limit, TimestampMs now) const;
+  // A new session for `user`, not yet stored.
+  SignedIn NewSession(User user, TimestampMs now);
 
   Stores stores_;
   const Clock& clock_;

@@ -79,6 +79,8 @@ class SessionStore {
   virtual Result<Session> Find(const std::string& id_hash, TimestampMs now) = 0;
   virtual Status Touch(const std::string& id_hash, TimestampMs now) = 0;
   virtual Status Delete(const std::string& id_hash) = 0;
+  // Ends every session of `user_id`; returns how many there were.
+  virtual Result<int> DeleteForUser(Id user_id) = 0;
   // Returns how many were removed.
   virtual Result<int> DeleteExpired(TimestampMs now) = 0;
 };
@@ -93,20 +95,39 @@ class TokenStore {
   virtual Status MarkUsed(Id token_id, TimestampMs now) = 0;
   // NotFound unless the token belongs to `user_id` and is active.
   virtual Status Revoke(Id token_id, Id user_id, TimestampMs now) = 0;
+  // Revokes every active token of `user_id`; returns how many there were.
+  virtual Result<int> RevokeAllForUser(Id user_id, TimestampMs now) = 0;
   virtual Result<std::vector<ApiToken>> ListForUser(Id user_id) = 0;
 };
 
-// Failed sign-in attempts by key ("account:ana@example.org", "addr:127.0.0.1").
+// Sign-in attempts by key ("pair:192.0.2.1 ana@example.org",
+// "addr:192.0.2.1", "account:ana@example.org"). An attempt is recorded before
+// its password is checked and forgotten when the password was right, so what
+// stays recorded are failures (and attempts still being checked).
 class ThrottleStore {
  public:
   virtual ~ThrottleStore() = default;
+  // Records a failure outright (no limit, no attempt tag).
   virtual Status RecordFailure(const std::string& key, TimestampMs at) = 0;
-  // Failures at or after `since`, and the oldest of them.
+  // Records at or after `since`, and the oldest of them.
   struct Window {
     int count = 0;
     TimestampMs oldest = 0;
   };
   virtual Result<Window> FailuresSince(const std::string& key, TimestampMs since) = 0;
+  // Check and record in one step: counts each key's records at or after
+  // `since`, passes the windows (in the order of `keys`) to `decide`, and
+  // when it returns Ok records one entry per key at `at`, tagged `attempt`.
+  // All of it happens in one write transaction holding every key's lock (on
+  // PostgreSQL, advisory locks shared by every instance on the database), so
+  // concurrent callers for the same key are decided one after the other and
+  // each sees the others' records. An error from `decide` is returned as it
+  // is and nothing is recorded.
+  virtual Status Admit(const std::vector<std::string>& keys, TimestampMs since, TimestampMs at,
+                       const std::string& attempt,
+                       const std::function<Status(const std::vector<Window>&)>& decide) = 0;
+  // Removes the records tagged `attempt` (an attempt that succeeded).
+  virtual Status Forget(const std::string& attempt) = 0;
   virtual Status Clear(const std::string& key) = 0;
   // Drops records older than `before`.
   virtual Status Prune(TimestampMs before) = 0;
