@@ -1,7 +1,9 @@
-// JSON request bodies as every API endpoint reads them: ParseJsonBody (with
-// whatever limits it enforces), then, as the API answers, the parsed value or
-// the error (its message quotes the input) rendered back to JSON the way
-// WebApp::Json does.
+// JSON request bodies as every API endpoint reads them: http::ParseJson with
+// the limits WebApp's ParseJsonBody uses (size, depth, value count; duplicate
+// names and out-of-range numbers refused), then, as the API answers, the
+// parsed value or the error (its message quotes the input) rendered back to
+// JSON the way WebApp::Json does. Linked against wm_http alone, so it runs
+// fast (the first version went through wm_web at ~100 executions/s).
 //
 // Not reached: the per-endpoint decoders that turn the parsed JSON into
 // domain input (InputFromJson, ReadPost, ReadTarget, the organisation
@@ -11,20 +13,17 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "web/app.h"
+#include "http/json_body.h"
 
 using nlohmann::json;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  waymark::http::Request req;
-  req.method = "POST";
-  req.path = req.target = "/api/v1/campaigns";
-  req.headers = {{"content-type", "application/json; charset=utf-8"}};
-  req.body.assign(reinterpret_cast<const char*>(data), size);
-  auto body = waymark::web::ParseJsonBody(req);
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto body = waymark::http::ParseJson(text);
   if (body.ok()) {
     (void)body->dump();  // parsed strings are valid UTF-8
     return 0;

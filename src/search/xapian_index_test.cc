@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -532,6 +533,66 @@ TEST(XapianIndexConcurrency, ListsSearchesAndFacetsFromManyThreadsWhileWriting) 
   writer.join();
   for (int t = 0; t < kReaders; ++t) EXPECT_EQ(errors[t], "") << "reader " << t;
   EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace waymark::search
+
+namespace waymark::search {
+namespace {
+
+// Soak finding (issue 8), still open: under a stream of small commits on a
+// 3000-document index, searches fail now and then with DatabaseCorruptError
+// ("Unexpected end of posting list", "Expected block N to be level 1")
+// though later searches succeed. Neither retrying on a reader reopened at the
+// latest revision, nor making commits wait for older searches, nor keeping
+// searches and writes fully apart (a reader-writer lock) made this test pass,
+// so it is not (only) a reader racing the writer; see bench/README.md. Run it
+// with --gtest_also_run_disabled_tests.
+TEST(XapianIndexConcurrency, DISABLED_SearchesSurviveManyCommitsOnALargeIndex) {
+  TempDir dir;
+  auto opened = OpenXapianIndex(dir.path() + "/index");
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  Index& index = **opened;
+  for (Id id = 1; id <= 3000; ++id) ASSERT_TRUE(index.Upsert(MixDoc(id)).ok());
+  ASSERT_TRUE(index.Commit(1).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+  std::atomic<bool> stop{false};
+  std::atomic<int> searches{0};
+  std::mutex mu;
+  std::string error;
+  std::thread writer([&] {
+    Id next = 3001;
+    std::int64_t seq = 2;
+    while (!stop.load() && std::chrono::steady_clock::now() < deadline) {
+      for (int i = 0; i < 20; ++i) (void)index.Upsert(MixDoc(next++));
+      (void)index.Remove("campaign", next - 2500);
+      (void)index.Commit(seq++);
+    }
+  });
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      for (int round = 0; round < 100000 && std::chrono::steady_clock::now() < deadline; ++round) {
+        Query q;
+        q.audience = {"public"};
+        q.facets = {"country", "theme"};
+        q.text = (t + round) % 2 ? "stories" : "";
+        q.newest_first = q.text.empty();
+        auto r = index.Search(q);
+        ++searches;
+        if (!r.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (error.empty()) error = r.status().message();
+          return;
+        }
+      }
+    });
+  }
+  for (auto& r : readers) r.join();
+  stop.store(true);
+  writer.join();
+  EXPECT_EQ(error, "") << searches.load() << " searches";
 }
 
 }  // namespace

@@ -755,6 +755,15 @@ class SqlReportStore final : public exchange::ReportStore {
     });
   }
 
+  Status LockTarget(const Target& t) override {
+    // A no-op write: the portable way to take the row lock (SQLite has no
+    // SELECT ... FOR UPDATE).
+    const char* statement = t.kind == "campaign" ? "UPDATE campaigns SET hidden=hidden WHERE id=$1"
+                                                 : "UPDATE posts SET hidden=hidden WHERE id=$1";
+    return sql::WithConnection<std::int64_t>(db_, [&](Connection& c) { return c.Execute(statement, {t.id}); })
+        .status();
+  }
+
   Result<int> CountOpen(const Target& t) override {
     return sql::WithConnection<int>(db_, [&](Connection& c) -> Result<int> {
       WM_ASSIGN_OR_RETURN(Row r,

@@ -427,6 +427,46 @@ json Document() {
   paths["/api/v1/groups/{id}"]["get"] =
       Op("getGroup", "One working group", "exchange",
          {{"200", Resp("The group", Ref("Group"))}, {"404", ErrResp("Not found")}}, json::array({gid}));
+  paths["/api/v1/posts/{id}/useful"]["delete"] =
+      Op("unmarkPostUseful", "Take back a useful mark", "exchange", {{"200", Resp("The post", Ref("Post"))}},
+         json::array({PathParam("id", "Post id", Int())}), nullptr, true);
+  struct GroupAction {
+    const char* path;
+    const char* id;
+    const char* summary;
+  };
+  for (const GroupAction& a :
+       {GroupAction{"requests", "requestToJoinGroup",
+                    "Ask for the caller's organisation to join ({organisation})"},
+        GroupAction{"invitations", "inviteToGroup",
+                    "Invite an organisation ({organisation}); group admins only"},
+        GroupAction{"accept", "acceptGroupInvitation", "Accept an invitation or a request ({organisation})"},
+        GroupAction{"leave", "leaveGroup", "Take an organisation out of the group ({organisation})"},
+        GroupAction{"campaigns", "linkCampaignToGroup", "Link a campaign to the group ({campaign_id})"}}) {
+    paths[std::string("/api/v1/groups/{id}/") + a.path]["post"] =
+        Op(a.id, a.summary, "exchange",
+           {{"200", Resp("The group", Ref("Group"))},
+            {"403", ErrResp("Not allowed")},
+            {"404", ErrResp("Not found")},
+            {"422", ErrResp("Invalid fields")}},
+           json::array({gid}), JsonBody(any), true);
+  }
+  json follow = JsonBody(any);
+  paths["/api/v1/follows"]["post"] =
+      Op("follow", "Follow a thread, group or campaign ({kind, id})", "exchange",
+         {{"200", Resp("Following", any)}, {"404", ErrResp("Not found")}, {"422", ErrResp("Invalid fields")}},
+         json::array(), follow, true);
+  paths["/api/v1/follows"]["delete"] =
+      Op("unfollow", "Stop following ({kind, id} in the body or the query)", "exchange",
+         {{"200", Resp("Not following", any)}, {"422", ErrResp("Invalid fields")}},
+         json::array({QueryParam("kind", "thread, group or campaign"), QueryParam("id", "Its id")}), nullptr,
+         true);
+  paths["/api/v1/notifications"]["get"] =
+      Op("listNotifications", "The caller's notifications, newest first", "exchange",
+         {{"200", Resp("Notifications", Ref("ListOf"))}}, paging, nullptr, true);
+  paths["/api/v1/notifications/read"]["post"] = Op(
+      "markNotificationsRead", "Mark one ({id}) or every notification read", "exchange",
+      {{"200", Resp("Done", any)}, {"422", ErrResp("Invalid fields")}}, json::array(), JsonBody(any), true);
   paths["/api/v1/reports"]["post"] = Op(
       "report", "Report a post or campaign to its moderators ({kind: post|campaign, id, reason})", "exchange",
       {{"201", Resp("Reported", any)}, {"404", ErrResp("No such item")}, {"422", ErrResp("Invalid fields")}},

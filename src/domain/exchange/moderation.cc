@@ -61,6 +61,9 @@ Status ExchangeService::ReportTarget(const Actor& actor, const Target& t, const 
   r.reason = std::string(TrimAscii(reason));
   r.created_at = clock_.NowMs();
   Status s = accounts_.unit->Run([&]() -> Status {
+    // Without the lock, concurrent reports each counted only their own and
+    // the committed ones: the target was hidden several times, or never.
+    WM_RETURN_IF_ERROR(stores_.reports->LockTarget(t));
     WM_ASSIGN_OR_RETURN(Report added, stores_.reports->Add(r));
     WM_RETURN_IF_ERROR(
         core.Audit(actor, "report.create", t.kind, t.id, {{"report", std::to_string(added.id)}}));

@@ -107,6 +107,10 @@ class ReportStore {
   // Conflict when this reporter already has an open report on the target.
   virtual Result<Report> Add(const Report& r) = 0;
   virtual Result<int> CountOpen(const Target& t) = 0;
+  // Inside a transaction: holds the target's row until the transaction ends,
+  // so that concurrent reports on one target count and decide one after the
+  // other (a row lock on PostgreSQL; SQLite's write transactions are serial).
+  virtual Status LockTarget(const Target& t) = 0;
   // Targets with open reports, oldest report first, with those reports.
   virtual Result<std::vector<std::pair<Target, std::vector<Report>>>> Open(int limit) = 0;
   // Resolves every open report on the target.
