@@ -118,8 +118,10 @@ TEST_P(CliTest, TokenCreateThenUseIt) {
   ASSERT_EQ(me.status, 200) << me.Describe();
   EXPECT_EQ(me.Json()["email"], "ed@example.org");
   EXPECT_EQ(me.Json()["memberships"][0]["role"], "editor");
+  HttpResponse org = c.Get("/api/v1/organisations/jcwi", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(org.status, 200) << org.Describe();
   HttpResponse patch = c.SendJson("PATCH", "/api/v1/organisations/jcwi", {{"acronym", "JCWI"}},
-                                  {{"Authorization", "Bearer " + token}});
+                                  {{"Authorization", "Bearer " + token}, {"If-Match", org.Header("ETag")}});
   EXPECT_EQ(patch.status, 200) << patch.Describe();
 }
 

@@ -218,9 +218,13 @@ TEST_F(MultiInstanceTest, CopyMovesADeploymentBetweenBackendsAndBack) {
   HttpResponse me = HttpClient(server->port()).Get("/api/v1/me", {{"Authorization", "Bearer " + bearer}});
   ASSERT_EQ(me.status, 200) << me.Describe();
   EXPECT_EQ(me.Json()["memberships"][0]["organisation"], "jcwi");
-  HttpResponse patched = browser.Request(
-      "PATCH", "/api/v1/organisations/jcwi",
-      {{"Content-Type", "application/json"}, {"X-CSRF-Token", signed_in.csrf}}, R"({"acronym":"JCWI"})");
+  HttpResponse org = browser.Get("/api/v1/organisations/jcwi");
+  ASSERT_EQ(org.status, 200) << org.Describe();
+  HttpResponse patched = browser.Request("PATCH", "/api/v1/organisations/jcwi",
+                                         {{"Content-Type", "application/json"},
+                                          {"X-CSRF-Token", signed_in.csrf},
+                                          {"If-Match", org.Header("ETag")}},
+                                         R"({"acronym":"JCWI"})");
   EXPECT_EQ(patched.status, 200) << patched.Describe();
   EXPECT_EQ(server->Terminate(), 0);
   EXPECT_EQ(RunCli({"org", "add", "--db", db_->url(), "--slug", "drc", "--name", "Danish Refugee Council",
