@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -37,6 +39,17 @@ constexpr const char* kAudiencePrefix = "XA:";
 // Title terms again, unweighted, for ranking large match sets (see RunSearch).
 constexpr const char* kTitlePrefix = "T";
 constexpr const char* kAppliedSeqKey = "waymark_applied_seq";
+// The one document that is not a Document: it holds only this term, so no
+// other term is in every document of the index. Xapian 1.4 (glass) answers
+// a term that is in every document, when it needs no wdf (BoolWeight, or a
+// filter), with its list of all documents renamed to the term, and then reads
+// the next chunk of that list under the term's name: once the list of all
+// documents has more than one chunk (a few thousand documents and one
+// deletion), such a search throws DatabaseCorruptError ("Unexpected end of
+// posting list for 'stori'") on an index that xapian-check finds sound. The
+// soak found it with the audience term and a word in every demo campaign.
+// Lists match every document but this one (see TextQuery).
+constexpr const char* kSentinelTerm = "\x01sentinel";
 // A title word counts as this many body words.
 constexpr Xapian::termcount kTitleWdf = 4;
 // Facet values and audiences longer than this are not indexed (Xapian terms
@@ -212,8 +225,10 @@ Xapian::Query TextQuery(const QueryWords& words) {
   // Not Xapian::Query::MatchAll: that is one static object whose reference
   // count (not atomic) every copy touches, so two threads copying it at once
   // corrupt it. The empty term matches every document, and this query object
-  // belongs to this search alone.
-  if (words.groups.empty()) return Xapian::Query(std::string());
+  // belongs to this search alone; the sentinel is left out.
+  if (words.groups.empty()) {
+    return {Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), Xapian::Query(kSentinelTerm)};
+  }
   std::vector<Xapian::Query> ands;
   for (const auto& g : words.groups) {
     if (g.size() == 1) {
@@ -538,6 +553,14 @@ class XapianIndex final : public Index {
   Result<std::int64_t> DocumentCount() override;
   Result<Results> Search(const Query& q) override;
 
+  // Adds the sentinel (see kSentinelTerm) if the index has none; commits
+  // only what it adds. Called at open, before any other thread has the index.
+  void EnsureSentinel() {
+    if (writer_.get_termfreq(kSentinelTerm) > 0) return;
+    AddSentinel();
+    writer_.commit();
+  }
+
   // Reads every document's facets into memory (at open).
   void LoadColumn() {
     Xapian::Database db(dir_);
@@ -557,20 +580,23 @@ class XapianIndex final : public Index {
   // Lends a reader up to date with the last commit.
   class Lease {
    public:
-    Lease(XapianIndex& index, std::unique_ptr<Reader> r) : index_(index), r_(std::move(r)) {}
+    Lease(XapianIndex& index, std::unique_ptr<Reader> r, std::uint64_t generation)
+        : index_(index), r_(std::move(r)), generation_(generation) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { index_.Release(std::move(r_)); }
+    ~Lease() { index_.Release(std::move(r_), generation_); }
     Reader& operator*() { return *r_; }
     Reader* operator->() { return r_.get(); }
 
    private:
     XapianIndex& index_;
     std::unique_ptr<Reader> r_;
+    std::uint64_t generation_;
   };
 
   Lease Acquire();  // throws Xapian::Error
-  void Release(std::unique_ptr<Reader> r);
+  // Ends a lease on `generation`; keeps `r` (if any) for the next one.
+  void Release(std::unique_ptr<Reader> r, std::uint64_t generation);
   Results RunSearch(Reader& r, const Query& q, const QueryWords& words, const Xapian::Query& text,
                     const std::vector<std::pair<int, Xapian::Query>>& filters,
                     const std::optional<Xapian::Query>& audience, const std::array<bool, kNumFacets>& wanted);
@@ -580,6 +606,12 @@ class XapianIndex final : public Index {
 
   // The writer's side of the facet dictionary (see LoadDict).
   std::uint32_t FacetId(std::size_t f, const std::string& value);
+  // The writer's (callers hold write_mu_ or are opening the index).
+  void AddSentinel() {
+    Xapian::Document sentinel;
+    sentinel.add_boolean_term(kSentinelTerm);
+    writer_.replace_document(kSentinelTerm, sentinel);
+  }
 
   std::mutex write_mu_;
   Xapian::WritableDatabase writer_;
@@ -595,31 +627,48 @@ class XapianIndex final : public Index {
   // rather than queue up ahead of the writer.
   std::atomic<bool> column_writer_waiting_{false};
 
-  std::atomic<std::uint64_t> generation_{1};
+  // Readers and the revisions they read. Glass frees the blocks that
+  // revision R+1 replaced and reuses them while building R+2, so a search
+  // still reading R then may read a block that is being overwritten. Xapian
+  // usually says so (DatabaseModifiedError) but not always: the soak saw
+  // DatabaseCorruptError "Expected block N to be level 1, not 0" on a sound
+  // index. So each Commit, before the writer goes on, waits until no search
+  // reads a revision older than the one it made. Searches never wait for the
+  // writer; a commit waits at most for the searches already running.
   std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Reader>> idle_;
+  std::condition_variable pool_cv_;
+  std::uint64_t generation_ = 1;               // guarded by pool_mu_
+  std::map<std::uint64_t, int> active_;        // generation -> leases; guarded by pool_mu_
+  std::vector<std::unique_ptr<Reader>> idle_;  // guarded by pool_mu_
 };
 
 XapianIndex::Lease XapianIndex::Acquire() {
   std::unique_ptr<Reader> r;
+  std::uint64_t gen = 0;
   {
     std::lock_guard lock(pool_mu_);
     if (!idle_.empty()) {
       r = std::move(idle_.back());
       idle_.pop_back();
     }
+    gen = generation_;
+    ++active_[gen];
   }
-  std::uint64_t gen = generation_.load();
-  if (!r) {
-    r = std::make_unique<Reader>(dir_);
-    r->generation = gen;
-    LoadDict(r->db, r->facet_names);
-  } else if (r->generation != gen) {
-    r->db.reopen();
-    r->generation = gen;
-    LoadDict(r->db, r->facet_names);
+  try {
+    if (!r) {
+      r = std::make_unique<Reader>(dir_);
+      r->generation = gen;
+      LoadDict(r->db, r->facet_names);
+    } else if (r->generation != gen) {
+      r->db.reopen();
+      r->generation = gen;
+      LoadDict(r->db, r->facet_names);
+    }
+  } catch (...) {
+    Release(nullptr, gen);
+    throw;
   }
-  return Lease(*this, std::move(r));
+  return Lease(*this, std::move(r), gen);
 }
 
 std::uint32_t XapianIndex::FacetId(std::size_t f, const std::string& value) {
@@ -644,10 +693,15 @@ std::uint32_t XapianIndex::FacetId(std::size_t f, const std::string& value) {
   return id;
 }
 
-void XapianIndex::Release(std::unique_ptr<Reader> r) {
-  if (!r) return;
-  std::lock_guard lock(pool_mu_);
-  if (static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(r));
+void XapianIndex::Release(std::unique_ptr<Reader> r, std::uint64_t generation) {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (r && static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(r));
+    auto it = active_.find(generation);
+    assert(it != active_.end());
+    if (--it->second == 0) active_.erase(it);
+  }
+  pool_cv_.notify_all();
 }
 
 Status XapianIndex::Upsert(const Document& doc) {
@@ -755,7 +809,11 @@ Status XapianIndex::Commit(std::int64_t applied_seq) {
     }
     pending_column_.clear();
     pending_clear_ = false;
-    generation_.fetch_add(1);
+    // New searches read this revision; wait for those reading older ones
+    // (see active_) before the writer may reuse their blocks.
+    std::unique_lock pool_lock(pool_mu_);
+    const std::uint64_t gen = ++generation_;
+    pool_cv_.wait(pool_lock, [&] { return active_.empty() || active_.begin()->first >= gen; });
     return Status::Ok();
   } catch (const Xapian::Error& e) {
     return FromXapian(e, "commit");
@@ -783,6 +841,7 @@ Status XapianIndex::Clear() {
     std::vector<Xapian::docid> ids;
     for (auto it = writer_.postlist_begin(""); it != writer_.postlist_end(""); ++it) ids.push_back(*it);
     for (Xapian::docid id : ids) writer_.delete_document(id);
+    AddSentinel();
     pending_column_.clear();
     pending_clear_ = true;
     // If the writer flushes before the rebuild's final commit (it does every
@@ -800,7 +859,7 @@ Status XapianIndex::Clear() {
 Result<std::int64_t> XapianIndex::DocumentCount() {
   try {
     Lease r = Acquire();
-    return static_cast<std::int64_t>(r->db.get_doccount());
+    return static_cast<std::int64_t>(r->db.get_doccount() - r->db.get_termfreq(kSentinelTerm));
   } catch (const Xapian::Error& e) {
     return FromXapian(e, "document count");
   } catch (const std::exception& e) {
@@ -961,12 +1020,16 @@ Result<Results> XapianIndex::Search(const Query& q) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
       Lease r = Acquire();
-      QueryWords words = ParseWords(q.text, r->stem);
-      Xapian::Query text = TextQuery(words);
-      return RunSearch(*r, q, words, text, filters, audience, wanted);
+      try {
+        QueryWords words = ParseWords(q.text, r->stem);
+        Xapian::Query text = TextQuery(words);
+        return RunSearch(*r, q, words, text, filters, audience, wanted);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        r->generation = 0;  // reopened before it is used again
+        throw;
+      }
     } catch (const Xapian::DatabaseModifiedError& e) {
-      // Two commits during one search: reopen (the next Acquire does) and retry.
-      generation_.fetch_add(1);
+      // Not expected (see active_), but harmless: retry on a reopened reader.
       last_error = e.get_msg();
     } catch (const Xapian::Error& e) {
       return FromXapian(e, "search");
@@ -986,6 +1049,7 @@ Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir, const Xap
   try {
     Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
     auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer));
+    index->EnsureSentinel();
     index->LoadColumn();
     return std::unique_ptr<Index>(std::move(index));
   } catch (const Xapian::Error& e) {

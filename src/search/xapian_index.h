@@ -7,7 +7,8 @@
 // words. Facets and audiences are boolean terms; facet counts come from one
 // value slot per document read by a match spy. One writer at a time (a mutex)
 // and any number of concurrent searches (a pool of readers, reopened after
-// each commit). Xapian errors come back as Status values: nothing throws.
+// each commit; a commit waits for the searches still reading the revision
+// before it). Xapian errors come back as Status values: nothing throws.
 #pragma once
 
 #include <memory>
