@@ -16,7 +16,7 @@
 #include "storage/migrations.h"
 #include "storage/open.h"
 #include "storage/sqlite/sqlite_connection.h"
-#include "web/digest_email.h"
+#include "web/exchange/digest_email.h"
 
 #ifndef WAYMARK_VERSION
 #define WAYMARK_VERSION "0.0.0"

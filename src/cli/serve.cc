@@ -12,11 +12,12 @@
 
 #include "app/demo.h"
 #include "app/runtime.h"
+#include "app/web_modules.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
 #include "mail/smtp_mailer.h"
 #include "web/app.h"
-#include "web/digest_email.h"
+#include "web/exchange/digest_email.h"
 
 namespace waymark::cli {
 
@@ -133,18 +134,20 @@ int Serve(const app::Config& config, bool demo) {
   wo.log_error = [&event](const std::string& request_id, const std::string& message) {
     event("error", "request " + request_id, message);
   };
+  std::unique_ptr<web::Site> site;
   std::unique_ptr<web::WebApp> webapp_ptr;
   try {
-    webapp_ptr = std::make_unique<web::WebApp>(
-        web::Services{&runtime.accounts(), &runtime.auth(), &runtime.campaigns(), &runtime.exchange(),
-                      runtime.indexer()},
-        *catalog, runtime.countries(), runtime.random(), metrics,
-        [&db]() -> Status {
-          auto lease = db.Acquire();
-          if (!lease.ok()) return lease.status();
-          return (*lease)->Ping();
-        },
-        wo);
+    site = std::make_unique<web::Site>(*catalog, runtime.countries(), runtime.random(), wo);
+    web::WebApp::Options options;
+    options.auth = &runtime.auth();
+    options.indexer = runtime.indexer();
+    options.health_check = [&db]() -> Status {
+      auto lease = db.Acquire();
+      if (!lease.ok()) return lease.status();
+      return (*lease)->Ping();
+    };
+    webapp_ptr =
+        std::make_unique<web::WebApp>(*site, app::WebModules(*site, runtime), metrics, std::move(options));
   } catch (const std::exception& e) {
     std::cerr << "waymark: " << e.what() << "\n";
     return 1;

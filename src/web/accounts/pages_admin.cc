@@ -1,6 +1,6 @@
 // Pages: administration of people, memberships and roles, and the audit log.
 #include "core/strings.h"
-#include "web/app.h"
+#include "web/accounts/accounts_module.h"
 
 namespace waymark::web {
 
@@ -25,20 +25,20 @@ Result<accounts::Id> IdParam(const Context& ctx) {
 
 }  // namespace
 
-Response WebApp::Admin(Context& ctx) {
+Response AccountsModule::Admin(Context& ctx) {
   auto count = services_.accounts->CountOrganisations();
   if (!count.ok()) return Error(ctx, count.status());
   std::string text = T(ctx, "organisations_count");
   text.replace(text.find("{n}"), 3, std::to_string(*count));
-  return Page(ctx, "admin", T(ctx, "admin_title"), json{{"org_count", text}});
+  return Page(ctx, "accounts/admin", T(ctx, "admin_title"), json{{"org_count", text}});
 }
 
-Response WebApp::AdminUsers(Context& ctx) {
+Response AccountsModule::AdminUsers(Context& ctx) {
   return AdminUsersPage(ctx, json{{"role", "member"}, {"locale", ctx.lang}}, Status::Ok(), "", 200);
 }
 
-Response WebApp::AdminUsersPage(Context& ctx, const json& form, const Status& error,
-                                const std::string& created_password, int status) {
+Response AccountsModule::AdminUsersPage(Context& ctx, const json& form, const Status& error,
+                                        const std::string& created_password, int status) {
   auto users = services_.accounts->ListUsers(ctx.actor(), kMaxListed, 0);
   if (!users.ok()) return Error(ctx, users.status());
   auto orgs = services_.accounts->ListOrganisations(kMaxListed, 0);
@@ -82,10 +82,10 @@ Response WebApp::AdminUsersPage(Context& ctx, const json& form, const Status& er
     model["has_errors"] = true;
     model["error_list"] = ErrorList(ctx, error);
   }
-  return Page(ctx, "admin_users", T(ctx, "admin_users"), model, status);
+  return Page(ctx, "accounts/admin_users", T(ctx, "admin_users"), model, status);
 }
 
-Response WebApp::AdminUserCreate(Context& ctx) {
+Response AccountsModule::AdminUserCreate(Context& ctx) {
   json form = {{"email", ctx.Form("email")},
                {"name", ctx.Form("name")},
                {"organisation", ctx.Form("organisation")},
@@ -124,14 +124,14 @@ Response WebApp::AdminUserCreate(Context& ctx) {
   return AdminUsersPage(ctx, json{{"role", "member"}, {"locale", ctx.lang}}, Status::Ok(), in.password, 201);
 }
 
-Response WebApp::AdminUser(Context& ctx) {
+Response AccountsModule::AdminUser(Context& ctx) {
   auto id = IdParam(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   return AdminUserPage(ctx, *id, Status::Ok(), "", 200);
 }
 
-Response WebApp::AdminUserPage(Context& ctx, accounts::Id id, const Status& error,
-                               const std::string& reset_password, int status) {
+Response AccountsModule::AdminUserPage(Context& ctx, accounts::Id id, const Status& error,
+                                       const std::string& reset_password, int status) {
   auto user = services_.accounts->GetUser(id);
   if (!user.ok()) return Error(ctx, user.status());
   auto orgs = services_.accounts->ListOrganisations(kMaxListed, 0);
@@ -161,10 +161,10 @@ Response WebApp::AdminUserPage(Context& ctx, accounts::Id id, const Status& erro
     model["has_errors"] = true;
     model["error_list"] = ErrorList(ctx, error);
   }
-  return Page(ctx, "admin_user", user->name, model, status);
+  return Page(ctx, "accounts/admin_user", user->name, model, status);
 }
 
-Response WebApp::AdminSetMembership(Context& ctx) {
+Response AccountsModule::AdminSetMembership(Context& ctx) {
   auto id = IdParam(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   Status s = services_.accounts->SetMembership(ctx.actor(), *id, ctx.Form("organisation"), ctx.Form("role"));
@@ -173,7 +173,7 @@ Response WebApp::AdminSetMembership(Context& ctx) {
   return Response::Redirect("/admin/users/" + std::to_string(*id) + "?msg=flash_saved");
 }
 
-Response WebApp::AdminRemoveMembership(Context& ctx) {
+Response AccountsModule::AdminRemoveMembership(Context& ctx) {
   auto id = IdParam(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   Status s = services_.accounts->RemoveMembership(ctx.actor(), *id, ctx.req.params.at("slug"));
@@ -181,7 +181,7 @@ Response WebApp::AdminRemoveMembership(Context& ctx) {
   return Response::Redirect("/admin/users/" + std::to_string(*id) + "?msg=flash_saved");
 }
 
-Response WebApp::AdminSetAdmin(Context& ctx) {
+Response AccountsModule::AdminSetAdmin(Context& ctx) {
   auto id = IdParam(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   Status s = services_.accounts->SetAdmin(ctx.actor(), *id, ctx.Form("is_admin") == "1");
@@ -190,7 +190,7 @@ Response WebApp::AdminSetAdmin(Context& ctx) {
   return Response::Redirect("/admin/users/" + std::to_string(*id) + "?msg=flash_saved");
 }
 
-Response WebApp::AdminResetPassword(Context& ctx) {
+Response AccountsModule::AdminResetPassword(Context& ctx) {
   auto id = IdParam(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   std::string password = random_.Password(16);
@@ -199,7 +199,7 @@ Response WebApp::AdminResetPassword(Context& ctx) {
   return AdminUserPage(ctx, *id, Status::Ok(), password, 200);
 }
 
-Response WebApp::AdminAudit(Context& ctx) {
+Response AccountsModule::AdminAudit(Context& ctx) {
   auto entries = services_.accounts->AuditTrail(ctx.actor(), 200);
   if (!entries.ok()) return Error(ctx, entries.status());
   json rows = json::array();
@@ -212,7 +212,7 @@ Response WebApp::AdminAudit(Context& ctx) {
                     {"entity", e.entity_type + ":" + e.entity_id},
                     {"details", details}});
   }
-  return Page(ctx, "admin_audit", T(ctx, "admin_audit"), json{{"entries", rows}});
+  return Page(ctx, "accounts/admin_audit", T(ctx, "admin_audit"), json{{"entries", rows}});
 }
 
 }  // namespace waymark::web

@@ -1,28 +1,28 @@
 // Pages: home, sign-in and sign-out, language, the account page (password,
 // API tokens).
 #include "core/strings.h"
-#include "web/app.h"
-#include "web/text.h"
+#include "web/accounts/accounts_module.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 
 using http::Response;
 using nlohmann::json;
 
-Response WebApp::Home(Context& ctx) {
+Response AccountsModule::Home(Context& ctx) {
   auto count = services_.accounts->CountOrganisations();
   if (!count.ok()) return Error(ctx, count.status());
   json model = {{"organisations_link", Fill(T(ctx, "organisations_count"), "{n}", std::to_string(*count))}};
-  return Page(ctx, "home", T(ctx, "home_title"), model);
+  return Page(ctx, "accounts/home", T(ctx, "home_title"), model);
 }
 
-Response WebApp::SigninForm(Context& ctx) {
+Response AccountsModule::SigninForm(Context& ctx) {
   if (ctx.user) return Response::Redirect(SafeNext(ctx.req.QueryParam("next").value_or("/")));
   json model = {{"next", SafeNext(ctx.req.QueryParam("next").value_or("/"))}, {"email", ""}};
-  return Page(ctx, "signin", T(ctx, "signin_title"), model);
+  return Page(ctx, "accounts/signin", T(ctx, "signin_title"), model);
 }
 
-Response WebApp::Signin(Context& ctx) {
+Response AccountsModule::Signin(Context& ctx) {
   std::string email = ctx.Form("email");
   std::string next = SafeNext(ctx.Form("next"));
   auto signed_in = services_.auth->SignIn(email, ctx.Form("password"), ctx.client_addr, ctx.req.request_id);
@@ -38,7 +38,7 @@ Response WebApp::Signin(Context& ctx) {
     } else {
       return Error(ctx, s);
     }
-    Response r = Page(ctx, "signin", T(ctx, "signin_title"), model, code);
+    Response r = Page(ctx, "accounts/signin", T(ctx, "signin_title"), model, code);
     if (code == 429) r.Set("Retry-After", std::to_string(s.retry_after_seconds()));
     return r;
   }
@@ -49,7 +49,7 @@ Response WebApp::Signin(Context& ctx) {
   return Response::Redirect(next);
 }
 
-Response WebApp::Signout(Context& ctx) {
+Response AccountsModule::Signout(Context& ctx) {
   if (!ctx.session_token.empty()) {
     Status s = services_.auth->SignOut(ctx.session_token, ctx.req.request_id);
     if (!s.ok()) return Error(ctx, s);
@@ -58,7 +58,7 @@ Response WebApp::Signout(Context& ctx) {
   return Response::Redirect("/?msg=flash_signed_out");
 }
 
-Response WebApp::SetLanguage(Context& ctx) {
+Response AccountsModule::SetLanguage(Context& ctx) {
   std::string lang = ctx.Form("lang");
   if (!catalog_.Has(lang)) return Error(ctx, Status::InvalidArgument("unknown language '" + lang + "'"));
   if (ctx.user && !ctx.via_token) {
@@ -80,9 +80,9 @@ Response WebApp::SetLanguage(Context& ctx) {
   return Response::Redirect(next);
 }
 
-Response WebApp::Account(Context& ctx) { return AccountPage(ctx, ""); }
+Response AccountsModule::Account(Context& ctx) { return AccountPage(ctx, ""); }
 
-Response WebApp::AccountPage(Context& ctx, const std::string& new_token) {
+Response AccountsModule::AccountPage(Context& ctx, const std::string& new_token) {
   const accounts::User& u = *ctx.user;
   json memberships = json::array();
   for (const auto& m : u.memberships) {
@@ -110,15 +110,15 @@ Response WebApp::AccountPage(Context& ctx, const std::string& new_token) {
                 {"memberships", memberships},
                 {"tokens", token_rows},
                 {"new_token", new_token}};
-  return Page(ctx, "account", T(ctx, "account_title"), model, new_token.empty() ? 200 : 201);
+  return Page(ctx, "accounts/account", T(ctx, "account_title"), model, new_token.empty() ? 200 : 201);
 }
 
-Response WebApp::PasswordForm(Context& ctx) {
+Response AccountsModule::PasswordForm(Context& ctx) {
   json model = {{"forced", ctx.user->must_change_password}};
-  return Page(ctx, "password", T(ctx, "password_change"), model);
+  return Page(ctx, "accounts/password", T(ctx, "password_change"), model);
 }
 
-Response WebApp::ChangePassword(Context& ctx) {
+Response AccountsModule::ChangePassword(Context& ctx) {
   std::string next = ctx.Form("password");
   Status s;
   if (next != ctx.Form("password_confirm")) {
@@ -140,16 +140,16 @@ Response WebApp::ChangePassword(Context& ctx) {
   json model = {
       {"forced", ctx.user->must_change_password}, {"has_errors", true}, {"error_list", ErrorList(ctx, s)}};
   for (const auto& [field, message] : FieldMessages(ctx, s)) model[field + "_error"] = message;
-  return Page(ctx, "password", T(ctx, "password_change"), model, 422);
+  return Page(ctx, "accounts/password", T(ctx, "password_change"), model, 422);
 }
 
-Response WebApp::CreateToken(Context& ctx) {
+Response AccountsModule::CreateToken(Context& ctx) {
   auto token = services_.auth->CreateToken(ctx.actor(), ctx.user->id, ctx.Form("name"));
   if (!token.ok()) return Error(ctx, token.status());
   return AccountPage(ctx, token->token);
 }
 
-Response WebApp::RevokeToken(Context& ctx) {
+Response AccountsModule::RevokeToken(Context& ctx) {
   accounts::Id id = 0;
   try {
     id = std::stoll(ctx.req.params.at("id"));

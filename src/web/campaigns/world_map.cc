@@ -1,4 +1,4 @@
-#include "web/world_map.h"
+#include "web/campaigns/world_map.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -2,8 +2,8 @@
 // form that creates or edits one.
 #include "core/strings.h"
 #include "i18n/countries.h"
-#include "web/app.h"
-#include "web/text.h"
+#include "web/accounts/accounts_module.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 
@@ -16,7 +16,7 @@ constexpr int kPerPage = 50;
 
 }  // namespace
 
-Response WebApp::Organisations(Context& ctx) {
+Response AccountsModule::Organisations(Context& ctx) {
   int page = PageParam(ctx.req);
   auto total = services_.accounts->CountOrganisations();
   if (!total.ok()) return Error(ctx, total.status());
@@ -44,10 +44,10 @@ Response WebApp::Organisations(Context& ctx) {
     if (page < pages) pager["next"] = ctx.req.path + "?page=" + std::to_string(page + 1);
     model["pager"] = pager;
   }
-  return Page(ctx, "organisations", T(ctx, "organisations_title"), model);
+  return Page(ctx, "accounts/organisations", T(ctx, "organisations_title"), model);
 }
 
-Response WebApp::OrganisationPage(Context& ctx) {
+Response AccountsModule::OrganisationPage(Context& ctx) {
   auto org = services_.accounts->GetOrganisation(ctx.req.params.at("slug"));
   if (!org.ok()) return Error(ctx, org.status());
   json model = {{"slug", org->slug},
@@ -59,11 +59,11 @@ Response WebApp::OrganisationPage(Context& ctx) {
                 {"description", org->description.empty() ? json(nullptr) : json(org->description)},
                 {"observer", org->council_observer},
                 {"can_edit", ctx.user && accounts::AccountService::CanEditOrganisation(ctx.actor(), *org)}};
-  return Page(ctx, "organisation", org->name, model);
+  return Page(ctx, "accounts/organisation", org->name, model);
 }
 
-Response WebApp::OrganisationForm(Context& ctx, bool creating, const json& values, const Status& error,
-                                  int status) {
+Response AccountsModule::OrganisationForm(Context& ctx, bool creating, const json& values,
+                                          const Status& error, int status) {
   json model = values;
   model["creating"] = creating;
   model["admin"] = ctx.is_admin();
@@ -89,10 +89,10 @@ Response WebApp::OrganisationForm(Context& ctx, bool creating, const json& value
     for (const auto& [field, message] : FieldMessages(ctx, error)) model[field + "_error"] = message;
   }
   std::string title = model["heading"].get<std::string>();
-  return Page(ctx, "organisation_form", title, model, status);
+  return Page(ctx, "accounts/organisation_form", title, model, status);
 }
 
-Response WebApp::OrganisationNew(Context& ctx) {
+Response AccountsModule::OrganisationNew(Context& ctx) {
   return OrganisationForm(ctx, true, json{{"kind", "cso"}}, Status::Ok(), 200);
 }
 
@@ -109,7 +109,7 @@ json FormValues(const Context& ctx) {
 }
 }  // namespace
 
-Response WebApp::OrganisationCreate(Context& ctx) {
+Response AccountsModule::OrganisationCreate(Context& ctx) {
   accounts::OrganisationInput in;
   in.slug = ctx.Form("slug");
   in.name = ctx.Form("name");
@@ -131,7 +131,7 @@ Response WebApp::OrganisationCreate(Context& ctx) {
   return Response::Redirect("/organisations/" + org->slug + "?msg=flash_saved");
 }
 
-Response WebApp::OrganisationEdit(Context& ctx) {
+Response AccountsModule::OrganisationEdit(Context& ctx) {
   auto org = services_.accounts->GetOrganisation(ctx.req.params.at("slug"));
   if (!org.ok()) return Error(ctx, org.status());
   if (!accounts::AccountService::CanEditOrganisation(ctx.actor(), *org)) {
@@ -149,7 +149,7 @@ Response WebApp::OrganisationEdit(Context& ctx) {
   return OrganisationForm(ctx, false, values, Status::Ok(), 200);
 }
 
-Response WebApp::OrganisationUpdate(Context& ctx) {
+Response AccountsModule::OrganisationUpdate(Context& ctx) {
   const std::string& slug = ctx.req.params.at("slug");
   accounts::OrganisationPatch patch;
   patch.name = ctx.Form("name");

@@ -2,7 +2,8 @@
 #include <set>
 
 #include "core/strings.h"
-#include "web/app.h"
+#include "web/accounts/accounts_module.h"
+#include "web/helpers.h"
 #include "web/request_headers.h"
 
 namespace waymark::web {
@@ -11,30 +12,6 @@ using http::Response;
 using nlohmann::json;
 
 namespace {
-
-constexpr int kDefaultPerPage = 20;
-constexpr int kMaxPerPage = 100;
-
-// Reads ?page= and ?per_page=; Validation naming the parameter when bad.
-Status Paging(const http::Request& req, int& page, int& per_page) {
-  std::map<std::string, std::string> errors;
-  auto read = [&](const char* name, int def, int lo, int hi, int& out) {
-    out = def;
-    auto v = req.QueryParam(name);
-    if (!v || v->empty()) return;
-    std::size_t used = 0;
-    try {
-      long n = std::stol(*v, &used);
-      if (used != v->size() || n < lo || n > hi) throw std::out_of_range(name);
-      out = static_cast<int>(n);
-    } catch (...) {
-      errors[name] = "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
-    }
-  };
-  read("page", 1, 1, 1000000, page);
-  read("per_page", kDefaultPerPage, 1, kMaxPerPage, per_page);
-  return errors.empty() ? Status::Ok() : Status::Validation(errors, "bad paging parameters");
-}
 
 // Reads an optional string field: absent -> nullopt, null -> "", string -> it.
 void OptString(const json& body, const char* field, std::optional<std::string>& out,
@@ -58,7 +35,7 @@ const std::set<std::string>& OrganisationFields() {
 
 }  // namespace
 
-json WebApp::OrganisationJson(const accounts::Organisation& o) const {
+json AccountsModule::OrganisationJson(const accounts::Organisation& o) const {
   json j = {{"slug", o.slug},
             {"name", o.name},
             {"acronym", o.acronym ? json(*o.acronym) : json(nullptr)},
@@ -74,7 +51,7 @@ json WebApp::OrganisationJson(const accounts::Organisation& o) const {
   return j;
 }
 
-Response WebApp::ApiMe(Context& ctx) {
+Response AccountsModule::ApiMe(Context& ctx) {
   const accounts::User& u = *ctx.user;
   json memberships = json::array();
   for (const auto& m : u.memberships) {
@@ -90,9 +67,9 @@ Response WebApp::ApiMe(Context& ctx) {
                    {"memberships", memberships}});
 }
 
-Response WebApp::ApiListOrganisations(Context& ctx) {
-  int page = 1, per_page = kDefaultPerPage;
-  Status s = Paging(ctx.req, page, per_page);
+Response AccountsModule::ApiListOrganisations(Context& ctx) {
+  int page = 1, per_page = 20;
+  Status s = ApiPaging(ctx.req, page, per_page);
   if (!s.ok()) return Error(ctx, s);
   auto total = services_.accounts->CountOrganisations();
   if (!total.ok()) return Error(ctx, total.status());
@@ -103,7 +80,7 @@ Response WebApp::ApiListOrganisations(Context& ctx) {
   return Json(ctx, 200, json{{"items", items}, {"total", *total}, {"page", page}, {"per_page", per_page}});
 }
 
-Response WebApp::ApiGetOrganisation(Context& ctx) {
+Response AccountsModule::ApiGetOrganisation(Context& ctx) {
   auto org = services_.accounts->GetOrganisation(ctx.req.params.at("slug"));
   if (!org.ok()) return Error(ctx, org.status());
   Response r = Json(ctx, 200, OrganisationJson(*org));
@@ -111,7 +88,7 @@ Response WebApp::ApiGetOrganisation(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiCreateOrganisation(Context& ctx) {
+Response AccountsModule::ApiCreateOrganisation(Context& ctx) {
   auto body = ParseJsonBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   if (!body->is_object()) return Error(ctx, Status::InvalidArgument("the body must be a JSON object"));
@@ -157,7 +134,7 @@ Response WebApp::ApiCreateOrganisation(Context& ctx) {
 // Conditional like every API write of a versioned record: If-Match carries
 // the ETag of the GET ("\"<version>\""); 428 without it, 412 when stale.
 // The body is checked first, so a bad body is told as such either way.
-Response WebApp::ApiPatchOrganisation(Context& ctx) {
+Response AccountsModule::ApiPatchOrganisation(Context& ctx) {
   const std::string& slug = ctx.req.params.at("slug");
   auto body = ParseJsonBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());

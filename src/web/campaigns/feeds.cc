@@ -1,7 +1,7 @@
 // Feeds: the Atom feed of recently published campaigns and the CSV export
 // of a search (the same filter as the list).
 #include "core/strings.h"
-#include "web/app.h"
+#include "web/campaigns/campaigns_module.h"
 
 namespace waymark::web {
 
@@ -54,7 +54,7 @@ std::string JoinList(const std::vector<std::string>& v) {
 
 }  // namespace
 
-Response WebApp::CampaignsAtom(Context& ctx) {
+Response CampaignsModule::CampaignsAtom(Context& ctx) {
   auto list = services_.campaigns->RecentlyPublished(50);
   if (!list.ok()) return Error(ctx, list.status());
   const std::string& origin = options_.base_url;
@@ -94,7 +94,7 @@ Response WebApp::CampaignsAtom(Context& ctx) {
   return r;
 }
 
-Response WebApp::CampaignsCsv(Context& ctx) {
+Response CampaignsModule::CampaignsCsv(Context& ctx) {
   auto query = CampaignQueryFromRequest(ctx, 100);
   if (!query.ok()) return Error(ctx, query.status());
   search::Query q = *query;

@@ -7,7 +7,7 @@
 #include "core/strings.h"
 #include "http/multipart.h"
 #include "i18n/countries.h"
-#include "web/app.h"
+#include "web/campaigns/campaigns_module.h"
 #include "web/request_headers.h"
 
 namespace waymark::web {
@@ -178,7 +178,8 @@ json MediaJson(const campaigns::Media& m) {
 
 }  // namespace
 
-Result<search::Query> WebApp::CampaignQueryFromRequest(const Context& ctx, int default_per_page) const {
+Result<search::Query> CampaignsModule::CampaignQueryFromRequest(const Context& ctx,
+                                                                int default_per_page) const {
   const http::Request& req = ctx.req;
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string parse_error;
@@ -276,7 +277,7 @@ Result<search::Query> WebApp::CampaignQueryFromRequest(const Context& ctx, int d
   return q;
 }
 
-json WebApp::CampaignJson(const Campaign& c) const {
+json CampaignsModule::CampaignJson(const Campaign& c) const {
   json title = json::object(), summary = json::object(), body = json::object();
   for (const auto& [l, t] : c.texts) {
     title[l] = t.title;
@@ -322,7 +323,7 @@ json WebApp::CampaignJson(const Campaign& c) const {
               {"html_url", "/campaigns/" + std::to_string(c.id)}};
 }
 
-Response WebApp::ApiListCampaigns(Context& ctx) {
+Response CampaignsModule::ApiListCampaigns(Context& ctx) {
   auto q = CampaignQueryFromRequest(ctx, 20);
   if (!q.ok()) return Error(ctx, q.status());
   auto found = services_.campaigns->Search(ctx.actor(), *q);
@@ -352,7 +353,7 @@ Response WebApp::ApiListCampaigns(Context& ctx) {
                    {"per_page", q->limit}});
 }
 
-Response WebApp::ApiGetCampaign(Context& ctx) {
+Response CampaignsModule::ApiGetCampaign(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   std::string etag = ETag(*c);
@@ -361,7 +362,7 @@ Response WebApp::ApiGetCampaign(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiCreateCampaign(Context& ctx) {
+Response CampaignsModule::ApiCreateCampaign(Context& ctx) {
   auto body = ParseJsonBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   campaigns::CampaignInput in;
@@ -375,7 +376,7 @@ Response WebApp::ApiCreateCampaign(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiPatchCampaign(Context& ctx) {
+Response CampaignsModule::ApiPatchCampaign(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto version = IfMatch(ctx.req);
@@ -398,7 +399,7 @@ Response WebApp::ApiPatchCampaign(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiCampaignAction(Context& ctx) {
+Response CampaignsModule::ApiCampaignAction(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   std::string action = ctx.req.route.substr(ctx.req.route.rfind('/') + 1);
@@ -431,7 +432,7 @@ Response WebApp::ApiCampaignAction(Context& ctx) {
   if (action == "archive") r = services_.campaigns->Archive(actor, c->id, *version);
   if (action == "adapt") {
     if (!body.contains("organisation"))
-      return Error(ctx, WebApp::FieldError("organisation", "required", "is required"));
+      return Error(ctx, CampaignsModule::FieldError("organisation", "required", "is required"));
     r = services_.campaigns->Adapt(actor, c->id, body.value("organisation", ""));
   }
   if (!r.ok()) return Error(ctx, r.status());
@@ -441,7 +442,7 @@ Response WebApp::ApiCampaignAction(Context& ctx) {
   return resp;
 }
 
-Response WebApp::ApiCampaignLineage(Context& ctx) {
+Response CampaignsModule::ApiCampaignLineage(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto lineage = services_.campaigns->GetLineage(ctx.actor(), c->id, ctx.lang);
@@ -463,7 +464,7 @@ Response WebApp::ApiCampaignLineage(Context& ctx) {
   return Json(ctx, 200, json{{"root", lineage->root}, {"nodes", nodes}, {"countries", countries}});
 }
 
-Response WebApp::ApiCampaignRevisions(Context& ctx) {
+Response CampaignsModule::ApiCampaignRevisions(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto history = services_.campaigns->History(ctx.actor(), c->id);
@@ -482,7 +483,7 @@ Response WebApp::ApiCampaignRevisions(Context& ctx) {
   return Json(ctx, 200, json{{"items", items}});
 }
 
-Response WebApp::ApiCampaignMedia(Context& ctx) {
+Response CampaignsModule::ApiCampaignMedia(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   std::string filename = ctx.req.QueryParam("filename").value_or("upload");
@@ -502,11 +503,13 @@ Response WebApp::ApiCampaignMedia(Context& ctx) {
       }
     }
     if (!found)
-      return Error(ctx, WebApp::FieldError("file", "required", "send the file in a part named 'file'"));
+      return Error(ctx,
+                   CampaignsModule::FieldError("file", "required", "send the file in a part named 'file'"));
   } else {
     bytes = ctx.req.body;
   }
-  if (bytes.empty()) return Error(ctx, WebApp::FieldError("file", "required", "the upload is empty"));
+  if (bytes.empty())
+    return Error(ctx, CampaignsModule::FieldError("file", "required", "the upload is empty"));
   auto m = services_.campaigns->AddMedia(ctx.actor(), c->id, filename, bytes, caption);
   if (!m.ok()) return Error(ctx, m.status());
   Response r = Json(ctx, 201, MediaJson(*m));
@@ -514,7 +517,7 @@ Response WebApp::ApiCampaignMedia(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiThemes(Context& ctx) {
+Response CampaignsModule::ApiThemes(Context& ctx) {
   auto themes = services_.campaigns->Themes();
   if (!themes.ok()) return Error(ctx, themes.status());
   json items = json::array();

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/strings.h"
-#include "web/app.h"
+#include "web/exchange/exchange_module.h"
 
 namespace waymark::web {
 
@@ -119,26 +119,6 @@ Result<exchange::NewPost> ReadPost(const json& body) {
 
 }  // namespace
 
-Status ApiPaging(const http::Request& req, int& page, int& per_page) {
-  std::map<std::string, std::string> errors;
-  auto read = [&](const char* name, int def, int lo, int hi, int& out) {
-    out = def;
-    auto v = req.QueryParam(name);
-    if (!v || v->empty()) return;
-    std::size_t used = 0;
-    try {
-      long n = std::stol(*v, &used);
-      if (used != v->size() || n < lo || n > hi) throw std::out_of_range(name);
-      out = static_cast<int>(n);
-    } catch (...) {
-      errors[name] = "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
-    }
-  };
-  read("page", 1, 1, 1000000, page);
-  read("per_page", kDefaultPerPage, 1, kMaxPerPage, per_page);
-  return errors.empty() ? Status::Ok() : Status::Validation(errors, "bad paging parameters");
-}
-
 namespace {
 
 json Author(Id id, const std::string& name) { return json{{"id", id}, {"name", name}}; }
@@ -147,7 +127,7 @@ json OptId(const std::optional<Id>& id) { return id ? json(*id) : json(nullptr);
 
 }  // namespace
 
-json WebApp::ThreadJson(const exchange::Thread& t) const {
+json ExchangeModule::ThreadJson(const exchange::Thread& t) const {
   return json{{"id", t.id},
               {"kind", std::string(exchange::ToString(t.kind))},
               {"campaign_id", OptId(t.campaign_id)},
@@ -166,7 +146,7 @@ json WebApp::ThreadJson(const exchange::Thread& t) const {
               {"html_url", "/threads/" + std::to_string(t.id)}};
 }
 
-json WebApp::PostJson(const exchange::Post& p, bool useful_mine) const {
+json ExchangeModule::PostJson(const exchange::Post& p, bool useful_mine) const {
   return json{{"id", p.id},
               {"thread_id", p.thread_id},
               {"author", Author(p.author_id, p.author_name)},
@@ -182,7 +162,7 @@ json WebApp::PostJson(const exchange::Post& p, bool useful_mine) const {
               {"html_url", "/threads/" + std::to_string(p.thread_id) + "#post-" + std::to_string(p.id)}};
 }
 
-json WebApp::GroupJson(const exchange::Group& g) const {
+json ExchangeModule::GroupJson(const exchange::Group& g) const {
   return json{{"id", g.id},
               {"slug", g.slug},
               {"name", g.name},
@@ -193,7 +173,7 @@ json WebApp::GroupJson(const exchange::Group& g) const {
               {"html_url", "/groups/" + std::to_string(g.id)}};
 }
 
-json WebApp::ThreadViewJson(const exchange::ThreadView& v) const {
+json ExchangeModule::ThreadViewJson(const exchange::ThreadView& v) const {
   json j = ThreadJson(v.thread);
   json posts = json::array();
   for (const auto& p : v.posts) {
@@ -208,7 +188,7 @@ json WebApp::ThreadViewJson(const exchange::ThreadView& v) const {
 
 // --- Threads and posts ---------------------------------------------------
 
-Response WebApp::ApiListThreads(Context& ctx) {
+Response ExchangeModule::ApiListThreads(Context& ctx) {
   int page = 1, per_page = kDefaultPerPage;
   Status s = ApiPaging(ctx.req, page, per_page);
   if (!s.ok()) return Error(ctx, s);
@@ -230,7 +210,7 @@ Response WebApp::ApiListThreads(Context& ctx) {
   return Json(ctx, 200, json{{"items", list}, {"total", *total}, {"page", page}, {"per_page", per_page}});
 }
 
-Response WebApp::ApiCreateThread(Context& ctx) {
+Response ExchangeModule::ApiCreateThread(Context& ctx) {
   auto body = ObjectBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   Fields f(*body, {"kind", "title", "tags", "body", "lang", "group_id", "campaign_id"});
@@ -259,7 +239,7 @@ Response WebApp::ApiCreateThread(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiGetThread(Context& ctx) {
+Response ExchangeModule::ApiGetThread(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto view = services_.exchange->GetThread(ctx.actor(), *id);
@@ -267,7 +247,7 @@ Response WebApp::ApiGetThread(Context& ctx) {
   return Json(ctx, 200, ThreadViewJson(*view));
 }
 
-Response WebApp::ApiReplyThread(Context& ctx) {
+Response ExchangeModule::ApiReplyThread(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto body = ObjectBody(ctx.req);
@@ -281,7 +261,7 @@ Response WebApp::ApiReplyThread(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiCampaignPosts(Context& ctx) {
+Response ExchangeModule::ApiCampaignPosts(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto view = services_.exchange->CampaignThread(ctx.actor(), *id);
@@ -293,7 +273,7 @@ Response WebApp::ApiCampaignPosts(Context& ctx) {
   return Json(ctx, 200, json{{"thread", thread}, {"posts", posts}});
 }
 
-Response WebApp::ApiCampaignReply(Context& ctx) {
+Response ExchangeModule::ApiCampaignReply(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto body = ObjectBody(ctx.req);
@@ -307,7 +287,7 @@ Response WebApp::ApiCampaignReply(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiMarkUseful(Context& ctx) {
+Response ExchangeModule::ApiMarkUseful(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto count = services_.exchange->MarkUseful(ctx.actor(), *id, true);
@@ -315,7 +295,7 @@ Response WebApp::ApiMarkUseful(Context& ctx) {
   return Json(ctx, 200, json{{"post_id", *id}, {"useful", true}, {"useful_count", *count}});
 }
 
-Response WebApp::ApiUnmarkUseful(Context& ctx) {
+Response ExchangeModule::ApiUnmarkUseful(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto count = services_.exchange->MarkUseful(ctx.actor(), *id, false);
@@ -325,7 +305,7 @@ Response WebApp::ApiUnmarkUseful(Context& ctx) {
 
 // --- Groups --------------------------------------------------------------
 
-Response WebApp::ApiListGroups(Context& ctx) {
+Response ExchangeModule::ApiListGroups(Context& ctx) {
   int page = 1, per_page = kDefaultPerPage;
   Status s = ApiPaging(ctx.req, page, per_page);
   if (!s.ok()) return Error(ctx, s);
@@ -336,7 +316,7 @@ Response WebApp::ApiListGroups(Context& ctx) {
   return Json(ctx, 200, json{{"items", items}, {"page", page}, {"per_page", per_page}});
 }
 
-Response WebApp::ApiCreateGroup(Context& ctx) {
+Response ExchangeModule::ApiCreateGroup(Context& ctx) {
   auto body = ObjectBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   Fields f(*body, {"slug", "name", "purpose", "members_only", "organisation"});
@@ -354,7 +334,7 @@ Response WebApp::ApiCreateGroup(Context& ctx) {
   return r;
 }
 
-Response WebApp::ApiGetGroup(Context& ctx) {
+Response ExchangeModule::ApiGetGroup(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto view = services_.exchange->GetGroup(ctx.actor(), *id);
@@ -386,7 +366,7 @@ Response WebApp::ApiGetGroup(Context& ctx) {
   return Json(ctx, 200, j);
 }
 
-Response WebApp::ApiGroupAction(Context& ctx, const std::string& action) {
+Response ExchangeModule::ApiGroupAction(Context& ctx, const std::string& action) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto body = ObjectBody(ctx.req);
@@ -415,11 +395,11 @@ Response WebApp::ApiGroupAction(Context& ctx, const std::string& action) {
   return ApiGetGroup(ctx);
 }
 
-Response WebApp::ApiGroupRequest(Context& ctx) { return ApiGroupAction(ctx, "request"); }
-Response WebApp::ApiGroupInvite(Context& ctx) { return ApiGroupAction(ctx, "invite"); }
-Response WebApp::ApiGroupAccept(Context& ctx) { return ApiGroupAction(ctx, "accept"); }
-Response WebApp::ApiGroupLeave(Context& ctx) { return ApiGroupAction(ctx, "leave"); }
-Response WebApp::ApiGroupLink(Context& ctx) { return ApiGroupAction(ctx, "link"); }
+Response ExchangeModule::ApiGroupRequest(Context& ctx) { return ApiGroupAction(ctx, "request"); }
+Response ExchangeModule::ApiGroupInvite(Context& ctx) { return ApiGroupAction(ctx, "invite"); }
+Response ExchangeModule::ApiGroupAccept(Context& ctx) { return ApiGroupAction(ctx, "accept"); }
+Response ExchangeModule::ApiGroupLeave(Context& ctx) { return ApiGroupAction(ctx, "leave"); }
+Response ExchangeModule::ApiGroupLink(Context& ctx) { return ApiGroupAction(ctx, "link"); }
 
 // --- Follows, notifications, reports -------------------------------------
 
@@ -451,7 +431,7 @@ Result<exchange::Target> ReadTarget(const http::Request& req) {
 
 }  // namespace
 
-Response WebApp::ApiFollow(Context& ctx) {
+Response ExchangeModule::ApiFollow(Context& ctx) {
   auto t = ReadTarget(ctx.req);
   if (!t.ok()) return Error(ctx, t.status());
   Status s = services_.exchange->Follow(ctx.actor(), *t, true);
@@ -459,7 +439,7 @@ Response WebApp::ApiFollow(Context& ctx) {
   return Json(ctx, 200, json{{"kind", t->kind}, {"id", t->id}, {"following", true}});
 }
 
-Response WebApp::ApiUnfollow(Context& ctx) {
+Response ExchangeModule::ApiUnfollow(Context& ctx) {
   auto t = ReadTarget(ctx.req);
   if (!t.ok()) return Error(ctx, t.status());
   Status s = services_.exchange->Follow(ctx.actor(), *t, false);
@@ -467,7 +447,7 @@ Response WebApp::ApiUnfollow(Context& ctx) {
   return Json(ctx, 200, json{{"kind", t->kind}, {"id", t->id}, {"following", false}});
 }
 
-Response WebApp::ApiNotifications(Context& ctx) {
+Response ExchangeModule::ApiNotifications(Context& ctx) {
   bool unread_only = false;
   if (auto u = ctx.req.QueryParam("unread"); u && !u->empty()) {
     if (*u != "true" && *u != "false" && *u != "1" && *u != "0") {
@@ -504,7 +484,7 @@ Response WebApp::ApiNotifications(Context& ctx) {
   return Json(ctx, 200, json{{"items", list}, {"unread", *unread}});
 }
 
-Response WebApp::ApiNotificationsRead(Context& ctx) {
+Response ExchangeModule::ApiNotificationsRead(Context& ctx) {
   std::optional<Id> id;
   if (!TrimAscii(ctx.req.body).empty()) {
     auto body = ObjectBody(ctx.req);
@@ -520,7 +500,7 @@ Response WebApp::ApiNotificationsRead(Context& ctx) {
   return Json(ctx, 200, json{{"unread", *unread}});
 }
 
-Response WebApp::ApiReport(Context& ctx) {
+Response ExchangeModule::ApiReport(Context& ctx) {
   auto body = ObjectBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   Fields f(*body, {"kind", "id", "reason"});

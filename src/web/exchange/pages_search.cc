@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "core/strings.h"
-#include "web/app.h"
-#include "web/text.h"
+#include "web/exchange/exchange_module.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 
@@ -20,8 +20,8 @@ constexpr int kPerPage = 20;
 
 }  // namespace
 
-Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::string& lang_param, int page,
-                                                   int per_page) {
+Result<exchange::PostSearch> ExchangeModule::RunPostSearch(Context& ctx, const std::string& lang_param,
+                                                           int page, int per_page) {
   search::Query q;
   q.text = std::string(TrimAscii(ctx.req.QueryParam("q").value_or("")));
   q.lang = ctx.lang;
@@ -37,7 +37,7 @@ Result<exchange::PostSearch> WebApp::RunPostSearch(Context& ctx, const std::stri
   return services_.exchange->SearchPosts(ctx.actor(), q);
 }
 
-Response WebApp::DiscussionSearch(Context& ctx) {
+Response ExchangeModule::DiscussionSearch(Context& ctx) {
   std::string q(TrimAscii(ctx.req.QueryParam("q").value_or("")));
   std::string chosen = ctx.req.QueryParam("language").value_or("");
   json model = {{"q", q}, {"searched", !q.empty()}};
@@ -76,10 +76,10 @@ Response WebApp::DiscussionSearch(Context& ctx) {
       model["pager"] = pager;
     }
   }
-  return Page(ctx, "discussions", T(ctx, "sr_title"), model);
+  return Page(ctx, "exchange/discussions", T(ctx, "sr_title"), model);
 }
 
-Response WebApp::ApiSearchPosts(Context& ctx) {
+Response ExchangeModule::ApiSearchPosts(Context& ctx) {
   // Paged like every other API list: a bad page or per_page is 422.
   int page = 1, per_page = kPerPage;
   if (Status s = ApiPaging(ctx.req, page, per_page); !s.ok()) return Error(ctx, s);

@@ -1,7 +1,7 @@
-#include "web/digest_email.h"
+#include "web/exchange/digest_email.h"
 
 #include "core/strings.h"
-#include "web/text.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 

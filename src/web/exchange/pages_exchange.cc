@@ -7,8 +7,8 @@
 
 #include "core/strings.h"
 #include "text/markdown.h"
-#include "web/app.h"
-#include "web/text.h"
+#include "web/exchange/exchange_module.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 
@@ -66,70 +66,74 @@ std::string QuoteOf(const std::string& body) {
 
 }  // namespace
 
-void WebApp::RegisterExchangeRoutes() {
-  Route("GET", "/ideas", Access::kPublic, &WebApp::Ideas);
-  Route("GET", "/discussions", Access::kPublic, &WebApp::DiscussionSearch);
-  Route("GET", "/api/v1/posts", Access::kPublic, &WebApp::ApiSearchPosts);
-  Route("GET", "/ideas/new", Access::kSignedIn, &WebApp::IdeaNew);
-  Route("POST", "/ideas", Access::kSignedIn, &WebApp::IdeaCreate);
-  Route("GET", "/threads/{id}", Access::kPublic, &WebApp::ThreadPage);
-  Route("POST", "/threads/{id}/posts", Access::kSignedIn, &WebApp::ThreadReply);
-  Route("GET", "/campaigns/{id}/discussion", Access::kPublic, &WebApp::CampaignDiscussion);
-  Route("POST", "/campaigns/{id}/discussion", Access::kSignedIn, &WebApp::CampaignDiscussionReply);
-  Route("POST", "/posts/{id}/useful", Access::kSignedIn, &WebApp::PostUseful);
-  Route("POST", "/report", Access::kSignedIn, &WebApp::ReportTarget);
-  Route("POST", "/follow", Access::kSignedIn, &WebApp::FollowTarget);
-  Route("GET", "/groups", Access::kPublic, &WebApp::Groups);
-  Route("GET", "/groups/new", Access::kSignedIn, &WebApp::GroupNew);
-  Route("POST", "/groups/new", Access::kSignedIn, &WebApp::GroupCreate);
-  Route("GET", "/groups/{id}", Access::kPublic, &WebApp::GroupPage);
-  Route("POST", "/groups/{id}/threads", Access::kSignedIn, &WebApp::GroupThreadCreate);
-  Route("POST", "/groups/{id}/request", Access::kSignedIn, &WebApp::GroupRequest);
-  Route("POST", "/groups/{id}/invite", Access::kSignedIn, &WebApp::GroupInvite);
-  Route("POST", "/groups/{id}/accept", Access::kSignedIn, &WebApp::GroupAccept);
-  Route("POST", "/groups/{id}/leave", Access::kSignedIn, &WebApp::GroupLeave);
-  Route("POST", "/groups/{id}/campaigns", Access::kSignedIn, &WebApp::GroupLinkCampaign);
-  Route("GET", "/notifications", Access::kSignedIn, &WebApp::NotificationsPage);
-  Route("POST", "/notifications/read", Access::kSignedIn, &WebApp::NotificationsRead);
-  Route("POST", "/notifications/digest", Access::kSignedIn, &WebApp::NotificationsDigest);
-  Route("GET", "/moderation", Access::kSignedIn, &WebApp::ModerationPage);
-  Route("POST", "/moderation/resolve", Access::kSignedIn, &WebApp::ModerationResolve);
+void ExchangeModule::RegisterRoutes() {
+  Route("GET", "/ideas", Access::kPublic, &ExchangeModule::Ideas);
+  Route("GET", "/discussions", Access::kPublic, &ExchangeModule::DiscussionSearch);
+  Route("GET", "/api/v1/posts", Access::kPublic, &ExchangeModule::ApiSearchPosts);
+  Route("GET", "/ideas/new", Access::kSignedIn, &ExchangeModule::IdeaNew);
+  Route("POST", "/ideas", Access::kSignedIn, &ExchangeModule::IdeaCreate);
+  Route("GET", "/threads/{id}", Access::kPublic, &ExchangeModule::ThreadPage);
+  Route("POST", "/threads/{id}/posts", Access::kSignedIn, &ExchangeModule::ThreadReply);
+  Route("GET", "/campaigns/{id}/discussion", Access::kPublic, &ExchangeModule::CampaignDiscussion);
+  Route("POST", "/campaigns/{id}/discussion", Access::kSignedIn, &ExchangeModule::CampaignDiscussionReply);
+  Route("POST", "/posts/{id}/useful", Access::kSignedIn, &ExchangeModule::PostUseful);
+  Route("POST", "/report", Access::kSignedIn, &ExchangeModule::ReportTarget);
+  Route("POST", "/follow", Access::kSignedIn, &ExchangeModule::FollowTarget);
+  Route("GET", "/groups", Access::kPublic, &ExchangeModule::Groups);
+  Route("GET", "/groups/new", Access::kSignedIn, &ExchangeModule::GroupNew);
+  Route("POST", "/groups/new", Access::kSignedIn, &ExchangeModule::GroupCreate);
+  Route("GET", "/groups/{id}", Access::kPublic, &ExchangeModule::GroupPage);
+  Route("POST", "/groups/{id}/threads", Access::kSignedIn, &ExchangeModule::GroupThreadCreate);
+  Route("POST", "/groups/{id}/request", Access::kSignedIn, &ExchangeModule::GroupRequest);
+  Route("POST", "/groups/{id}/invite", Access::kSignedIn, &ExchangeModule::GroupInvite);
+  Route("POST", "/groups/{id}/accept", Access::kSignedIn, &ExchangeModule::GroupAccept);
+  Route("POST", "/groups/{id}/leave", Access::kSignedIn, &ExchangeModule::GroupLeave);
+  Route("POST", "/groups/{id}/campaigns", Access::kSignedIn, &ExchangeModule::GroupLinkCampaign);
+  Route("GET", "/notifications", Access::kSignedIn, &ExchangeModule::NotificationsPage);
+  Route("POST", "/notifications/read", Access::kSignedIn, &ExchangeModule::NotificationsRead);
+  Route("POST", "/notifications/digest", Access::kSignedIn, &ExchangeModule::NotificationsDigest);
+  Route("GET", "/moderation", Access::kSignedIn, &ExchangeModule::ModerationPage);
+  Route("POST", "/moderation/resolve", Access::kSignedIn, &ExchangeModule::ModerationResolve);
 
-  Route("GET", "/api/v1/threads", Access::kPublic, &WebApp::ApiListThreads);
-  Route("POST", "/api/v1/threads", Access::kSignedIn, &WebApp::ApiCreateThread);
-  Route("GET", "/api/v1/threads/{id}", Access::kPublic, &WebApp::ApiGetThread);
-  Route("POST", "/api/v1/threads/{id}/posts", Access::kSignedIn, &WebApp::ApiReplyThread);
-  Route("GET", "/api/v1/campaigns/{id}/posts", Access::kPublic, &WebApp::ApiCampaignPosts);
-  Route("POST", "/api/v1/campaigns/{id}/posts", Access::kSignedIn, &WebApp::ApiCampaignReply);
-  Route("POST", "/api/v1/posts/{id}/useful", Access::kSignedIn, &WebApp::ApiMarkUseful);
-  Route("DELETE", "/api/v1/posts/{id}/useful", Access::kSignedIn, &WebApp::ApiUnmarkUseful);
-  Route("GET", "/api/v1/groups", Access::kPublic, &WebApp::ApiListGroups);
-  Route("POST", "/api/v1/groups", Access::kSignedIn, &WebApp::ApiCreateGroup);
-  Route("GET", "/api/v1/groups/{id}", Access::kPublic, &WebApp::ApiGetGroup);
-  Route("POST", "/api/v1/groups/{id}/requests", Access::kSignedIn, &WebApp::ApiGroupRequest);
-  Route("POST", "/api/v1/groups/{id}/invitations", Access::kSignedIn, &WebApp::ApiGroupInvite);
-  Route("POST", "/api/v1/groups/{id}/accept", Access::kSignedIn, &WebApp::ApiGroupAccept);
-  Route("POST", "/api/v1/groups/{id}/leave", Access::kSignedIn, &WebApp::ApiGroupLeave);
-  Route("POST", "/api/v1/groups/{id}/campaigns", Access::kSignedIn, &WebApp::ApiGroupLink);
-  Route("POST", "/api/v1/follows", Access::kSignedIn, &WebApp::ApiFollow);
-  Route("DELETE", "/api/v1/follows", Access::kSignedIn, &WebApp::ApiUnfollow);
-  Route("GET", "/api/v1/notifications", Access::kSignedIn, &WebApp::ApiNotifications);
-  Route("POST", "/api/v1/notifications/read", Access::kSignedIn, &WebApp::ApiNotificationsRead);
-  Route("POST", "/api/v1/reports", Access::kSignedIn, &WebApp::ApiReport);
+  Route("GET", "/api/v1/threads", Access::kPublic, &ExchangeModule::ApiListThreads);
+  Route("POST", "/api/v1/threads", Access::kSignedIn, &ExchangeModule::ApiCreateThread);
+  Route("GET", "/api/v1/threads/{id}", Access::kPublic, &ExchangeModule::ApiGetThread);
+  Route("POST", "/api/v1/threads/{id}/posts", Access::kSignedIn, &ExchangeModule::ApiReplyThread);
+  Route("GET", "/api/v1/campaigns/{id}/posts", Access::kPublic, &ExchangeModule::ApiCampaignPosts);
+  Route("POST", "/api/v1/campaigns/{id}/posts", Access::kSignedIn, &ExchangeModule::ApiCampaignReply);
+  Route("POST", "/api/v1/posts/{id}/useful", Access::kSignedIn, &ExchangeModule::ApiMarkUseful);
+  Route("DELETE", "/api/v1/posts/{id}/useful", Access::kSignedIn, &ExchangeModule::ApiUnmarkUseful);
+  Route("GET", "/api/v1/groups", Access::kPublic, &ExchangeModule::ApiListGroups);
+  Route("POST", "/api/v1/groups", Access::kSignedIn, &ExchangeModule::ApiCreateGroup);
+  Route("GET", "/api/v1/groups/{id}", Access::kPublic, &ExchangeModule::ApiGetGroup);
+  Route("POST", "/api/v1/groups/{id}/requests", Access::kSignedIn, &ExchangeModule::ApiGroupRequest);
+  Route("POST", "/api/v1/groups/{id}/invitations", Access::kSignedIn, &ExchangeModule::ApiGroupInvite);
+  Route("POST", "/api/v1/groups/{id}/accept", Access::kSignedIn, &ExchangeModule::ApiGroupAccept);
+  Route("POST", "/api/v1/groups/{id}/leave", Access::kSignedIn, &ExchangeModule::ApiGroupLeave);
+  Route("POST", "/api/v1/groups/{id}/campaigns", Access::kSignedIn, &ExchangeModule::ApiGroupLink);
+  Route("POST", "/api/v1/follows", Access::kSignedIn, &ExchangeModule::ApiFollow);
+  Route("DELETE", "/api/v1/follows", Access::kSignedIn, &ExchangeModule::ApiUnfollow);
+  Route("GET", "/api/v1/notifications", Access::kSignedIn, &ExchangeModule::ApiNotifications);
+  Route("POST", "/api/v1/notifications/read", Access::kSignedIn, &ExchangeModule::ApiNotificationsRead);
+  Route("POST", "/api/v1/reports", Access::kSignedIn, &ExchangeModule::ApiReport);
 }
 
 // --- Shared --------------------------------------------------------------
 
-void WebApp::AddExchangeLayout(const Context& ctx, json& layout) {
-  layout["is_moderator"] = IsModerator(ctx);
-  if (!ctx.user || services_.exchange == nullptr) return;
-  auto n = services_.exchange->UnreadCount(ctx.actor());
-  // The count is a courtesy: a failure here must not fail the page.
-  if (!n.ok() || *n <= 0) return;
-  layout["unread"] = Fill(T(ctx, "ex_nav_unread"), "{n}", std::to_string(*n));
+void ExchangeModule::AddNavigation(const Context& ctx, std::vector<NavItem>& nav) const {
+  nav.push_back({30, "/ideas", T(ctx, "ex_nav_ideas"), true, ""});
+  nav.push_back({40, "/groups", T(ctx, "ex_nav_groups"), true, ""});
+  std::string unread;
+  if (ctx.user && services_.exchange != nullptr) {
+    auto n = services_.exchange->UnreadCount(ctx.actor());
+    // The count is a courtesy: a failure here must not fail the page.
+    if (n.ok() && *n > 0) unread = Fill(T(ctx, "ex_nav_unread"), "{n}", std::to_string(*n));
+  }
+  nav.push_back({50, "/notifications", T(ctx, "ex_nav_notifications"), ctx.user.has_value(), unread});
+  nav.push_back({60, "/moderation", T(ctx, "ex_nav_moderation"), IsModerator(ctx), ""});
 }
 
-json WebApp::ExErrorList(const Context& ctx, const Status& status) const {
+json ExchangeModule::ExErrorList(const Context& ctx, const Status& status) const {
   json list = ErrorList(ctx, status);
   for (auto& item : list) {
     std::string key = "ex_field_" + item.value("field", "");
@@ -139,7 +143,7 @@ json WebApp::ExErrorList(const Context& ctx, const Status& status) const {
   return list;
 }
 
-bool WebApp::IsModerator(const Context& ctx) const {
+bool ExchangeModule::IsModerator(const Context& ctx) const {
   return ctx.user && campaigns::CampaignService::ModeratesAnywhere(ctx.actor());
 }
 
@@ -159,7 +163,7 @@ json LanguageOptions(const std::string& selected) {
 
 // --- Ideas ---------------------------------------------------------------
 
-Response WebApp::Ideas(Context& ctx) {
+Response ExchangeModule::Ideas(Context& ctx) {
   int page = PageParam(ctx.req);
   std::optional<std::string> tag;
   if (auto t = ctx.req.QueryParam("tag"); t && !TrimAscii(*t).empty()) tag = ToLowerAscii(TrimAscii(*t));
@@ -207,10 +211,10 @@ Response WebApp::Ideas(Context& ctx) {
     if (page < pages) pager["next"] = base + std::to_string(page + 1);
     model["pager"] = pager;
   }
-  return Page(ctx, "ideas", T(ctx, "ex_ideas_title"), model);
+  return Page(ctx, "exchange/ideas", T(ctx, "ex_ideas_title"), model);
 }
 
-Response WebApp::IdeaForm(Context& ctx, const json& values, const Status& error, int status) {
+Response ExchangeModule::IdeaForm(Context& ctx, const json& values, const Status& error, int status) {
   json model = values;
   model["langs"] = LanguageOptions(values.value("lang", ctx.lang));
   if (!error.ok()) {
@@ -218,12 +222,14 @@ Response WebApp::IdeaForm(Context& ctx, const json& values, const Status& error,
     model["error_list"] = ExErrorList(ctx, error);
     for (const auto& [field, message] : FieldMessages(ctx, error)) model[field + "_error"] = message;
   }
-  return Page(ctx, "ideas_new", T(ctx, "ex_idea_new"), model, status);
+  return Page(ctx, "exchange/ideas_new", T(ctx, "ex_idea_new"), model, status);
 }
 
-Response WebApp::IdeaNew(Context& ctx) { return IdeaForm(ctx, json{{"lang", ctx.lang}}, Status::Ok(), 200); }
+Response ExchangeModule::IdeaNew(Context& ctx) {
+  return IdeaForm(ctx, json{{"lang", ctx.lang}}, Status::Ok(), 200);
+}
 
-Response WebApp::IdeaCreate(Context& ctx) {
+Response ExchangeModule::IdeaCreate(Context& ctx) {
   exchange::NewThread t;
   t.kind = exchange::ThreadKind::kIdea;
   t.title = ctx.Form("title");
@@ -243,9 +249,9 @@ Response WebApp::IdeaCreate(Context& ctx) {
 
 // --- Threads -------------------------------------------------------------
 
-Response WebApp::RenderThread(Context& ctx, const std::optional<exchange::ThreadView>& view,
-                              std::optional<Id> campaign_id, const json& reply, const Status& error,
-                              int status) {
+Response ExchangeModule::RenderThread(Context& ctx, const std::optional<exchange::ThreadView>& view,
+                                      std::optional<Id> campaign_id, const json& reply, const Status& error,
+                                      int status) {
   json model = json::object();
   std::string base;  // the page's path
   std::string title;
@@ -334,7 +340,7 @@ Response WebApp::RenderThread(Context& ctx, const std::optional<exchange::Thread
     for (const auto& [field, message] : FieldMessages(ctx, error)) form[field + "_error"] = message;
   }
   model["reply"] = form;
-  return Page(ctx, "thread", title, model, status);
+  return Page(ctx, "exchange/thread", title, model, status);
 }
 
 namespace {
@@ -384,7 +390,7 @@ Result<exchange::NewPost> PostFromForm(const Context& ctx) {
 
 }  // namespace
 
-Response WebApp::ThreadPage(Context& ctx) {
+Response ExchangeModule::ThreadPage(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto view = services_.exchange->GetThread(ctx.actor(), *id);
@@ -393,7 +399,7 @@ Response WebApp::ThreadPage(Context& ctx) {
   return RenderThread(ctx, v, std::nullopt, ReplyFromQuery(ctx, v), Status::Ok(), 200);
 }
 
-Response WebApp::ThreadReply(Context& ctx) {
+Response ExchangeModule::ThreadReply(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto in = PostFromForm(ctx);
@@ -409,7 +415,7 @@ Response WebApp::ThreadReply(Context& ctx) {
   return Response::Redirect("/threads/" + std::to_string(*id) + "#post-" + std::to_string(post->id));
 }
 
-Response WebApp::CampaignDiscussion(Context& ctx) {
+Response ExchangeModule::CampaignDiscussion(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto view = services_.exchange->CampaignThread(ctx.actor(), *id);
@@ -417,7 +423,7 @@ Response WebApp::CampaignDiscussion(Context& ctx) {
   return RenderThread(ctx, *view, *id, ReplyFromQuery(ctx, *view), Status::Ok(), 200);
 }
 
-Response WebApp::CampaignDiscussionReply(Context& ctx) {
+Response ExchangeModule::CampaignDiscussionReply(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   auto in = PostFromForm(ctx);
@@ -433,7 +439,7 @@ Response WebApp::CampaignDiscussionReply(Context& ctx) {
                             std::to_string(post->id));
 }
 
-Response WebApp::PostUseful(Context& ctx) {
+Response ExchangeModule::PostUseful(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   bool useful = ctx.Form("useful") != "0";
@@ -442,7 +448,7 @@ Response WebApp::PostUseful(Context& ctx) {
   return Response::Redirect(SafeNext(ctx.Form("next")));
 }
 
-Response WebApp::ReportTarget(Context& ctx) {
+Response ExchangeModule::ReportTarget(Context& ctx) {
   auto id = ParseId(ctx.Form("id"));
   if (!id) return Error(ctx, FieldError("id", "required", "must name what is reported"));
   Status s = services_.exchange->ReportTarget(ctx.actor(), exchange::Target{ctx.Form("kind"), *id},
@@ -459,7 +465,7 @@ Response WebApp::ReportTarget(Context& ctx) {
   return Response::Redirect(next + sep + "msg=flash_ex_reported" + fragment);
 }
 
-Response WebApp::FollowTarget(Context& ctx) {
+Response ExchangeModule::FollowTarget(Context& ctx) {
   auto id = ParseId(ctx.Form("id"));
   if (!id) return Error(ctx, FieldError("id", "required", "must name what to follow"));
   bool follow = ctx.Form("follow") != "0";
@@ -470,7 +476,7 @@ Response WebApp::FollowTarget(Context& ctx) {
 
 // --- Groups --------------------------------------------------------------
 
-Response WebApp::Groups(Context& ctx) {
+Response ExchangeModule::Groups(Context& ctx) {
   int page = PageParam(ctx.req);
   auto groups = services_.exchange->Groups(kGroupsPerPage + 1, (page - 1) * kGroupsPerPage);
   if (!groups.ok()) return Error(ctx, groups.status());
@@ -490,10 +496,10 @@ Response WebApp::Groups(Context& ctx) {
     if (more) pager["next"] = "/groups?page=" + std::to_string(page + 1);
     model["pager"] = pager;
   }
-  return Page(ctx, "groups", T(ctx, "ex_groups_title"), model);
+  return Page(ctx, "exchange/groups", T(ctx, "ex_groups_title"), model);
 }
 
-Response WebApp::GroupForm(Context& ctx, const json& values, const Status& error, int status) {
+Response ExchangeModule::GroupForm(Context& ctx, const json& values, const Status& error, int status) {
   json model = values;
   std::string chosen = values.value("organisation", "");
   json orgs = json::array();
@@ -509,14 +515,14 @@ Response WebApp::GroupForm(Context& ctx, const json& values, const Status& error
     model["error_list"] = ExErrorList(ctx, error);
     for (const auto& [field, message] : FieldMessages(ctx, error)) model[field + "_error"] = message;
   }
-  return Page(ctx, "group_new", T(ctx, "ex_group_new"), model, status);
+  return Page(ctx, "exchange/group_new", T(ctx, "ex_group_new"), model, status);
 }
 
-Response WebApp::GroupNew(Context& ctx) {
+Response ExchangeModule::GroupNew(Context& ctx) {
   return GroupForm(ctx, json{{"members_only", true}}, Status::Ok(), 200);
 }
 
-Response WebApp::GroupCreate(Context& ctx) {
+Response ExchangeModule::GroupCreate(Context& ctx) {
   exchange::NewGroup g;
   g.slug = ctx.Form("slug");
   g.name = ctx.Form("name");
@@ -538,7 +544,8 @@ Response WebApp::GroupCreate(Context& ctx) {
   return Response::Redirect("/groups/" + std::to_string(group->id) + "?msg=flash_saved");
 }
 
-Response WebApp::RenderGroup(Context& ctx, Id id, const json& thread_form, const Status& error, int status) {
+Response ExchangeModule::RenderGroup(Context& ctx, Id id, const json& thread_form, const Status& error,
+                                     int status) {
   auto view = services_.exchange->GetGroup(ctx.actor(), id);
   if (!view.ok()) return Error(ctx, view.status());
   const auto& g = view->group;
@@ -641,16 +648,16 @@ Response WebApp::RenderGroup(Context& ctx, Id id, const json& thread_form, const
     for (const auto& [field, message] : FieldMessages(ctx, error)) form[field + "_error"] = message;
   }
   model["thread_form"] = form;
-  return Page(ctx, "group", g.name, model, status);
+  return Page(ctx, "exchange/group", g.name, model, status);
 }
 
-Response WebApp::GroupPage(Context& ctx) {
+Response ExchangeModule::GroupPage(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   return RenderGroup(ctx, *id, json{{"lang", ctx.lang}}, Status::Ok(), 200);
 }
 
-Response WebApp::GroupThreadCreate(Context& ctx) {
+Response ExchangeModule::GroupThreadCreate(Context& ctx) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   exchange::NewThread t;
@@ -670,7 +677,7 @@ Response WebApp::GroupThreadCreate(Context& ctx) {
   return Response::Redirect("/threads/" + std::to_string(thread->id) + "?msg=flash_saved");
 }
 
-Response WebApp::GroupMembership(Context& ctx, const std::string& action) {
+Response ExchangeModule::GroupMembership(Context& ctx, const std::string& action) {
   auto id = PathId(ctx);
   if (!id.ok()) return Error(ctx, id.status());
   std::string org = ctx.Form("organisation");
@@ -692,15 +699,15 @@ Response WebApp::GroupMembership(Context& ctx, const std::string& action) {
   return Response::Redirect("/groups/" + std::to_string(*id) + "?msg=flash_saved");
 }
 
-Response WebApp::GroupRequest(Context& ctx) { return GroupMembership(ctx, "request"); }
-Response WebApp::GroupInvite(Context& ctx) { return GroupMembership(ctx, "invite"); }
-Response WebApp::GroupAccept(Context& ctx) { return GroupMembership(ctx, "accept"); }
-Response WebApp::GroupLeave(Context& ctx) { return GroupMembership(ctx, "leave"); }
-Response WebApp::GroupLinkCampaign(Context& ctx) { return GroupMembership(ctx, "link"); }
+Response ExchangeModule::GroupRequest(Context& ctx) { return GroupMembership(ctx, "request"); }
+Response ExchangeModule::GroupInvite(Context& ctx) { return GroupMembership(ctx, "invite"); }
+Response ExchangeModule::GroupAccept(Context& ctx) { return GroupMembership(ctx, "accept"); }
+Response ExchangeModule::GroupLeave(Context& ctx) { return GroupMembership(ctx, "leave"); }
+Response ExchangeModule::GroupLinkCampaign(Context& ctx) { return GroupMembership(ctx, "link"); }
 
 // --- Notifications -------------------------------------------------------
 
-Response WebApp::NotificationsPage(Context& ctx) {
+Response ExchangeModule::NotificationsPage(Context& ctx) {
   auto items = services_.exchange->Notifications(ctx.actor(), false, 100);
   if (!items.ok()) return Error(ctx, items.status());
   auto digest = services_.exchange->Digest(ctx.actor());
@@ -729,10 +736,10 @@ Response WebApp::NotificationsPage(Context& ctx) {
   }
   json model = {
       {"items", rows}, {"has_items", !rows.empty()}, {"any_unread", any_unread}, {"frequencies", freqs}};
-  return Page(ctx, "notifications", T(ctx, "ex_notifications_title"), model);
+  return Page(ctx, "exchange/notifications", T(ctx, "ex_notifications_title"), model);
 }
 
-Response WebApp::NotificationsRead(Context& ctx) {
+Response ExchangeModule::NotificationsRead(Context& ctx) {
   std::optional<Id> id;
   if (!ctx.Form("id").empty()) {
     id = ParseId(ctx.Form("id"));
@@ -743,7 +750,7 @@ Response WebApp::NotificationsRead(Context& ctx) {
   return Response::Redirect("/notifications");
 }
 
-Response WebApp::NotificationsDigest(Context& ctx) {
+Response ExchangeModule::NotificationsDigest(Context& ctx) {
   Status s = services_.exchange->SetDigest(ctx.actor(), ctx.Form("frequency"));
   if (!s.ok()) return Error(ctx, s);
   return Response::Redirect("/notifications?msg=flash_saved");
@@ -751,7 +758,7 @@ Response WebApp::NotificationsDigest(Context& ctx) {
 
 // --- Moderation ----------------------------------------------------------
 
-Response WebApp::ModerationPage(Context& ctx) {
+Response ExchangeModule::ModerationPage(Context& ctx) {
   auto queue = services_.exchange->ModerationQueue(ctx.actor());
   if (!queue.ok()) return Error(ctx, queue.status());
   json items = json::array();
@@ -772,10 +779,10 @@ Response WebApp::ModerationPage(Context& ctx) {
     items.push_back(row);
   }
   json model = {{"items", items}, {"has_items", !items.empty()}};
-  return Page(ctx, "moderation", T(ctx, "ex_moderation_title"), model);
+  return Page(ctx, "exchange/moderation", T(ctx, "ex_moderation_title"), model);
 }
 
-Response WebApp::ModerationResolve(Context& ctx) {
+Response ExchangeModule::ModerationResolve(Context& ctx) {
   auto id = ParseId(ctx.Form("id"));
   if (!id) return Error(ctx, FieldError("id", "required", "must name what is resolved"));
   Status s =

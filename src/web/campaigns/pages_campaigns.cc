@@ -10,9 +10,9 @@
 #include "http/multipart.h"
 #include "i18n/countries.h"
 #include "text/markdown.h"
-#include "web/app.h"
-#include "web/text.h"
-#include "web/world_map.h"
+#include "web/campaigns/campaigns_module.h"
+#include "web/campaigns/world_map.h"
+#include "web/helpers.h"
 
 namespace waymark::web {
 
@@ -224,58 +224,62 @@ std::vector<std::pair<std::string, std::string>> QueryPairs(const http::Request&
 
 }  // namespace
 
-void WebApp::RegisterCampaignRoutes() {
-  Route("GET", "/campaigns", Access::kPublic, &WebApp::CampaignsList);
-  Route("GET", "/campaigns.atom", Access::kPublic, &WebApp::CampaignsAtom);
-  Route("GET", "/campaigns/new", Access::kSignedIn, &WebApp::CampaignNew);
-  Route("POST", "/campaigns", Access::kSignedIn, &WebApp::CampaignCreate);
-  Route("GET", "/campaigns/{id}", Access::kPublic, &WebApp::CampaignPage);
-  Route("GET", "/campaigns/{id}/edit", Access::kSignedIn, &WebApp::CampaignEdit);
-  Route("POST", "/campaigns/{id}/edit", Access::kSignedIn, &WebApp::CampaignUpdate);
-  for (const char* action : {"submit", "publish", "return", "archive", "adapt"}) {
-    Route("POST", ("/campaigns/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
-          &WebApp::CampaignAction);
-  }
-  Route("POST", "/campaigns/{id}/media", Access::kSignedIn, &WebApp::CampaignMediaUpload);
-  Route("POST", "/campaigns/{id}/media/{mid}/remove", Access::kSignedIn, &WebApp::CampaignMediaRemove);
-  Route("GET", "/media/{mid}", Access::kPublic, &WebApp::MediaFile);
-  Route("GET", "/campaigns/{id}/history", Access::kPublic, &WebApp::CampaignHistory);
-  Route("GET", "/campaigns/{id}/history/{version}", Access::kPublic, &WebApp::CampaignRevisionPage);
-  Route("GET", "/campaigns/{id}/lineage", Access::kPublic, &WebApp::CampaignLineagePage);
-  Route("GET", "/campaigns/{id}/lineage.svg", Access::kPublic, &WebApp::CampaignLineageSvg);
-  Route("GET", "/moderation/campaigns", Access::kSignedIn, &WebApp::ModerationCampaigns);
-  Route("GET", "/admin/themes", Access::kAdmin, &WebApp::AdminThemes);
-  Route("POST", "/admin/themes", Access::kAdmin, &WebApp::AdminThemeSave);
-
-  Route("GET", "/api/v1/openapi.json", Access::kPublic, &WebApp::OpenApiDocument);
-  Route("GET", "/api/v1/themes", Access::kPublic, &WebApp::ApiThemes);
-  Route("GET", "/api/v1/campaigns", Access::kPublic, &WebApp::ApiListCampaigns);
-  Route("GET", "/api/v1/campaigns.csv", Access::kPublic, &WebApp::CampaignsCsv);
-  Route("POST", "/api/v1/campaigns", Access::kSignedIn, &WebApp::ApiCreateCampaign);
-  Route("GET", "/api/v1/campaigns/{id}", Access::kPublic, &WebApp::ApiGetCampaign);
-  Route("PATCH", "/api/v1/campaigns/{id}", Access::kSignedIn, &WebApp::ApiPatchCampaign);
-  for (const char* action : {"submit", "publish", "return", "archive", "adapt"}) {
-    Route("POST", ("/api/v1/campaigns/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
-          &WebApp::ApiCampaignAction);
-  }
-  Route("GET", "/api/v1/campaigns/{id}/lineage", Access::kPublic, &WebApp::ApiCampaignLineage);
-  Route("GET", "/api/v1/campaigns/{id}/revisions", Access::kPublic, &WebApp::ApiCampaignRevisions);
-  Route("POST", "/api/v1/campaigns/{id}/media", Access::kSignedIn, &WebApp::ApiCampaignMedia);
+void CampaignsModule::AddNavigation(const Context& ctx, std::vector<NavItem>& nav) const {
+  nav.push_back({10, "/campaigns", T(ctx, "nav_campaigns"), true, ""});
 }
 
-std::string WebApp::ChannelLabel(const Context& ctx, const std::string& code) const {
+void CampaignsModule::RegisterRoutes() {
+  Route("GET", "/campaigns", Access::kPublic, &CampaignsModule::CampaignsList);
+  Route("GET", "/campaigns.atom", Access::kPublic, &CampaignsModule::CampaignsAtom);
+  Route("GET", "/campaigns/new", Access::kSignedIn, &CampaignsModule::CampaignNew);
+  Route("POST", "/campaigns", Access::kSignedIn, &CampaignsModule::CampaignCreate);
+  Route("GET", "/campaigns/{id}", Access::kPublic, &CampaignsModule::CampaignPage);
+  Route("GET", "/campaigns/{id}/edit", Access::kSignedIn, &CampaignsModule::CampaignEdit);
+  Route("POST", "/campaigns/{id}/edit", Access::kSignedIn, &CampaignsModule::CampaignUpdate);
+  for (const char* action : {"submit", "publish", "return", "archive", "adapt"}) {
+    Route("POST", ("/campaigns/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
+          &CampaignsModule::CampaignAction);
+  }
+  Route("POST", "/campaigns/{id}/media", Access::kSignedIn, &CampaignsModule::CampaignMediaUpload);
+  Route("POST", "/campaigns/{id}/media/{mid}/remove", Access::kSignedIn,
+        &CampaignsModule::CampaignMediaRemove);
+  Route("GET", "/media/{mid}", Access::kPublic, &CampaignsModule::MediaFile);
+  Route("GET", "/campaigns/{id}/history", Access::kPublic, &CampaignsModule::CampaignHistory);
+  Route("GET", "/campaigns/{id}/history/{version}", Access::kPublic, &CampaignsModule::CampaignRevisionPage);
+  Route("GET", "/campaigns/{id}/lineage", Access::kPublic, &CampaignsModule::CampaignLineagePage);
+  Route("GET", "/campaigns/{id}/lineage.svg", Access::kPublic, &CampaignsModule::CampaignLineageSvg);
+  Route("GET", "/moderation/campaigns", Access::kSignedIn, &CampaignsModule::ModerationCampaigns);
+  Route("GET", "/admin/themes", Access::kAdmin, &CampaignsModule::AdminThemes);
+  Route("POST", "/admin/themes", Access::kAdmin, &CampaignsModule::AdminThemeSave);
+
+  Route("GET", "/api/v1/themes", Access::kPublic, &CampaignsModule::ApiThemes);
+  Route("GET", "/api/v1/campaigns", Access::kPublic, &CampaignsModule::ApiListCampaigns);
+  Route("GET", "/api/v1/campaigns.csv", Access::kPublic, &CampaignsModule::CampaignsCsv);
+  Route("POST", "/api/v1/campaigns", Access::kSignedIn, &CampaignsModule::ApiCreateCampaign);
+  Route("GET", "/api/v1/campaigns/{id}", Access::kPublic, &CampaignsModule::ApiGetCampaign);
+  Route("PATCH", "/api/v1/campaigns/{id}", Access::kSignedIn, &CampaignsModule::ApiPatchCampaign);
+  for (const char* action : {"submit", "publish", "return", "archive", "adapt"}) {
+    Route("POST", ("/api/v1/campaigns/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
+          &CampaignsModule::ApiCampaignAction);
+  }
+  Route("GET", "/api/v1/campaigns/{id}/lineage", Access::kPublic, &CampaignsModule::ApiCampaignLineage);
+  Route("GET", "/api/v1/campaigns/{id}/revisions", Access::kPublic, &CampaignsModule::ApiCampaignRevisions);
+  Route("POST", "/api/v1/campaigns/{id}/media", Access::kSignedIn, &CampaignsModule::ApiCampaignMedia);
+}
+
+std::string CampaignsModule::ChannelLabel(const Context& ctx, const std::string& code) const {
   std::string key = "cp_channel_" + code;
   const std::string& text = T(ctx, key);
   return text == key ? code : text;
 }
 
-Result<Campaign> WebApp::FindCampaign(Context& ctx, const std::string& id_or_slug) {
+Result<Campaign> CampaignsModule::FindCampaign(Context& ctx, const std::string& id_or_slug) {
   if (IsDigits(id_or_slug)) return services_.campaigns->Get(ctx.actor(), std::stoll(id_or_slug));
   return services_.campaigns->GetBySlug(ctx.actor(), id_or_slug);
 }
 
-json WebApp::CampaignCard(const Context& ctx, const Campaign& c,
-                          const std::vector<campaigns::Theme>& themes) const {
+json CampaignsModule::CampaignCard(const Context& ctx, const Campaign& c,
+                                   const std::vector<campaigns::Theme>& themes) const {
   const auto& text = c.Text(ctx.lang);
   json countries = json::array();
   for (const auto& code : c.countries) countries.push_back(countries_.Name(code, ctx.lang));
@@ -303,7 +307,7 @@ json WebApp::CampaignCard(const Context& ctx, const Campaign& c,
   return card;
 }
 
-Response WebApp::CampaignsList(Context& ctx) {
+Response CampaignsModule::CampaignsList(Context& ctx) {
   auto query = CampaignQueryFromRequest(ctx, kPerPage);
   if (!query.ok()) return Error(ctx, query.status());
   search::Query q = *query;
@@ -388,11 +392,11 @@ Response WebApp::CampaignsList(Context& ctx) {
     if (page < pages) pager["next"] = base + "page=" + std::to_string(page + 1);
     model["pager"] = pager;
   }
-  return Page(ctx, "campaigns", T(ctx, "campaigns_title"), model);
+  return Page(ctx, "campaigns/campaigns", T(ctx, "campaigns_title"), model);
 }
 
-Response WebApp::CampaignForm(Context& ctx, const Campaign* existing, const json& values, const Status& error,
-                              int status) {
+Response CampaignsModule::CampaignForm(Context& ctx, const Campaign* existing, const json& values,
+                                       const Status& error, int status) {
   json model = values;
   bool creating = existing == nullptr;
   model["creating"] = creating;
@@ -501,16 +505,16 @@ Response WebApp::CampaignForm(Context& ctx, const Campaign* existing, const json
       }
     }
   }
-  return Page(ctx, "campaign_form", model["heading"].get<std::string>(), model, status);
+  return Page(ctx, "campaigns/campaign_form", model["heading"].get<std::string>(), model, status);
 }
 
-Response WebApp::CampaignNew(Context& ctx) {
+Response CampaignsModule::CampaignNew(Context& ctx) {
   json values = {{"stage", "idea"}, {"visibility", "public"}, {"licence", "cc-by"}};
   if (auto org = ctx.req.QueryParam("org")) values["organisation"] = *org;
   return CampaignForm(ctx, nullptr, values, Status::Ok(), 200);
 }
 
-Response WebApp::CampaignCreate(Context& ctx) {
+Response CampaignsModule::CampaignCreate(Context& ctx) {
   Status form_error;
   campaigns::CampaignInput in = InputFromForm(ctx, true, form_error);
   if (!form_error.ok()) return CampaignForm(ctx, nullptr, FormValues(ctx), form_error, 422);
@@ -528,7 +532,7 @@ Response WebApp::CampaignCreate(Context& ctx) {
   return Response::Redirect("/campaigns/" + std::to_string(c->id) + "?msg=flash_saved");
 }
 
-Response WebApp::CampaignPage(Context& ctx) {
+Response CampaignsModule::CampaignPage(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto themes = services_.campaigns->Themes();
@@ -633,10 +637,10 @@ Response WebApp::CampaignPage(Context& ctx) {
   model["id"] = id;
   NullIfEmpty(model, {"summary", "countries", "themes", "channels", "audiences", "start_date", "end_date",
                       "contact", "outcomes_html", "return_reason"});
-  return Page(ctx, "campaign", text.title, model);
+  return Page(ctx, "campaigns/campaign", text.title, model);
 }
 
-Response WebApp::CampaignEdit(Context& ctx) {
+Response CampaignsModule::CampaignEdit(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   if (!campaigns::CampaignService::CanEdit(ctx.actor(), *c)) {
@@ -646,7 +650,7 @@ Response WebApp::CampaignEdit(Context& ctx) {
   return CampaignForm(ctx, &*c, CampaignValues(*c), Status::Ok(), 200);
 }
 
-Response WebApp::CampaignUpdate(Context& ctx) {
+Response CampaignsModule::CampaignUpdate(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   json values = FormValues(ctx);
@@ -673,7 +677,7 @@ Response WebApp::CampaignUpdate(Context& ctx) {
   return Response::Redirect("/campaigns/" + std::to_string(c->id) + "?msg=flash_saved");
 }
 
-Response WebApp::CampaignAction(Context& ctx) {
+Response CampaignsModule::CampaignAction(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   std::string action = ctx.req.route.substr(ctx.req.route.rfind('/') + 1);
@@ -705,14 +709,14 @@ Response WebApp::CampaignAction(Context& ctx) {
   return Response::Redirect(next + (next.find('?') == std::string::npos ? "?" : "&") + "msg=" + flash);
 }
 
-Response WebApp::CampaignMediaPage(Context& ctx, int status, const std::string& message) {
+Response CampaignsModule::CampaignMediaPage(Context& ctx, int status, const std::string& message) {
   json model = {{"heading", T(ctx, "cp_media_upload_failed")},
                 {"message", message},
                 {"back", "/campaigns/" + ctx.req.params.at("id")}};
-  return Page(ctx, "campaign_media_error", T(ctx, "cp_media_upload_failed"), model, status);
+  return Page(ctx, "campaigns/campaign_media_error", T(ctx, "cp_media_upload_failed"), model, status);
 }
 
-Response WebApp::CampaignMediaUpload(Context& ctx) {
+Response CampaignsModule::CampaignMediaUpload(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto parts = http::ParseMultipart(ctx.req.Header("content-type"), ctx.req.body);
@@ -740,7 +744,7 @@ Response WebApp::CampaignMediaUpload(Context& ctx) {
   return Response::Redirect("/campaigns/" + std::to_string(c->id) + "?msg=flash_media_added#media");
 }
 
-Response WebApp::CampaignMediaRemove(Context& ctx) {
+Response CampaignsModule::CampaignMediaRemove(Context& ctx) {
   const std::string& mid = ctx.req.params.at("mid");
   if (!IsDigits(mid)) return Error(ctx, Status::NotFound("no such file"));
   // The campaign id goes into the Location below: digits only (issue 8, F7).
@@ -750,7 +754,7 @@ Response WebApp::CampaignMediaRemove(Context& ctx) {
   return Response::Redirect("/campaigns/" + ctx.req.params.at("id") + "?msg=flash_media_removed#media");
 }
 
-Response WebApp::MediaFile(Context& ctx) {
+Response CampaignsModule::MediaFile(Context& ctx) {
   const std::string& mid = ctx.req.params.at("mid");
   if (!IsDigits(mid)) return Error(ctx, Status::NotFound("no such file"));
   auto m = services_.campaigns->GetMedia(ctx.actor(), std::stoll(mid));
@@ -780,7 +784,7 @@ Response WebApp::MediaFile(Context& ctx) {
   return r;
 }
 
-Response WebApp::CampaignHistory(Context& ctx) {
+Response CampaignsModule::CampaignHistory(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto history = services_.campaigns->History(ctx.actor(), c->id);
@@ -801,10 +805,11 @@ Response WebApp::CampaignHistory(Context& ctx) {
                     {"changed", Join(it->changed, ", ")}});
   }
   json model = {{"title", c->Text(ctx.lang).title}, {"url", "/campaigns/" + id}, {"revisions", rows}};
-  return Page(ctx, "campaign_history", T(ctx, "cp_history_title") + ": " + c->Text(ctx.lang).title, model);
+  return Page(ctx, "campaigns/campaign_history", T(ctx, "cp_history_title") + ": " + c->Text(ctx.lang).title,
+              model);
 }
 
-Response WebApp::CampaignRevisionPage(Context& ctx) {
+Response CampaignsModule::CampaignRevisionPage(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   const std::string& v = ctx.req.params.at("version");
@@ -831,10 +836,10 @@ Response WebApp::CampaignRevisionPage(Context& ctx) {
                 {"snapshot_title", text.title},
                 {"snapshot_summary", text.summary},
                 {"snapshot_body", text.body}};
-  return Page(ctx, "campaign_revision", T(ctx, "cp_history_title") + " " + v, model);
+  return Page(ctx, "campaigns/campaign_revision", T(ctx, "cp_history_title") + " " + v, model);
 }
 
-Response WebApp::CampaignLineagePage(Context& ctx) {
+Response CampaignsModule::CampaignLineagePage(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto lineage = services_.campaigns->GetLineage(ctx.actor(), c->id, ctx.lang);
@@ -897,10 +902,10 @@ Response WebApp::CampaignLineagePage(Context& ctx) {
        Fill(T(ctx, "lineage_campaigns_count"), "{n}", std::to_string(lineage->nodes.size()))},
       {"map_url", "/campaigns/" + id + "/lineage.svg?lang=" + ctx.lang},
       {"map_alt", Fill(T(ctx, "lineage_map_alt"), "{n}", std::to_string(reached.size()))}};
-  return Page(ctx, "lineage", T(ctx, "lineage_title") + ": " + c->Text(ctx.lang).title, model);
+  return Page(ctx, "campaigns/lineage", T(ctx, "lineage_title") + ": " + c->Text(ctx.lang).title, model);
 }
 
-Response WebApp::CampaignLineageSvg(Context& ctx) {
+Response CampaignsModule::CampaignLineageSvg(Context& ctx) {
   auto c = FindCampaign(ctx, ctx.req.params.at("id"));
   if (!c.ok()) return Error(ctx, c.status());
   auto lineage = services_.campaigns->GetLineage(ctx.actor(), c->id, ctx.lang);
@@ -921,7 +926,7 @@ Response WebApp::CampaignLineageSvg(Context& ctx) {
   return r;
 }
 
-Response WebApp::ModerationCampaigns(Context& ctx) {
+Response CampaignsModule::ModerationCampaigns(Context& ctx) {
   auto list = services_.campaigns->AwaitingModeration(ctx.actor());
   if (!list.ok()) return Error(ctx, list.status());
   auto themes = services_.campaigns->Themes();
@@ -934,10 +939,10 @@ Response WebApp::ModerationCampaigns(Context& ctx) {
     rows.push_back(card);
   }
   json model = {{"campaigns", rows}, {"empty", rows.empty()}};
-  return Page(ctx, "campaign_moderation", T(ctx, "moderation_campaigns_title"), model);
+  return Page(ctx, "campaigns/campaign_moderation", T(ctx, "moderation_campaigns_title"), model);
 }
 
-Response WebApp::AdminThemes(Context& ctx) {
+Response CampaignsModule::AdminThemes(Context& ctx) {
   auto themes = services_.campaigns->Themes();
   if (!themes.ok()) return Error(ctx, themes.status());
   json rows = json::array();
@@ -950,10 +955,10 @@ Response WebApp::AdminThemes(Context& ctx) {
                     {"active", t.active}});
   }
   json model = {{"themes", rows}};
-  return Page(ctx, "themes_admin", T(ctx, "themes_title"), model);
+  return Page(ctx, "campaigns/themes_admin", T(ctx, "themes_title"), model);
 }
 
-Response WebApp::AdminThemeSave(Context& ctx) {
+Response CampaignsModule::AdminThemeSave(Context& ctx) {
   campaigns::Theme t;
   t.code = ctx.Form("code");
   for (const char* l : kLangs) t.labels[l] = ctx.Form(std::string("label_") + l);
@@ -976,7 +981,7 @@ Response WebApp::AdminThemeSave(Context& ctx) {
     json model = {{"themes", rows},          {"has_errors", true},       {"error_list", ErrorList(ctx, s)},
                   {"new_code", t.code},      {"new_en", t.labels["en"]}, {"new_fr", t.labels["fr"]},
                   {"new_es", t.labels["es"]}};
-    return Page(ctx, "themes_admin", T(ctx, "themes_title"), model, 422);
+    return Page(ctx, "campaigns/themes_admin", T(ctx, "themes_title"), model, 422);
   }
   return Response::Redirect("/admin/themes?msg=flash_saved");
 }

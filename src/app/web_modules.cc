@@ -1,0 +1,20 @@
+#include "app/web_modules.h"
+
+#include "web/accounts/accounts_module.h"
+#include "web/campaigns/campaigns_module.h"
+#include "web/exchange/exchange_module.h"
+
+namespace waymark::app {
+
+std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& runtime) {
+  std::vector<std::unique_ptr<web::Module>> modules;
+  modules.push_back(std::make_unique<web::AccountsModule>(
+      site, web::AccountsModule::Services{&runtime.accounts(), &runtime.auth()}));
+  modules.push_back(std::make_unique<web::CampaignsModule>(
+      site, web::CampaignsModule::Services{&runtime.accounts(), &runtime.campaigns()}));
+  modules.push_back(std::make_unique<web::ExchangeModule>(
+      site, web::ExchangeModule::Services{&runtime.accounts(), &runtime.campaigns(), &runtime.exchange()}));
+  return modules;
+}
+
+}  // namespace waymark::app

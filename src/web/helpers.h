@@ -1,0 +1,42 @@
+// Helpers the handlers of every module share: forms, queries, paging,
+// redirects, JSON bodies, translated messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "http/message.h"
+
+namespace waymark::web {
+
+// The cookies WebApp::Run reads: the session, the double-submit CSRF token
+// of anonymous forms, the language of anonymous readers.
+inline constexpr char kSessionCookie[] = "wm_session";
+inline constexpr char kCsrfCookie[] = "wm_csrf";
+inline constexpr char kLangCookie[] = "wm_lang";
+
+// `text` with every `key` ("{n}") replaced by `value`: filling in a
+// translated message.
+std::string Fill(std::string text, std::string_view key, std::string_view value);
+
+// ?page= as a number from 1 to 100000; anything else is page 1.
+int PageParam(const http::Request& req);
+
+// ?page= (from 1) and ?per_page= (1-100, default 20) of an API list;
+// Validation naming the parameter when either is not such a number.
+Status ApiPaging(const http::Request& req, int& page, int& per_page);
+
+// A path safe to redirect to after a form: local, absolute, no scheme tricks
+// ("//host", "/\\host"), no control characters ("/" instead of any of these);
+// bytes outside the URL-safe ASCII set (non-ASCII, spaces, quotes) come back
+// percent-encoded, so the result is always a plain ASCII header value.
+std::string SafeNext(std::string_view next);
+
+// Parses a JSON request body. InvalidArgument naming line and column for
+// malformed JSON; UnsupportedMediaType unless Content-Type is JSON.
+Result<nlohmann::json> ParseJsonBody(const http::Request& req);
+
+}  // namespace waymark::web
