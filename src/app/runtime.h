@@ -16,9 +16,9 @@
 #include "i18n/countries.h"
 #include "mail/smtp_mailer.h"
 #include "sql/sql.h"
-#include "storage/account_stores.h"
-#include "storage/campaign_stores.h"
-#include "storage/exchange_stores.h"
+#include "storage/accounts/account_stores.h"
+#include "storage/campaigns/campaign_stores.h"
+#include "storage/exchange/exchange_stores.h"
 
 namespace waymark::app {
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/status.h"
@@ -38,6 +39,15 @@ Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Con
     if (result.ok()) return end;
   }
   return result;
+}
+
+// Every row of a result mapped by `from_row` (OrgFromRow, ...), in order.
+template <typename FromRow>
+auto MapRows(const std::vector<sql::Row>& rows, FromRow from_row) {
+  std::vector<std::invoke_result_t<FromRow, const sql::Row&>> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(from_row(r));
+  return out;
 }
 
 // Statements with an IN list are written for a few fixed list lengths, so

@@ -5,7 +5,7 @@
 
 #include "core/clock.h"
 #include "crypto/crypto.h"
-#include "storage/account_stores.h"
+#include "storage/accounts/account_stores.h"
 #include "storage/migrations.h"
 #include "storage/open.h"
 

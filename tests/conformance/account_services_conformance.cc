@@ -23,7 +23,7 @@
 #include "domain/accounts/account_service.h"
 #include "domain/accounts/auth_service.h"
 #include "i18n/countries.h"
-#include "storage/account_stores.h"
+#include "storage/accounts/account_stores.h"
 
 namespace waymark::conformance {
 namespace {

@@ -13,7 +13,7 @@
 #include "backend.h"
 #include "crypto/crypto.h"
 #include "domain/accounts/stores.h"
-#include "storage/account_stores.h"
+#include "storage/accounts/account_stores.h"
 #include "storage/migrations.h"
 
 namespace waymark::conformance {

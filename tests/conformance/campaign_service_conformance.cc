@@ -20,8 +20,8 @@
 #include "domain/accounts/account_service.h"
 #include "domain/campaigns/campaign_service.h"
 #include "i18n/countries.h"
-#include "storage/account_stores.h"
-#include "storage/campaign_stores.h"
+#include "storage/accounts/account_stores.h"
+#include "storage/campaigns/campaign_stores.h"
 
 namespace waymark::conformance {
 namespace {

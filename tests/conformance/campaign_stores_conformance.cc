@@ -18,8 +18,8 @@
 #include "domain/accounts/stores.h"
 #include "domain/campaigns/stores.h"
 #include "domain/search/search.h"
-#include "storage/account_stores.h"
-#include "storage/campaign_stores.h"
+#include "storage/accounts/account_stores.h"
+#include "storage/campaigns/campaign_stores.h"
 #include "storage/copy.h"
 
 namespace waymark::conformance {

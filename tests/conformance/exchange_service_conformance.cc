@@ -21,9 +21,9 @@
 #include "domain/campaigns/campaign_service.h"
 #include "domain/exchange/exchange_service.h"
 #include "i18n/countries.h"
-#include "storage/account_stores.h"
-#include "storage/campaign_stores.h"
-#include "storage/exchange_stores.h"
+#include "storage/accounts/account_stores.h"
+#include "storage/campaigns/campaign_stores.h"
+#include "storage/exchange/exchange_stores.h"
 
 namespace waymark::conformance {
 namespace {

@@ -13,9 +13,9 @@
 #include "backend.h"
 #include "domain/accounts/stores.h"
 #include "domain/exchange/stores.h"
-#include "storage/account_stores.h"
-#include "storage/campaign_stores.h"
-#include "storage/exchange_stores.h"
+#include "storage/accounts/account_stores.h"
+#include "storage/campaigns/campaign_stores.h"
+#include "storage/exchange/exchange_stores.h"
 
 namespace waymark::conformance {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/campaign_stores.h"
+#include "storage/campaigns/campaign_stores.h"
 
 #include <algorithm>
 #include <map>
@@ -557,10 +557,7 @@ class SqlCampaignStore final : public campaigns::CampaignStore {
               auto rows, c.Query(std::string("SELECT ") + kRevisionColumns +
                                      " FROM campaign_revisions WHERE campaign_id=$1 ORDER BY version DESC",
                                  {campaign_id}));
-          std::vector<Revision> out;
-          out.reserve(rows.size());
-          for (const auto& r : rows) out.push_back(RevisionFromRow(r));
-          return out;
+          return internal::MapRows(rows, RevisionFromRow);
         });
   }
 
@@ -690,10 +687,7 @@ class SqlMediaStore final : public campaigns::MediaStore {
       WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kMediaColumns +
                                                  " FROM media WHERE campaign_id=$1 ORDER BY id",
                                              {campaign_id}));
-      std::vector<Media> out;
-      out.reserve(rows.size());
-      for (const auto& r : rows) out.push_back(MediaFromRow(r));
-      return out;
+      return internal::MapRows(rows, MediaFromRow);
     });
   }
 

@@ -1,4 +1,4 @@
-#include "storage/exchange_stores.h"
+#include "storage/exchange/exchange_stores.h"
 
 #include <algorithm>
 #include <map>
@@ -203,9 +203,7 @@ class SqlThreadStore final : public exchange::ThreadStore {
                                                  " ORDER BY t.last_post_at DESC, t.id DESC LIMIT " + limit +
                                                  " OFFSET " + offset,
                                              params));
-      std::vector<Thread> out;
-      out.reserve(rows.size());
-      for (const auto& r : rows) out.push_back(ThreadFromRow(r));
+      std::vector<Thread> out = internal::MapRows(rows, ThreadFromRow);
       WM_RETURN_IF_ERROR(LoadTags(c, out));
       return out;
     });
@@ -282,10 +280,7 @@ class SqlThreadStore final : public exchange::ThreadStore {
           auto rows, c.Query(std::string("SELECT ") + kPostColumns + kPostFrom + " WHERE p.thread_id=$1" +
                                  (include_hidden ? "" : " AND p.hidden=0") + " ORDER BY p.id",
                              {thread_id}));
-      std::vector<Post> out;
-      out.reserve(rows.size());
-      for (const auto& r : rows) out.push_back(PostFromRow(r));
-      return out;
+      return internal::MapRows(rows, PostFromRow);
     });
   }
 
@@ -431,10 +426,7 @@ class SqlGroupStore final : public exchange::GroupStore {
                           c.Query(std::string("SELECT ") + kGroupColumns +
                                       " FROM working_groups ORDER BY name, id LIMIT $1 OFFSET $2",
                                   {static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)}));
-      std::vector<Group> out;
-      out.reserve(rows.size());
-      for (const auto& r : rows) out.push_back(GroupFromRow(r));
-      return out;
+      return internal::MapRows(rows, GroupFromRow);
     });
   }
 
@@ -466,10 +458,7 @@ class SqlGroupStore final : public exchange::GroupStore {
           WM_ASSIGN_OR_RETURN(
               auto rows,
               c.Query(std::string(kMemberSelect) + " WHERE m.group_id=$1 ORDER BY o.name, o.id", {group_id}));
-          std::vector<GroupMember> out;
-          out.reserve(rows.size());
-          for (const auto& r : rows) out.push_back(MemberFromRow(r));
-          return out;
+          return internal::MapRows(rows, MemberFromRow);
         });
   }
 
@@ -702,10 +691,7 @@ class SqlNotificationStore final : public exchange::NotificationStore {
           WM_ASSIGN_OR_RETURN(
               auto rows,
               c.Query(std::string("SELECT ") + kNotificationColumns + " FROM notifications" + rest, params));
-          std::vector<Notification> out;
-          out.reserve(rows.size());
-          for (const auto& r : rows) out.push_back(NotificationFromRow(r));
-          return out;
+          return internal::MapRows(rows, NotificationFromRow);
         });
   }
 

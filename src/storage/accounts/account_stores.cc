@@ -1,4 +1,4 @@
-#include "storage/account_stores.h"
+#include "storage/accounts/account_stores.h"
 
 #include <algorithm>
 #include <cassert>
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/strings.h"
+#include "storage/store_util.h"
 
 namespace waymark::storage {
 namespace {
@@ -117,10 +118,7 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
                               c.Query(std::string("SELECT ") + kOrgColumns +
                                           " FROM organisations ORDER BY name, id LIMIT $1 OFFSET $2",
                                       {static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)}));
-          std::vector<Organisation> out;
-          out.reserve(rows.size());
-          for (const auto& r : rows) out.push_back(OrgFromRow(r));
-          return out;
+          return internal::MapRows(rows, OrgFromRow);
         });
   }
 
