@@ -1,17 +1,15 @@
-// Demo campaigns, discussion and a working group, built from the campaigns
-// named in the 2015 IOM-CSO Consultations report. The campaign names and
-// organisations come from the report; summaries are short descriptions
-// written for the demo, not quotations. Idempotent: a campaign whose slug
-// exists is left alone, and the discussion is added only with its campaign.
+// Demo campaigns, built from the campaigns named in the 2015 IOM-CSO
+// Consultations report. The campaign names and organisations come from the
+// report; summaries are short descriptions written for the demo, not
+// quotations. Idempotent: a campaign that exists is left alone.
+#include "demo/campaigns/campaigns_demo.h"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "app/demo.h"
-#include "app/runtime.h"
-
-namespace waymark::app {
+namespace waymark::demo {
 namespace {
 
 using campaigns::CampaignInput;
@@ -208,15 +206,16 @@ const std::vector<DemoCampaign>& DemoCampaigns() {
 
 }  // namespace
 
-Result<int> LoadDemoCampaigns(Runtime& rt) {
-  campaigns::CampaignService& svc = rt.campaigns();
+Result<CampaignsReport> LoadCampaigns(accounts::AccountService& accounts, campaigns::CampaignService& svc,
+                                      const CampaignAdded& on_added) {
   accounts::Actor system = accounts::Actor::System();
-  std::map<std::string, accounts::Id> ids;
-  int added = 0;
+  CampaignsReport report;
+  std::map<std::string, accounts::Id>& ids = report.ids;
+  int& added = report.added;
   for (const DemoCampaign& d : DemoCampaigns()) {
     // Already there? Recognised by organisation and title (an adaptation's
     // slug comes from its source's title, so slugs cannot tell).
-    WM_ASSIGN_OR_RETURN(accounts::Organisation org, rt.accounts().GetOrganisation(d.org));
+    WM_ASSIGN_OR_RETURN(accounts::Organisation org, accounts.GetOrganisation(d.org));
     WM_ASSIGN_OR_RETURN(std::vector<campaigns::Campaign> theirs, svc.store().ListByOrganisation(org.id, 500));
     const std::string& title = d.texts.begin()->second.title;
     bool found = false;
@@ -261,67 +260,9 @@ Result<int> LoadDemoCampaigns(Runtime& rt) {
     WM_RETURN_IF_ERROR(svc.Publish(system, c.id).status());
     ids[d.slug] = c.id;
     ++added;
-
-    if (d.slug == "i-am-a-migrant") {
-      // A short exchange under the adaptation, between the demo people.
-      auto editor = rt.accounts().FindUserByEmail("editor@demo.waymark.example");
-      auto admin = rt.accounts().FindUserByEmail("admin@demo.waymark.example");
-      if (editor.ok() && admin.ok()) {
-        accounts::Actor ed = accounts::Actor::ForUser(*editor, "demo");
-        accounts::Actor ad = accounts::Actor::ForUser(*admin, "demo");
-        exchange::NewPost q;
-        q.lang = "en";
-        q.body =
-            "How did you choose whose stories to show first? We picked people our commuters meet every day.";
-        WM_ASSIGN_OR_RETURN(exchange::Post first, rt.exchange().ReplyToCampaign(ed, c.id, q));
-        exchange::NewPost a;
-        a.lang = "en";
-        a.quote_of = first.id;
-        a.body =
-            "We started with stories from the countries where we had offices, then opened it to everyone.";
-        WM_RETURN_IF_ERROR(rt.exchange().ReplyToCampaign(ad, c.id, a).status());
-      }
-    }
+    if (on_added) WM_RETURN_IF_ERROR(on_added(d.slug, c.id));
   }
-
-  // An idea on the board and the working group of action point 3.
-  if (added > 0) {
-    auto editor = rt.accounts().FindUserByEmail("editor@demo.waymark.example");
-    auto admin = rt.accounts().FindUserByEmail("admin@demo.waymark.example");
-    if (editor.ok() && admin.ok()) {
-      accounts::Actor ed = accounts::Actor::ForUser(*editor, "demo");
-      accounts::Actor ad = accounts::Actor::ForUser(*admin, "demo");
-      exchange::NewThread idea;
-      idea.kind = exchange::ThreadKind::kIdea;
-      idea.title = "Migrant footballers as ambassadors";
-      idea.tags = {"sport", "young-people"};
-      idea.lang = "en";
-      idea.body = "Local clubs could pair players who came as migrants with schools. Has anyone tried this?";
-      WM_RETURN_IF_ERROR(rt.exchange().StartThread(ed, idea).status());
-      exchange::NewThread idee;
-      idee.kind = exchange::ThreadKind::kIdea;
-      idee.title = "Des radios communautaires contre les rumeurs";
-      idee.tags = {"radio", "rumeurs"};
-      idee.lang = "fr";
-      idee.body = "Une émission hebdomadaire où des migrants répondent aux rumeurs entendues au marché.";
-      WM_RETURN_IF_ERROR(rt.exchange().StartThread(ad, idee).status());
-
-      exchange::NewGroup g;
-      g.slug = "inclusion-integration";
-      g.name = "Working group on migrant inclusion and integration";
-      g.purpose =
-          "Set up after action point 3 of the 2015 consultation: share what works, plan joint campaigns.";
-      g.members_only = false;
-      g.organisation = "iom";
-      auto group = rt.exchange().CreateGroup(ad, g);
-      if (group.ok()) {
-        WM_RETURN_IF_ERROR(rt.exchange().LinkCampaign(ad, group->id, ids["migrants-contribute"]));
-      } else if (!group.status().IsConflict()) {
-        return group.status();
-      }
-    }
-  }
-  return added;
+  return report;
 }
 
-}  // namespace waymark::app
+}  // namespace waymark::demo
