@@ -16,10 +16,11 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$ROOT/build/release/waymark"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib/server.sh
+source "$ROOT/bench/lib/server.sh"
 
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive integer (seconds), got '$DURATION'"
 
@@ -42,11 +43,7 @@ fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # --- release binary --------------------------------------------------------
-if [[ ! -x "$BIN" || "${REBUILD:-0}" == 1 ]]; then
-  log "building release binary (cmake --preset release)"
-  (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release)
-fi
-[[ -x "$BIN" ]] || die "no release binary at $BIN"
+bench_build_release
 
 # --- temp dir and cleanup --------------------------------------------------
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")"
@@ -79,19 +76,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Wait until URL answers 200 (max ~10 s); give up early if PID (optional) exits.
-wait_http() {
-  local url=$1 pid=${2:-}
-  for _ in $(seq 100); do
-    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
-    if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" == 200 ]]; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # --- nginx reference -------------------------------------------------------
 mkdir -p "$TMP/nginx/html" "$TMP/nginx/tmp"
@@ -135,7 +119,7 @@ EOF
   "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
     >"$TMP/nginx/stdout.log" 2>&1 &
   NGINX_PID=$!
-  if wait_http "http://127.0.0.1:$port/static.css" "$NGINX_PID"; then
+  if bench_wait_http "http://127.0.0.1:$port/static.css" "$NGINX_PID"; then
     NGINX_PORT=$port
     break
   fi
@@ -151,19 +135,9 @@ log "nginx (pid $NGINX_PID) on 127.0.0.1:$NGINX_PORT"
 "$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$TMP/bench.db" --demo \
   >"$TMP/waymark.out" 2>"$TMP/waymark.err" &
 WAYMARK_PID=$!
-WAYMARK_PORT=""
-for _ in $(seq 300); do
-  line="$(head -n 1 "$TMP/waymark.out" 2>/dev/null || true)"
-  if [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+) ]]; then
-    WAYMARK_PORT=${BASH_REMATCH[1]}
-    break
-  fi
-  kill -0 "$WAYMARK_PID" 2>/dev/null || die "waymark exited during start-up"
-  sleep 0.1
-done
-[[ -n "$WAYMARK_PORT" ]] || die "waymark did not print its listening address within 30 s"
+WAYMARK_PORT="$(bench_wait_port "$TMP/waymark.out" "$WAYMARK_PID")"
 W="http://127.0.0.1:$WAYMARK_PORT"
-wait_http "$W/healthz" "$WAYMARK_PID" || die "waymark /healthz did not answer 200"
+bench_wait_http "$W/healthz" "$WAYMARK_PID" || die "waymark /healthz did not answer 200"
 log "waymark (pid $WAYMARK_PID) on 127.0.0.1:$WAYMARK_PORT"
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }

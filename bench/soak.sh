@@ -26,10 +26,11 @@ WARMUP_SECONDS="${WARMUP_SECONDS:-60}"
 RSS_MARGIN_PERCENT="${RSS_MARGIN_PERCENT:-20}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${WAYMARK_BIN:-$ROOT/build/release/waymark}"
 
 log() { printf '[soak] %s\n' "$*" >&2; }
 die() { printf '[soak] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib/server.sh
+source "$ROOT/bench/lib/server.sh"
 
 for v in SOAK_SECONDS WINDOW THREADS CONNECTIONS RSS_MARGIN_PERCENT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
@@ -46,11 +47,7 @@ if ((${#need_pkgs[@]})); then
   apt-get update -qq
   apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 fi
-if [[ ! -x "$BIN" || "${REBUILD:-0}" == 1 ]]; then
-  log "building the release binary (cmake --preset release)"
-  (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release --target waymark)
-fi
-[[ -x "$BIN" ]] || die "no waymark binary at $BIN"
+bench_build_release
 
 # --- temp dir and cleanup --------------------------------------------------
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/waymark-soak.XXXXXX")"
@@ -83,16 +80,8 @@ trap 'exit 143' TERM
 "$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$TMP/soak.db" --demo >"$TMP/waymark.out" \
   2> >(grep --line-buffered -v -E '"status":[23][0-9][0-9],' >"$TMP/waymark.err") &
 PID=$!
-PORT=""
-for _ in $(seq 600); do
-  line="$(head -n 1 "$TMP/waymark.out" 2>/dev/null || true)"
-  [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] && PORT=${BASH_REMATCH[1]}
-  # --demo seeds the data after printing the address; the token needs the demo admin.
-  [[ -n "$PORT" ]] && grep -q '^demo admin: ' "$TMP/waymark.out" && break
-  kill -0 "$PID" 2>/dev/null || die "waymark exited during start-up"
-  sleep 0.1
-done
-grep -q '^demo admin: ' "$TMP/waymark.out" || die "waymark did not start with its demo data within 60 s"
+# --demo seeds the data after printing the address: wait for that too.
+PORT="$(bench_wait_port "$TMP/waymark.out" "$PID" "demo admin: " 60)"
 W="http://127.0.0.1:$PORT"
 # The demo admin's one-time password must be changed before its tokens work
 # (API answers 403 until then), so the writes use an administrator of their

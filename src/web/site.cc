@@ -272,6 +272,41 @@ Response Site::RenderProtocolError(int status, const Request& req, const std::st
   return r;
 }
 
+std::string Site::Navigation(const Context& ctx, const std::string& lang,
+                             const std::function<std::string(const std::string&, const json&)>& render) {
+  // Each module's entries for this reader, in order. The bar differs only by
+  // language, which entries show and their badges, so each variant is
+  // rendered once (core/nav) and kept: rendering it costs more than the
+  // rest of a small page.
+  std::vector<NavItem> items;
+  for (const Module* m : modules_) m->AddNavigation(ctx, items);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const NavItem& a, const NavItem& b) { return a.order < b.order; });
+  std::string key = lang;
+  for (const auto& item : items) {
+    key += item.shown ? '1' : '0';
+    key += item.badge;
+    key += '\n';
+  }
+  {
+    std::lock_guard lock(nav_mu_);
+    auto it = nav_cache_.find(key);
+    if (it != nav_cache_.end()) return it->second;
+  }
+  json nav = json::array();
+  for (const auto& item : items) {
+    json entry = {{"href", item.href}, {"label", item.label}, {"shown", item.shown}};
+    if (!item.badge.empty()) entry["badge"] = item.badge;
+    nav.push_back(std::move(entry));
+  }
+  std::string html = render("core/nav", json{{"nav", std::move(nav)}});
+  std::lock_guard lock(nav_mu_);
+  // Badges (unread counts) make variants: bounded, forgotten all at once.
+  if (nav_cache_.size() >= 512) nav_cache_.clear();
+  nav_cache_.emplace(std::move(key), html);
+  return html;
+}
+
 Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model, int status) {
   std::string lang = catalog_.Has(ctx.lang) ? ctx.lang : std::string(i18n::kDefaultLanguage);
   std::unique_ptr<Templates::Set> set = templates_->Acquire(catalog_, lang);
@@ -295,18 +330,8 @@ Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& ti
                  {"asset_version", options_.asset_version},
                  {"is_admin", ctx.is_admin()}};
   if (ctx.user) layout["user"] = json{{"name", ctx.user->name}};
-  // The navigation bar: each module's entries for this reader, in order.
-  std::vector<NavItem> items;
-  for (const Module* m : modules_) m->AddNavigation(ctx, items);
-  std::stable_sort(items.begin(), items.end(),
-                   [](const NavItem& a, const NavItem& b) { return a.order < b.order; });
-  json nav = json::array();
-  for (const auto& item : items) {
-    json entry = {{"href", item.href}, {"label", item.label}, {"shown", item.shown}};
-    if (!item.badge.empty()) entry["badge"] = item.badge;
-    nav.push_back(std::move(entry));
-  }
-  layout["nav"] = std::move(nav);
+  layout["nav"] = Navigation(
+      ctx, lang, [&](const std::string& name, const json& model) { return render(name, ToMustache(model)); });
   json langs = json::array();
   for (const auto& code : catalog_.languages()) {
     auto name = LanguageNames().count(code) ? LanguageNames().at(code) : code;

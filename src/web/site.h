@@ -7,7 +7,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -89,11 +91,17 @@ class Site {
   const WebOptions& options() const { return options_; }
 
  private:
+  // The navigation bar's HTML for this reader (see site.cc).
+  std::string Navigation(const Context& ctx, const std::string& lang,
+                         const std::function<std::string(const std::string&, const nlohmann::json&)>& render);
+
   const i18n::Catalog& catalog_;
   const i18n::Countries& countries_;
   Random& random_;
   WebOptions options_;
   std::vector<const Module*> modules_;
+  std::mutex nav_mu_;
+  std::unordered_map<std::string, std::string> nav_cache_;  // guarded by nav_mu_
   struct Templates;
   std::unique_ptr<Templates> templates_;
 };
