@@ -58,7 +58,8 @@ WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::M
   }
   site_.SetModules(std::move(all));
   openapi_ = openapi::Document(parts);
-  openapi_text_ = openapi_.dump(1);
+  // The answer's body, made once (as Site::Json writes JSON).
+  openapi_body_ = openapi_.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 WebApp::~WebApp() = default;
@@ -252,8 +253,8 @@ Response WebApp::Stylesheet(Context& ctx) {
   return r;
 }
 
-Response WebApp::OpenApiDocument(Context& ctx) {
-  Response r = site_.Json(ctx, 200, json::parse(openapi_text_));
+Response WebApp::OpenApiDocument(Context& /*ctx*/) {
+  Response r = Response::Json(200, openapi_body_);
   r.Set("Cache-Control", "public, max-age=3600");
   return r;
 }

@@ -68,7 +68,7 @@ class WebApp final : private RouteTable {
   Options options_;
   http::Router router_;
   nlohmann::json openapi_;
-  std::string openapi_text_;
+  std::string openapi_body_;
 };
 
 }  // namespace waymark::web

@@ -327,8 +327,7 @@ Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& ti
                  {"title", title},
                  {"csrf", ctx.csrf},
                  {"self", SafeNext(ctx.req.target)},
-                 {"asset_version", options_.asset_version},
-                 {"is_admin", ctx.is_admin()}};
+                 {"asset_version", options_.asset_version}};
   if (ctx.user) layout["user"] = json{{"name", ctx.user->name}};
   layout["nav"] = Navigation(
       ctx, lang, [&](const std::string& name, const json& model) { return render(name, ToMustache(model)); });

@@ -16,7 +16,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int kDefaultPerPage = 20;
-constexpr int kMaxPerPage = 100;
 
 Result<Id> PathId(const Context& ctx) {
   const std::string& s = ctx.req.params.at("id");
