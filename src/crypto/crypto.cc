@@ -37,6 +37,23 @@ std::string Sha256Hex(std::string_view data) {
   return std::string(hex);
 }
 
+static_assert(sizeof(crypto_hash_sha256_state) <= 128, "Sha256::state_ is too small");
+
+Sha256::Sha256() { crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_)); }
+
+void Sha256::Update(std::string_view data) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::string Sha256::FinalHex() {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), digest);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex);
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   // Compare digests so that the length of the secret does not leak either.
   unsigned char da[crypto_hash_sha256_BYTES];

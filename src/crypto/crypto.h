@@ -37,6 +37,18 @@ bool PasswordNeedsRehash(const std::string& encoded, const PasswordPolicy& polic
 // ids so that a leaked database does not leak live credentials.
 std::string Sha256Hex(std::string_view data);
 
+// SHA-256 over data given in pieces (a file read as it streams).
+class Sha256 {
+ public:
+  Sha256();
+  void Update(std::string_view data);
+  // Lowercase hex of everything given; call once.
+  std::string FinalHex();
+
+ private:
+  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state (checked in crypto.cc)
+};
+
 // Constant-time equality for secrets of any length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

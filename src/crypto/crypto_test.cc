@@ -30,6 +30,14 @@ TEST_F(CryptoTest, Sha256KnownAnswer) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_F(CryptoTest, Sha256InPiecesEqualsWhole) {
+  Sha256 h;
+  h.Update("a");
+  h.Update("");
+  h.Update("bc");
+  EXPECT_EQ(h.FinalHex(), Sha256Hex("abc"));
+}
+
 TEST_F(CryptoTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));

@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace waymark::storage {
 namespace {
@@ -88,29 +90,46 @@ class SqliteConnection final : public sql::Connection {
     return Status::Internal("sqlite: " + msg);
   }
 
-  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    std::string key(sql);
-    auto it = cache_.find(key);
+  // A prepared statement and, for each parameter $n, its bind index (0 when
+  // the statement does not use it), looked up once at preparation: binding
+  // by name scans the statement's parameter names every time.
+  struct Prepared {
+    StmtPtr stmt;
+    std::vector<int> index_of;  // [n - 1] -> bind index of $n
+  };
+
+  Result<Prepared*> Prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
     if (it != cache_.end()) {
-      sqlite3_reset(it->second.get());
-      sqlite3_clear_bindings(it->second.get());
-      return it->second.get();
+      sqlite3_reset(it->second.stmt.get());
+      sqlite3_clear_bindings(it->second.stmt.get());
+      return &it->second;
     }
+    std::string key(sql);
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
                                 &raw, nullptr);
     if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
-    cache_.emplace(key, StmtPtr(raw));
-    return raw;
+    Prepared p{StmtPtr(raw), {}};
+    const int count = sqlite3_bind_parameter_count(raw);
+    for (int idx = 1; idx <= count; ++idx) {
+      const char* name = sqlite3_bind_parameter_name(raw, idx);
+      if (name == nullptr || name[0] != '$') continue;
+      int n = std::atoi(name + 1);
+      if (n <= 0) continue;
+      if (p.index_of.size() < static_cast<std::size_t>(n)) p.index_of.resize(static_cast<std::size_t>(n), 0);
+      p.index_of[static_cast<std::size_t>(n - 1)] = idx;
+    }
+    return &cache_.emplace(std::move(key), std::move(p)).first->second;
   }
 
   Status Run(std::string_view sql, const sql::Params& params, std::vector<sql::Row>* rows) {
-    WM_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    // Parameters are written $1..$n; bind each by its name so order of first
-    // appearance in the text does not matter.
+    WM_ASSIGN_OR_RETURN(Prepared * prepared, Prepare(sql));
+    sqlite3_stmt* stmt = prepared->stmt.get();
+    // Parameters are written $1..$n; each is bound at the index its name has
+    // in this statement, so order of first appearance in the text does not matter.
     for (std::size_t i = 0; i < params.size(); ++i) {
-      std::string name = "$" + std::to_string(i + 1);
-      int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
+      int idx = i < prepared->index_of.size() ? prepared->index_of[i] : 0;
       if (idx == 0) continue;  // parameter not used by this statement
       const sql::Value& v = params[i];
       int rc = SQLITE_OK;
@@ -170,7 +189,7 @@ class SqliteConnection final : public sql::Connection {
   sqlite3* db_;
   int busy_timeout_ms_;
   std::chrono::steady_clock::time_point busy_since_;
-  std::unordered_map<std::string, StmtPtr> cache_;
+  std::unordered_map<std::string, Prepared> cache_;
 };
 
 }  // namespace
