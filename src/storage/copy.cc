@@ -72,6 +72,40 @@ const std::vector<TableSpec>& Specs() {
       {"reports", "id, target_kind, target_id, reporter_id, reason, created_at, resolved_at, resolution",
        "id", true},
       {"search_changes", "seq, kind, ref_id, at", "seq", false},
+      // 0004_evidence. Batches before the records and rows that name them.
+      {"evidence_batches",
+       "id, target, dataset, format, filename, sha256, bytes, imported_by, imported_by_label, started_at, "
+       "finished_at, dry_run, accepted, updated, unchanged, rejected, columns_used, columns_ignored, status",
+       "id", true},
+      {"evidence_incidents",
+       "id, dataset, source_id, part, incident_ids, kind, also_split, date_text, date_year, date_month, "
+       "date_day, "
+       "date_precision, year_given, month_given, year, month, region, regions, country, country_code, "
+       "location, "
+       "latitude, longitude, route, unsd_grouping, dead, missing, total, survivors, females, males, "
+       "children, "
+       "causes, cause_list, cause_text, countries_of_origin, regions_of_origin, information_source, urls, "
+       "source_quality, version, batch_id, last_batch_id, created_at, updated_at",
+       "id", true},
+      {"evidence_incident_cells",
+       "dataset, year, month, region, country, route, causes, incidents, dead, missing, total",
+       "dataset, year, month, region, country, route, causes", false},
+      {"evidence_incident_revisions", "incident_id, version, batch_id, at, text", "incident_id, version",
+       false},
+      {"evidence_displacement",
+       "id, dataset, source_id, part, country, country_name, origin, origin_name, area, year, period_start, "
+       "period_end, cause, hazard_category, hazard_sub_category, hazard_type, hazard_sub_type, event_name, "
+       "event_start, event_end, event_codes, kind, value, rounded, source, latitude, longitude, version, "
+       "batch_id, last_batch_id, created_at, updated_at",
+       "id", true},
+      {"evidence_displacement_revisions", "displacement_id, version, batch_id, at, text",
+       "displacement_id, version", false},
+      {"evidence_quarantine",
+       "id, batch_id, target, dataset, format, line, header, raw, problems, status, resolution, resolved_by, "
+       "resolved_at, created_at",
+       "id", true},
+      {"evidence_officers", "user_id", "user_id", false},
+      {"evidence_queries", "id, target, title, query, created_by, created_at", "id", true},
   };
   return specs;
 }
