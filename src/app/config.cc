@@ -117,6 +117,10 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.media_max_bytes, 1024, 1LL << 31);
     else if (k == "report_threshold")
       s = num(c.report_threshold, 1, 1000);
+    else if (k == "evidence_min_cell")
+      s = num(c.evidence_min_cell, 1, 1000);
+    else if (k == "evidence_demo_dir")
+      s = str(c.evidence_demo_dir);
     else if (k == "base_url") {
       // Links in feeds, exports and e-mails are built from it alone (never
       // from the request's Host), so it must be a plain absolute address.

@@ -57,6 +57,10 @@ struct Config {
   std::size_t media_max_bytes = 5u << 20;
   // Open reports that hide a post or campaign until a moderator looks.
   int report_threshold = 3;
+  // Aggregates-only evidence datasets: public cells below this are suppressed.
+  int evidence_min_cell = 5;
+  // Where `serve --demo` finds the publishers' files for the evidence demo.
+  std::string evidence_demo_dir = "../shared/data";
   // The address people reach the site at ("https://waymark.example.org", no
   // trailing slash), for absolute links in e-mails, feeds and exports.
   std::string base_url = "http://127.0.0.1:8080";

@@ -2,6 +2,7 @@
 
 #include "app/runtime.h"
 #include "demo/campaigns/campaigns_demo.h"
+#include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
 
 namespace waymark::app {
@@ -20,6 +21,14 @@ Result<int> LoadDemoCampaigns(Runtime& runtime) {
   WM_RETURN_IF_ERROR(
       demo::LoadExchange(runtime.accounts(), runtime.exchange(), campaigns.ids, campaigns.added));
   return campaigns.added;
+}
+
+Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime) {
+  WM_ASSIGN_OR_RETURN(demo::EvidenceReport r,
+                      demo::LoadEvidence(runtime.evidence(), runtime.config().evidence_demo_dir));
+  std::vector<std::string> lines = r.imported;
+  for (const auto& s : r.skipped) lines.push_back("skipped " + s);
+  return lines;
 }
 
 }  // namespace waymark::app

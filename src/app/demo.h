@@ -2,6 +2,9 @@
 // in order. Idempotent: running it again adds only what is missing.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "core/random.h"
 #include "core/status.h"
 #include "demo/accounts/accounts_demo.h"
@@ -19,5 +22,9 @@ class Runtime;
 // What the other modules add on top (campaigns, then the idea exchange).
 // Needs LoadDemo first. Returns how many campaigns were added.
 Result<int> LoadDemoCampaigns(Runtime& runtime);
+
+// The evidence module's demo: the publishers' files in config.evidence_demo_dir.
+// Returns one line per file imported or skipped.
+Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime);
 
 }  // namespace waymark::app

@@ -60,6 +60,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
                                                                   *rt->exchange_stores_->stores().threads);
   rt->documents_.Add(rt->campaign_documents_.get());
   rt->documents_.Add(rt->post_documents_.get());
+
+  rt->evidence_store_ = std::make_unique<storage::SqlEvidenceStore>(*rt->db_);
+  evidence::EvidenceOptions evo;
+  evo.min_cell = config.evidence_min_cell;
+  rt->evidence_service_ = std::make_unique<evidence::EvidenceService>(rt->stores_->stores(),
+                                                                      *rt->evidence_store_, rt->clock_, evo);
   return rt;
 }
 

@@ -11,6 +11,7 @@
 #include "domain/accounts/account_service.h"
 #include "domain/accounts/auth_service.h"
 #include "domain/campaigns/campaign_service.h"
+#include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
 #include "domain/search/search.h"
 #include "i18n/countries.h"
@@ -18,6 +19,7 @@
 #include "sql/sql.h"
 #include "storage/accounts/account_stores.h"
 #include "storage/campaigns/campaign_stores.h"
+#include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
 
 namespace waymark::app {
@@ -50,6 +52,7 @@ class Runtime {
   campaigns::CampaignService& campaigns() { return *campaign_service_; }
   exchange::ExchangeService& exchange() { return *exchange_service_; }
   storage::ExchangeStores& exchange_stores() { return *exchange_stores_; }
+  evidence::EvidenceService& evidence() { return *evidence_service_; }
   const i18n::Countries& countries() const { return *countries_; }
   Random& random() { return random_; }
   const Clock& clock() const { return clock_; }
@@ -70,6 +73,8 @@ class Runtime {
   std::unique_ptr<storage::ExchangeStores> exchange_stores_;
   std::unique_ptr<campaigns::CampaignService> campaign_service_;
   std::unique_ptr<exchange::ExchangeService> exchange_service_;
+  std::unique_ptr<storage::SqlEvidenceStore> evidence_store_;
+  std::unique_ptr<evidence::EvidenceService> evidence_service_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;
   search::CompositeSource documents_;

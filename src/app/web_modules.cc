@@ -2,6 +2,7 @@
 
 #include "web/accounts/accounts_module.h"
 #include "web/campaigns/campaigns_module.h"
+#include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
 
 namespace waymark::app {
@@ -14,6 +15,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
       site, web::CampaignsModule::Services{&runtime.accounts(), &runtime.campaigns()}));
   modules.push_back(std::make_unique<web::ExchangeModule>(
       site, web::ExchangeModule::Services{&runtime.accounts(), &runtime.campaigns(), &runtime.exchange()}));
+  modules.push_back(std::make_unique<web::EvidenceModule>(
+      site, web::EvidenceModule::Services{&runtime.evidence(), &runtime.accounts()}));
   return modules;
 }
 

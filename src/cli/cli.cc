@@ -9,6 +9,7 @@
 
 #include "app/config.h"
 #include "app/runtime.h"
+#include "cli/import.h"
 #include "cli/serve.h"
 #include "crypto/crypto.h"
 #include "i18n/catalog.h"
@@ -205,6 +206,22 @@ int Main(int argc, char** argv) {
       digest->add_subcommand("send", "Send every daily or weekly digest that is due now (needs smtp_host)");
   add_db(digest_send);
 
+  // import
+  auto* import = cli.add_subcommand(
+      "import", "Import a publisher's file of incidents or displacement figures (docs/evidence.md)");
+  add_db(import);
+  ImportFlags import_flags;
+  import->add_option("what", import_flags.target, "incidents or displacement")
+      ->required()
+      ->check(CLI::IsMember({"incidents", "displacement"}));
+  import->add_option("file", import_flags.file, "The file to read, or - for standard input")->required();
+  import->add_option("--format", import_flags.format,
+                     "auto (look at the header), or a format named in docs/evidence.md");
+  import->add_option("--cause", import_flags.cause, "HXL displacement files: conflict, disaster or other");
+  import->add_option("--report", import_flags.report, "Write every row's outcome to this CSV file");
+  import->add_flag("--dry-run", import_flags.dry_run, "Read and check the file; write nothing");
+  import->add_flag("--strict", import_flags.strict, "Exit 3 when any row was rejected");
+
   // version
   auto* version = cli.add_subcommand("version", "Print the version");
 
@@ -299,6 +316,8 @@ int Main(int argc, char** argv) {
     std::cout << "sent " << *sent << " digests\n";
     return 0;
   }
+
+  if (*import) return RunImport(runtime, import_flags);
 
   if (*migrate) {
     std::cout << "applied " << runtime.migrations_applied() << " migrations to " << runtime.db().description()

@@ -100,6 +100,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*c) + " campaigns added");
+    auto e = app::LoadDemoEvidence(runtime);
+    if (!e.ok()) {
+      std::cerr << "waymark: demo evidence: " << e.status().message() << "\n";
+      return 1;
+    }
+    for (const auto& line : *e) info("demo", "evidence " + line);
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";
