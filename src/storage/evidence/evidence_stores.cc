@@ -48,7 +48,7 @@ using Revision = evidence::EvidenceStore::Revision;
 using Facet = evidence::EvidenceStore::Facet;
 
 constexpr int kMaxPage = 1000;
-constexpr std::size_t kKeptDryRuns = 4;
+constexpr std::size_t kKeptDryRuns = 16;
 // An arbitrary constant that, with a dataset's hash, names the PostgreSQL
 // advisory lock that serialises writers of one dataset's records.
 constexpr std::int64_t kImportLockBase = 0x45766964LL << 32;  // "Evid"
@@ -281,9 +281,7 @@ Status LockDataset(Connection& c, const std::string& table, const std::string& d
 // repeating the last value), like internal::InBatches for ids.
 std::vector<std::vector<std::string>> TextBatches(const std::vector<std::string>& values) {
   std::vector<std::vector<std::string>> out;
-  // At most 64: SQLite looks each named parameter up in a list, so a
-  // statement with n of them costs n * n to bind.
-  constexpr std::size_t kMax = 64;
+  constexpr std::size_t kMax = kInBuckets[std::size(kInBuckets) - 1];
   for (std::size_t i = 0; i < values.size(); i += kMax) {
     std::vector<std::string> batch(
         values.begin() + static_cast<std::ptrdiff_t>(i),
@@ -299,6 +297,32 @@ std::vector<std::vector<std::string>> TextBatches(const std::vector<std::string>
     out.push_back(std::move(batch));
   }
   return out;
+}
+
+// Writes `rows` (each `width` values) with `head` VALUES (...), (...) `tail`,
+// in statements of 64, 16, 4 or 1 rows: few statement shapes to prepare,
+// and on PostgreSQL a round trip per statement rather than per row.
+Status WriteRows(Connection& c, const std::string& head, const std::string& tail, std::size_t width,
+                 std::vector<sql::Params>& rows) {
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t n = 1;
+    for (std::size_t b : {64, 16, 4}) {
+      if (rows.size() - i >= b) {
+        n = b;
+        break;
+      }
+    }
+    std::string stmt = head + " VALUES ";
+    sql::Params params;
+    params.reserve(n * width);
+    for (std::size_t k = 0; k < n; ++k) {
+      stmt += (k == 0 ? "(" : ", (") + Placeholders(params.size() + 1, width) + ")";
+      for (auto& v : rows[i + k]) params.push_back(std::move(v));
+    }
+    WM_RETURN_IF_ERROR(c.Execute(stmt + tail, params).status());
+    i += n;
+  }
+  return Status::Ok();
 }
 
 int ClampLimit(int limit) { return std::clamp(limit, 0, kMaxPage); }
@@ -362,13 +386,13 @@ std::pair<int, int> StatYearMonth(const Incident& r) {
   return {year, month};
 }
 
-sql::Params IncidentParams(const Incident& r) {
+sql::Params IncidentParams(const Incident& r, int part) {
   auto [year, month] = StatYearMonth(r);
   sql::Params p;
   p.reserve(kIncidentColumnCount + 5);
   p.emplace_back(r.dataset);
   p.emplace_back(r.source_id);
-  p.emplace_back(static_cast<std::int64_t>(r.part));
+  p.emplace_back(static_cast<std::int64_t>(part));
   p.emplace_back(EncodeList(r.incident_ids));
   p.emplace_back(std::string(evidence::IncidentKindName(r.kind)));
   p.emplace_back(Bool(r.also_split));
@@ -529,16 +553,6 @@ std::pair<CellKey, CellSums> CellOf(const Incident& r) {
   return {key, CellSums{1, r.dead.value_or(0), r.missing.value_or(0), r.total.value_or(0)}};
 }
 
-// A stored record as the import compares and moves it.
-struct StoredIncident {
-  Id id = 0;
-  std::int64_t version = 0;
-  Id last_batch_id = 0;
-  std::string canonical;
-  CellKey cell;
-  CellSums sums;
-};
-
 void AddCell(std::map<CellKey, CellSums>& deltas, const CellKey& key, const CellSums& sums, int sign) {
   CellSums& d = deltas[key];
   d.incidents += sign * sums.incidents;
@@ -548,27 +562,32 @@ void AddCell(std::map<CellKey, CellSums>& deltas, const CellKey& key, const Cell
 }
 
 Status ApplyCellDeltas(Connection& c, const std::map<CellKey, CellSums>& deltas) {
+  std::vector<sql::Params> rows;
+  std::vector<const CellKey*> emptied;
   for (const auto& [key, d] : deltas) {
     if (d.zero()) continue;
     const auto& [dataset, year, month, region, country, route, causes] = key;
+    rows.push_back(
+        {dataset, year, month, region, country, route, causes, d.incidents, d.dead, d.missing, d.total});
+    if (d.incidents < 0) emptied.push_back(&key);
+  }
+  WM_RETURN_IF_ERROR(
+      WriteRows(c,
+                "INSERT INTO evidence_incident_cells(dataset, year, month, region, country, "
+                "route, causes, incidents, dead, missing, total)",
+                " ON CONFLICT (dataset, year, month, region, country, route, causes) DO UPDATE "
+                "SET incidents = evidence_incident_cells.incidents + excluded.incidents, "
+                "dead = evidence_incident_cells.dead + excluded.dead, "
+                "missing = evidence_incident_cells.missing + excluded.missing, "
+                "total = evidence_incident_cells.total + excluded.total",
+                11, rows));
+  for (const CellKey* key : emptied) {
+    const auto& [dataset, year, month, region, country, route, causes] = *key;
     WM_RETURN_IF_ERROR(
-        c.Execute(
-             "INSERT INTO evidence_incident_cells(dataset, year, month, region, country, route, causes, "
-             "incidents, dead, missing, total) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
-             "ON CONFLICT (dataset, year, month, region, country, route, causes) DO UPDATE SET "
-             "incidents = evidence_incident_cells.incidents + excluded.incidents, "
-             "dead = evidence_incident_cells.dead + excluded.dead, "
-             "missing = evidence_incident_cells.missing + excluded.missing, "
-             "total = evidence_incident_cells.total + excluded.total",
-             {dataset, year, month, region, country, route, causes, d.incidents, d.dead, d.missing, d.total})
+        c.Execute("DELETE FROM evidence_incident_cells WHERE dataset=$1 AND year=$2 AND month=$3 "
+                  "AND region=$4 AND country=$5 AND route=$6 AND causes=$7 AND incidents <= 0",
+                  {dataset, year, month, region, country, route, causes})
             .status());
-    if (d.incidents < 0) {
-      WM_RETURN_IF_ERROR(
-          c.Execute("DELETE FROM evidence_incident_cells WHERE dataset=$1 AND year=$2 AND month=$3 "
-                    "AND region=$4 AND country=$5 AND route=$6 AND causes=$7 AND incidents <= 0",
-                    {dataset, year, month, region, country, route, causes})
-              .status());
-    }
   }
   return Status::Ok();
 }
@@ -601,56 +620,9 @@ std::string CountKey(const std::string& target, const std::string& dataset, cons
   return target + "\n" + dataset + "\n" + source_id;
 }
 
-// A revision to write once its record has an id.
-struct PendingRevision {
-  std::string dataset, source_id;
-  int part = 0;
-  Id id = 0;  // 0: a record this chunk inserts, its id read back before the revision is written
-  std::int64_t version = 1;
-  std::string text;
-};
-
 Status CheckBatch(Connection& c, Id batch_id) {
   auto row = c.QueryOne("SELECT 1 FROM evidence_batches WHERE id=$1", {batch_id});
   return row.ok() ? Status::Ok() : NotFoundAs(row.status(), "no batch " + std::to_string(batch_id));
-}
-
-// New records are inserted without RETURNING (on SQLite, an INSERT with
-// RETURNING writes a statement journal, which doubles an import's time), so
-// their ids are read back here, a few hundred at a time, before the
-// revisions are written.
-Status WriteRevisions(Connection& c, const std::string& table, const std::string& revisions,
-                      const std::string& id_column, Id batch_id, TimestampMs at,
-                      std::vector<PendingRevision>& pending) {
-  std::map<std::string, std::vector<std::string>> inserted;  // dataset -> source ids
-  std::set<std::pair<std::string, std::string>> seen;
-  for (const auto& p : pending) {
-    if (p.id == 0 && seen.emplace(p.dataset, p.source_id).second) inserted[p.dataset].push_back(p.source_id);
-  }
-  std::map<std::tuple<std::string, std::string, int>, Id> ids;
-  for (const auto& [dataset, source_ids] : inserted) {
-    for (const auto& batch : TextBatches(source_ids)) {
-      sql::Params params{dataset};
-      for (const auto& id : batch) params.emplace_back(id);
-      WM_ASSIGN_OR_RETURN(
-          auto rows, c.Query("SELECT id, source_id, part FROM " + table +
-                                 " WHERE dataset=$1 AND source_id IN (" + Placeholders(2, batch.size()) + ")",
-                             params));
-      for (const auto& r : rows)
-        ids[std::make_tuple(dataset, r.Text(1), static_cast<int>(r.Int(2)))] = r.Int(0);
-    }
-  }
-  const std::string insert =
-      "INSERT INTO " + revisions + "(" + id_column + ", version, batch_id, at, text) VALUES ($1,$2,$3,$4,$5)";
-  for (auto& p : pending) {
-    if (p.id == 0) {
-      auto it = ids.find(std::make_tuple(p.dataset, p.source_id, p.part));
-      if (it == ids.end()) return Status::Internal("inserted record " + p.source_id + " not found again");
-      p.id = it->second;
-    }
-    WM_RETURN_IF_ERROR(c.Execute(insert, {p.id, p.version, batch_id, at, p.text}).status());
-  }
-  return Status::Ok();
 }
 
 // ---------------------------------------------------------------- displacement
@@ -744,6 +716,204 @@ std::string DisplacementWhere(const DisplacementFilter& f, ParamList& p) {
   if (f.from_year != 0) where += " AND d.year >= " + p.Add(static_cast<std::int64_t>(f.from_year));
   if (f.to_year != 0) where += " AND d.year <= " + p.Add(static_cast<std::int64_t>(f.to_year));
   return where;
+}
+
+// ---------------------------------------------------------------- imports
+
+// What the import needs to know of a record type and its tables.
+struct IncidentTable {
+  using Record = Incident;
+  static constexpr char kTarget[] = "i";  // in dry-run count keys
+  static constexpr char kLock[] = "incidents";
+  static constexpr char kTable[] = "evidence_incidents";
+  static constexpr char kRevisions[] = "evidence_incident_revisions";
+  static constexpr char kRevisionKey[] = "incident_id";
+  static constexpr const char* kColumns = kIncidentColumns;
+  static constexpr std::size_t kColumnCount = kIncidentColumnCount;
+  static constexpr bool kCells = true;
+  static std::string Select() {
+    return IncidentSelect() + ", i.part, i.last_batch_id FROM evidence_incidents i";
+  }
+  static Incident FromRow(const Row& r) { return IncidentFromRow(r); }
+  // The canonical text includes the part, which the store assigns.
+  static std::string Canonical(const Incident& r, int part) {
+    if (r.part == part) return evidence::CanonicalText(r);
+    Incident copy = r;
+    copy.part = part;
+    return evidence::CanonicalText(copy);
+  }
+  static sql::Params Params(const Incident& r, int part) { return IncidentParams(r, part); }
+};
+
+struct DisplacementTable {
+  using Record = Displacement;
+  static constexpr char kTarget[] = "d";
+  static constexpr char kLock[] = "displacement";
+  static constexpr char kTable[] = "evidence_displacement";
+  static constexpr char kRevisions[] = "evidence_displacement_revisions";
+  static constexpr char kRevisionKey[] = "displacement_id";
+  static constexpr const char* kColumns = kDisplacementColumns;
+  static constexpr std::size_t kColumnCount = kDisplacementColumnCount;
+  static constexpr bool kCells = false;
+  static std::string Select() {
+    return std::string(kDisplacementSelect) + ", d.part, d.last_batch_id FROM evidence_displacement d";
+  }
+  static Displacement FromRow(const Row& r) { return DisplacementFromRow(r); }
+  static std::string Canonical(const Displacement& d, int) { return evidence::CanonicalText(d); }
+  static sql::Params Params(const Displacement& d, int part) { return DisplacementParams(d, part); }
+};
+
+// A stored record as the import compares and moves it.
+struct StoredRecord {
+  Id id = 0;
+  std::int64_t version = 0;
+  Id last_batch_id = 0;
+  std::string canonical;
+  CellKey cell;  // incidents only
+  CellSums sums;
+};
+
+using RecordKey = std::tuple<std::string, std::string, int>;  // dataset, source_id, part
+
+// "UPDATE table SET column=$1, ..., version=$n+1, batch_id=last_batch_id=$n+2,
+// updated_at=$n+3 WHERE id=$n+4".
+template <typename T>
+const std::string& UpdateStatement() {
+  static const std::string update = [] {
+    std::string cols = T::kColumns;
+    std::string out = std::string("UPDATE ") + T::kTable + " SET ";
+    std::size_t start = 0, n = 0;
+    while (start < cols.size()) {
+      std::size_t end = cols.find(", ", start);
+      if (end == std::string::npos) end = cols.size();
+      out += cols.substr(start, end - start) + "=$" + std::to_string(++n) + ", ";
+      start = end + 2;
+    }
+    return out + "version=$" + std::to_string(n + 1) + ", batch_id=$" + std::to_string(n + 2) +
+           ", last_batch_id=$" + std::to_string(n + 2) + ", updated_at=$" + std::to_string(n + 3) +
+           " WHERE id=$" + std::to_string(n + 4);
+  }();
+  return update;
+}
+
+// One chunk of ApplyIncidents or ApplyDisplacement (see stores.h), in the
+// caller's transaction (or read snapshot for a dry run). `counts`: the
+// records of each source id this batch has written before this chunk, kept
+// by the caller across a dry run's chunks.
+template <typename T>
+Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
+                                           const std::vector<typename T::Record>& records, TimestampMs at,
+                                           bool dry_run, std::map<std::string, int>& counts) {
+  auto by_dataset = SourceIdsByDataset(records);
+  if (!dry_run) {
+    for (const auto& [dataset, ids] : by_dataset) WM_RETURN_IF_ERROR(LockDataset(c, T::kLock, dataset));
+    WM_RETURN_IF_ERROR(CheckBatch(c, batch_id));
+  }
+  // The stored records of the chunk's source ids, and how many of each this
+  // batch has written already. Compared by the canonical text of the record
+  // as stored (it round-trips exactly), which is also its newest revision's.
+  std::map<RecordKey, StoredRecord> stored;
+  for (const auto& [dataset, ids] : by_dataset) {
+    for (const auto& batch : TextBatches(ids)) {
+      sql::Params params{dataset};
+      for (const auto& id : batch) params.emplace_back(id);
+      WM_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT " + T::Select() + " WHERE dataset=$1 AND source_id IN (" +
+                                      Placeholders(2, batch.size()) + ")",
+                                  params));
+      for (const auto& r : rows) {
+        auto old = T::FromRow(r);
+        int part = static_cast<int>(r.Int(r.size() - 2));
+        StoredRecord s;
+        s.id = old.id;
+        s.version = old.version;
+        s.last_batch_id = r.Int(r.size() - 1);
+        s.canonical = T::Canonical(old, part);
+        if constexpr (T::kCells) std::tie(s.cell, s.sums) = CellOf(old);
+        if (s.last_batch_id == batch_id) ++counts[CountKey(T::kTarget, dataset, old.source_id)];
+        stored.emplace(RecordKey{dataset, old.source_id, part}, std::move(s));
+      }
+    }
+  }
+
+  std::vector<RowOutcome> outcomes;
+  outcomes.reserve(records.size());
+  std::map<CellKey, CellSums> deltas;
+  std::vector<Id> touched;
+  std::vector<sql::Params> inserts;
+  struct Pending {  // a revision to write
+    RecordKey key;
+    Id id = 0;  // 0: a record inserted below, its id read back
+    std::int64_t version = 1;
+    std::string text;
+  };
+  std::vector<Pending> pending;
+  for (const auto& r : records) {
+    int part = 1 + counts[CountKey(T::kTarget, r.dataset, r.source_id)]++;
+    std::string canonical = T::Canonical(r, part);
+    RecordKey key{r.dataset, r.source_id, part};
+    auto it = stored.find(key);
+    if (it != stored.end() && it->second.canonical == canonical) {
+      outcomes.push_back(RowOutcome::kUnchanged);
+      if (!dry_run && it->second.last_batch_id != batch_id) touched.push_back(it->second.id);
+      continue;
+    }
+    outcomes.push_back(it == stored.end() ? RowOutcome::kAccepted : RowOutcome::kUpdated);
+    if (dry_run) continue;
+    if constexpr (T::kCells) {
+      auto [cell, sums] = CellOf(r);
+      AddCell(deltas, cell, sums, +1);
+      if (it != stored.end()) AddCell(deltas, it->second.cell, it->second.sums, -1);
+    }
+    sql::Params params = T::Params(r, part);
+    if (it == stored.end()) {
+      params.insert(params.end(), {std::int64_t{1}, batch_id, batch_id, at, at});
+      inserts.push_back(std::move(params));
+      pending.push_back(Pending{std::move(key), 0, 1, std::move(canonical)});
+    } else {
+      std::int64_t version = it->second.version + 1;
+      params.insert(params.end(), {version, batch_id, at, it->second.id});
+      WM_RETURN_IF_ERROR(c.Execute(UpdateStatement<T>(), params).status());
+      pending.push_back(Pending{std::move(key), it->second.id, version, std::move(canonical)});
+    }
+  }
+  if (dry_run) return outcomes;
+
+  if (!inserts.empty()) {
+    // The new records get ids above the largest one now (this transaction
+    // is the only writer of their datasets), and are read back by that.
+    WM_ASSIGN_OR_RETURN(Row max,
+                        c.QueryOne(std::string("SELECT COALESCE(MAX(id), 0) FROM ") + T::kTable, {}));
+    WM_RETURN_IF_ERROR(WriteRows(c,
+                                 std::string("INSERT INTO ") + T::kTable + "(" + T::kColumns +
+                                     ", version, batch_id, last_batch_id, created_at, updated_at)",
+                                 "", T::kColumnCount + 5, inserts));
+    std::map<RecordKey, Id> ids;
+    for (const auto& [dataset, source_ids] : by_dataset) {
+      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT id, source_id, part FROM ") + T::kTable +
+                                                 " WHERE id > $1 AND dataset=$2",
+                                             {max.Int(0), dataset}));
+      for (const auto& row : rows)
+        ids[RecordKey{dataset, row.Text(1), static_cast<int>(row.Int(2))}] = row.Int(0);
+    }
+    for (auto& p : pending) {
+      if (p.id != 0) continue;
+      auto it = ids.find(p.key);
+      if (it == ids.end())
+        return Status::Internal("inserted record " + std::get<1>(p.key) + " not found again");
+      p.id = it->second;
+    }
+  }
+  std::vector<sql::Params> revisions;
+  revisions.reserve(pending.size());
+  for (auto& p : pending) revisions.push_back({p.id, p.version, batch_id, at, std::move(p.text)});
+  WM_RETURN_IF_ERROR(WriteRows(
+      c,
+      std::string("INSERT INTO ") + T::kRevisions + "(" + T::kRevisionKey + ", version, batch_id, at, text)",
+      "", 5, revisions));
+  WM_RETURN_IF_ERROR(TouchRecords(c, T::kTable, batch_id, touched));
+  if constexpr (T::kCells) WM_RETURN_IF_ERROR(ApplyCellDeltas(c, deltas));
+  return outcomes;
 }
 
 // ---------------------------------------------------------------- the rest
@@ -869,7 +1039,8 @@ SqlEvidenceStore::PartCounts SqlEvidenceStore::DryRunCounts(Id batch_id) {
 void SqlEvidenceStore::KeepDryRunCounts(Id batch_id, PartCounts counts) {
   std::lock_guard<std::mutex> lock(dry_mu_);
   dry_counts_[batch_id] = std::move(counts);
-  while (dry_counts_.size() > kKeptDryRuns) dry_counts_.erase(dry_counts_.begin());
+  // Dry runs have negative ids, newest most negative: the oldest is the last key.
+  while (dry_counts_.size() > kKeptDryRuns) dry_counts_.erase(std::prev(dry_counts_.end()));
 }
 
 // ---------------------------------------------------------------- batches
@@ -931,216 +1102,37 @@ Result<std::vector<Batch>> SqlEvidenceStore::ListBatches(int limit) {
 
 // ---------------------------------------------------------------- imports
 
+template <typename T>
+Result<std::vector<RowOutcome>> SqlEvidenceStore::Apply(Id batch_id,
+                                                        const std::vector<typename T::Record>& records,
+                                                        TimestampMs at, bool dry_run) {
+  if (records.empty()) return std::vector<RowOutcome>{};
+  if (!dry_run) {
+    return sql::Transact<std::vector<RowOutcome>>(db_, true, [&](Connection& c) {
+      PartCounts counts;
+      return ApplyChunk<T>(c, batch_id, records, at, false, counts);
+    });
+  }
+  const PartCounts before = DryRunCounts(batch_id);
+  PartCounts counts;
+  auto out = ReadSnapshot<std::vector<RowOutcome>>(db_, [&](Connection& c) {
+    counts = before;
+    return ApplyChunk<T>(c, batch_id, records, at, true, counts);
+  });
+  if (out.ok()) KeepDryRunCounts(batch_id, std::move(counts));
+  return out;
+}
+
 Result<std::vector<RowOutcome>> SqlEvidenceStore::ApplyIncidents(Id batch_id,
                                                                  const std::vector<Incident>& records,
                                                                  TimestampMs at, bool dry_run) {
-  if (records.empty()) return std::vector<RowOutcome>{};
-  PartCounts dry_counts = dry_run ? DryRunCounts(batch_id) : PartCounts{};
-  auto by_dataset = SourceIdsByDataset(records);
-
-  auto run = [&](Connection& c) -> Result<std::vector<RowOutcome>> {
-    if (!dry_run) {
-      for (const auto& [dataset, ids] : by_dataset) WM_RETURN_IF_ERROR(LockDataset(c, "incidents", dataset));
-    }
-    if (!dry_run) WM_RETURN_IF_ERROR(CheckBatch(c, batch_id));
-    // The stored records of the chunk's source ids, and how many of each
-    // this batch has written already.
-    std::map<std::tuple<std::string, std::string, int>, StoredIncident> stored;
-    PartCounts counts = std::move(dry_counts);
-    for (const auto& [dataset, ids] : by_dataset) {
-      for (const auto& batch : TextBatches(ids)) {
-        sql::Params params{dataset};
-        for (const auto& id : batch) params.emplace_back(id);
-        // Compared by the canonical text of the record as stored (it
-        // round-trips exactly), which is also its newest revision's text.
-        WM_ASSIGN_OR_RETURN(auto rows,
-                            c.Query("SELECT " + IncidentSelect() +
-                                        ", i.last_batch_id FROM evidence_incidents i WHERE i.dataset=$1 "
-                                        "AND i.source_id IN (" +
-                                        Placeholders(2, batch.size()) + ")",
-                                    params));
-        for (const auto& r : rows) {
-          Incident old = IncidentFromRow(r);
-          StoredIncident s;
-          s.id = old.id;
-          s.version = old.version;
-          s.last_batch_id = r.Int(kIncidentColumnCount + 3);
-          s.canonical = evidence::CanonicalText(old);
-          std::tie(s.cell, s.sums) = CellOf(old);
-          if (s.last_batch_id == batch_id) ++counts[CountKey("i", dataset, old.source_id)];
-          stored.emplace(std::make_tuple(dataset, old.source_id, old.part), std::move(s));
-        }
-      }
-    }
-
-    std::vector<RowOutcome> outcomes;
-    outcomes.reserve(records.size());
-    std::map<CellKey, CellSums> deltas;
-    std::vector<Id> touched;
-    std::vector<PendingRevision> pending;
-    for (const auto& in : records) {
-      Incident r = in;
-      r.part = 1 + counts[CountKey("i", r.dataset, r.source_id)]++;
-      std::string canonical = evidence::CanonicalText(r);
-      auto it = stored.find(std::make_tuple(r.dataset, r.source_id, r.part));
-      if (it != stored.end() && it->second.canonical == canonical) {
-        outcomes.push_back(RowOutcome::kUnchanged);
-        if (!dry_run && it->second.last_batch_id != batch_id) touched.push_back(it->second.id);
-        continue;
-      }
-      outcomes.push_back(it == stored.end() ? RowOutcome::kAccepted : RowOutcome::kUpdated);
-      if (dry_run) continue;
-      sql::Params params = IncidentParams(r);
-      auto [cell, sums] = CellOf(r);
-      AddCell(deltas, cell, sums, +1);
-      Id id = 0;
-      std::int64_t version = 1;
-      if (it == stored.end()) {
-        params.insert(params.end(), {std::int64_t{1}, batch_id, batch_id, at, at});
-        WM_RETURN_IF_ERROR(
-            c.Execute(std::string("INSERT INTO evidence_incidents(") + kIncidentColumns +
-                          ", version, batch_id, last_batch_id, created_at, updated_at) VALUES (" +
-                          Placeholders(1, kIncidentColumnCount + 5) + ")",
-                      params)
-                .status());
-      } else {
-        AddCell(deltas, it->second.cell, it->second.sums, -1);
-        id = it->second.id;
-        version = it->second.version + 1;
-        static const std::string update = [] {
-          std::string cols = kIncidentColumns;
-          std::string out = "UPDATE evidence_incidents SET ";
-          std::size_t start = 0, n = 0;
-          while (start < cols.size()) {
-            std::size_t end = cols.find(", ", start);
-            if (end == std::string::npos) end = cols.size();
-            out += cols.substr(start, end - start) + "=$" + std::to_string(++n) + ", ";
-            start = end + 2;
-          }
-          return out + "version=$" + std::to_string(n + 1) + ", batch_id=$" + std::to_string(n + 2) +
-                 ", last_batch_id=$" + std::to_string(n + 2) + ", updated_at=$" + std::to_string(n + 3) +
-                 " WHERE id=$" + std::to_string(n + 4);
-        }();
-        params.insert(params.end(), {version, batch_id, at, id});
-        WM_RETURN_IF_ERROR(c.Execute(update, params).status());
-      }
-      pending.push_back(PendingRevision{r.dataset, r.source_id, r.part, id, version, std::move(canonical)});
-    }
-    if (dry_run) {
-      KeepDryRunCounts(batch_id, std::move(counts));
-      return outcomes;
-    }
-    WM_RETURN_IF_ERROR(WriteRevisions(c, "evidence_incidents", "evidence_incident_revisions", "incident_id",
-                                      batch_id, at, pending));
-    WM_RETURN_IF_ERROR(TouchRecords(c, "evidence_incidents", batch_id, touched));
-    WM_RETURN_IF_ERROR(ApplyCellDeltas(c, deltas));
-    return outcomes;
-  };
-  if (dry_run) return ReadSnapshot<std::vector<RowOutcome>>(db_, run);
-  return sql::Transact<std::vector<RowOutcome>>(db_, true, run);
+  return Apply<IncidentTable>(batch_id, records, at, dry_run);
 }
 
 Result<std::vector<RowOutcome>> SqlEvidenceStore::ApplyDisplacement(Id batch_id,
                                                                     const std::vector<Displacement>& records,
                                                                     TimestampMs at, bool dry_run) {
-  if (records.empty()) return std::vector<RowOutcome>{};
-  PartCounts dry_counts = dry_run ? DryRunCounts(batch_id) : PartCounts{};
-  auto by_dataset = SourceIdsByDataset(records);
-
-  auto run = [&](Connection& c) -> Result<std::vector<RowOutcome>> {
-    if (!dry_run) {
-      for (const auto& [dataset, ids] : by_dataset)
-        WM_RETURN_IF_ERROR(LockDataset(c, "displacement", dataset));
-    }
-    if (!dry_run) WM_RETURN_IF_ERROR(CheckBatch(c, batch_id));
-    struct Stored {
-      Id id = 0;
-      std::int64_t version = 0;
-      Id last_batch_id = 0;
-      std::string canonical;
-    };
-    std::map<std::tuple<std::string, std::string, int>, Stored> stored;
-    PartCounts counts = std::move(dry_counts);
-    for (const auto& [dataset, ids] : by_dataset) {
-      for (const auto& batch : TextBatches(ids)) {
-        sql::Params params{dataset};
-        for (const auto& id : batch) params.emplace_back(id);
-        WM_ASSIGN_OR_RETURN(auto rows,
-                            c.Query(std::string("SELECT ") + kDisplacementSelect +
-                                        ", d.part, d.last_batch_id FROM evidence_displacement d WHERE "
-                                        "d.dataset=$1 AND d.source_id IN (" +
-                                        Placeholders(2, batch.size()) + ")",
-                                    params));
-        for (const auto& r : rows) {
-          Displacement old = DisplacementFromRow(r);
-          Id last_batch_id = r.Int(kDisplacementColumnCount + 3);
-          if (last_batch_id == batch_id) ++counts[CountKey("d", dataset, old.source_id)];
-          stored.emplace(
-              std::make_tuple(dataset, old.source_id, static_cast<int>(r.Int(kDisplacementColumnCount + 2))),
-              Stored{old.id, old.version, last_batch_id, evidence::CanonicalText(old)});
-        }
-      }
-    }
-
-    std::vector<RowOutcome> outcomes;
-    outcomes.reserve(records.size());
-    std::vector<Id> touched;
-    std::vector<PendingRevision> pending;
-    for (const auto& d : records) {
-      int part = 1 + counts[CountKey("d", d.dataset, d.source_id)]++;
-      std::string canonical = evidence::CanonicalText(d);
-      auto it = stored.find(std::make_tuple(d.dataset, d.source_id, part));
-      if (it != stored.end() && it->second.canonical == canonical) {
-        outcomes.push_back(RowOutcome::kUnchanged);
-        if (!dry_run && it->second.last_batch_id != batch_id) touched.push_back(it->second.id);
-        continue;
-      }
-      outcomes.push_back(it == stored.end() ? RowOutcome::kAccepted : RowOutcome::kUpdated);
-      if (dry_run) continue;
-      sql::Params params = DisplacementParams(d, part);
-      Id id = 0;
-      std::int64_t version = 1;
-      if (it == stored.end()) {
-        params.insert(params.end(), {std::int64_t{1}, batch_id, batch_id, at, at});
-        WM_RETURN_IF_ERROR(
-            c.Execute(std::string("INSERT INTO evidence_displacement(") + kDisplacementColumns +
-                          ", version, batch_id, last_batch_id, created_at, updated_at) VALUES (" +
-                          Placeholders(1, kDisplacementColumnCount + 5) + ")",
-                      params)
-                .status());
-      } else {
-        id = it->second.id;
-        version = it->second.version + 1;
-        static const std::string update = [] {
-          std::string cols = kDisplacementColumns;
-          std::string out = "UPDATE evidence_displacement SET ";
-          std::size_t start = 0, n = 0;
-          while (start < cols.size()) {
-            std::size_t end = cols.find(", ", start);
-            if (end == std::string::npos) end = cols.size();
-            out += cols.substr(start, end - start) + "=$" + std::to_string(++n) + ", ";
-            start = end + 2;
-          }
-          return out + "version=$" + std::to_string(n + 1) + ", batch_id=$" + std::to_string(n + 2) +
-                 ", last_batch_id=$" + std::to_string(n + 2) + ", updated_at=$" + std::to_string(n + 3) +
-                 " WHERE id=$" + std::to_string(n + 4);
-        }();
-        params.insert(params.end(), {version, batch_id, at, id});
-        WM_RETURN_IF_ERROR(c.Execute(update, params).status());
-      }
-      pending.push_back(PendingRevision{d.dataset, d.source_id, part, id, version, std::move(canonical)});
-    }
-    if (dry_run) {
-      KeepDryRunCounts(batch_id, std::move(counts));
-      return outcomes;
-    }
-    WM_RETURN_IF_ERROR(WriteRevisions(c, "evidence_displacement", "evidence_displacement_revisions",
-                                      "displacement_id", batch_id, at, pending));
-    WM_RETURN_IF_ERROR(TouchRecords(c, "evidence_displacement", batch_id, touched));
-    return outcomes;
-  };
-  if (dry_run) return ReadSnapshot<std::vector<RowOutcome>>(db_, run);
-  return sql::Transact<std::vector<RowOutcome>>(db_, true, run);
+  return Apply<DisplacementTable>(batch_id, records, at, dry_run);
 }
 
 // ---------------------------------------------------------------- records
@@ -1456,13 +1448,13 @@ Result<std::int64_t> SqlEvidenceStore::CountQuarantined(const std::string& statu
   });
 }
 
-Status SqlEvidenceStore::ResolveQuarantined(const QuarantinedRow& q) {
+Status SqlEvidenceStore::ResolveQuarantined(const QuarantinedRow& q, const std::string& from) {
   return sql::TransactStatus(db_, true, [&](Connection& c) -> Status {
     auto n = c.Execute(
         "UPDATE evidence_quarantine SET status=$2, resolution=$3, resolved_by=$4, resolved_at=$5, raw=$6, "
-        "problems=$7 WHERE id=$1 AND status='open'",
+        "problems=$7 WHERE id=$1 AND status=$8",
         {q.id, q.status, q.resolution, IdOrNull(q.resolved_by), q.resolved_at, q.raw,
-         EncodeProblems(q.problems)});
+         EncodeProblems(q.problems), from});
     if (!n.ok()) {
       if (IsForeignKeyViolation(n.status())) return Status::NotFound("no such user to resolve the row");
       return n.status();

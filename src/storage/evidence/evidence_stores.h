@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "domain/evidence/stores.h"
 #include "sql/sql.h"
@@ -65,7 +66,7 @@ class SqlEvidenceStore final : public evidence::EvidenceStore {
                                                                 const std::string& status,
                                                                 evidence::Page page) override;
   Result<std::int64_t> CountQuarantined(const std::string& status) override;
-  Status ResolveQuarantined(const evidence::QuarantinedRow& row) override;
+  Status ResolveQuarantined(const evidence::QuarantinedRow& row, const std::string& from) override;
 
   Result<bool> IsOfficer(evidence::Id user_id) override;
   Status SetOfficer(evidence::Id user_id, bool officer) override;
@@ -81,6 +82,11 @@ class SqlEvidenceStore final : public evidence::EvidenceStore {
   // "target\ndataset\nsource_id". Only the few newest dry-run batches are kept.
   using PartCounts = std::map<std::string, int>;
   PartCounts DryRunCounts(evidence::Id batch_id);
+  // ApplyIncidents and ApplyDisplacement, by the record type's traits `T`.
+  template <typename T>
+  Result<std::vector<evidence::RowOutcome>> Apply(evidence::Id batch_id,
+                                                  const std::vector<typename T::Record>& records,
+                                                  TimestampMs at, bool dry_run);
   void KeepDryRunCounts(evidence::Id batch_id, PartCounts counts);
 
   sql::Database& db_;
