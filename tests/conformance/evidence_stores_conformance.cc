@@ -974,13 +974,13 @@ TEST_F(EvidenceStoresTest, QuarantineResolvesOnlyOpenRows) {
   QuarantinedRow still = *got;
   still.raw = "2016.MMP1,-3,x";
   still.problems = {{5, 2, "Number Dead", "negative count -3"}};
-  ASSERT_TRUE(IsOk(store_->ResolveQuarantined(still)));
+  ASSERT_TRUE(IsOk(store_->ResolveQuarantined(still, "open")));
   QuarantinedRow discard = still;
   discard.status = "discarded";
   discard.resolution = "duplicate of 2016.MMP2";
   discard.resolved_by = user;
   discard.resolved_at = kT0 + 100;
-  ASSERT_TRUE(IsOk(store_->ResolveQuarantined(discard)));
+  ASSERT_TRUE(IsOk(store_->ResolveQuarantined(discard, "open")));
   auto resolved = store_->GetQuarantined(r1.id);
   ASSERT_TRUE(IsOk(resolved));
   EXPECT_EQ(resolved->status, "discarded");
@@ -993,12 +993,12 @@ TEST_F(EvidenceStoresTest, QuarantineResolvesOnlyOpenRows) {
   QuarantinedRow twice = discard;
   twice.status = "resubmitted";
   twice.resolution = "accepted as #4";
-  EXPECT_TRUE(HasKind(store_->ResolveQuarantined(twice), Kind::kConflict));
+  EXPECT_TRUE(HasKind(store_->ResolveQuarantined(twice, "open"), Kind::kConflict));
   auto unchanged = store_->GetQuarantined(r1.id);
   ASSERT_TRUE(IsOk(unchanged));
   EXPECT_EQ(unchanged->status, "discarded");
   twice.id = 9999;
-  EXPECT_TRUE(HasKind(store_->ResolveQuarantined(twice), Kind::kNotFound));
+  EXPECT_TRUE(HasKind(store_->ResolveQuarantined(twice, "open"), Kind::kNotFound));
   EXPECT_TRUE(HasKind(store_->GetQuarantined(9999), Kind::kNotFound));
 
   EXPECT_THAT(ids(0, "open", Page{}), ElementsAre(r3.id, r2.id));

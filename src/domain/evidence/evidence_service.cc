@@ -64,8 +64,9 @@ Status CheckList(const std::string& field, const std::vector<std::string>& value
   std::set<std::string> seen;
   for (const auto& v : values) {
     if (!known(v)) {
-      errors.Add(field, "unknown_value", "unknown value \"" + v + "\" (allowed: " + allowed + ")",
-                 {{"value", v}});
+      std::string message = "unknown value \"" + v;
+      message.append("\" (allowed: ").append(allowed).append(")");
+      errors.Add(field, "unknown_value", message, {{"value", v}});
       break;
     }
     if (!seen.insert(v).second) {
@@ -181,7 +182,7 @@ class ImportRun {
 
 EvidenceService::EvidenceService(accounts::Stores accounts, EvidenceStore& store, const Clock& clock,
                                  EvidenceOptions options)
-    : accounts_(accounts), store_(store), clock_(clock), options_(std::move(options)) {}
+    : accounts_(accounts), store_(store), clock_(clock), options_(options) {}
 
 Result<bool> EvidenceService::IsOfficer(const Actor& actor) {
   if (actor.IsAdmin()) return true;
@@ -516,11 +517,25 @@ Result<RowReport> EvidenceService::Resubmit(const Actor& actor, Id quarantine_id
   batch.sha256 = crypto::Sha256Hex(corrected);
   batch.bytes = static_cast<std::int64_t>(corrected.size());
 
+  // Claim the row first: of two officers resubmitting it (or one discarding
+  // it) at once, only the one whose claim moves it out of "open" writes
+  // anything; the other gets Conflict before any side effect.
+  {
+    QuarantinedRow claim = row;
+    claim.status = "resubmitting";
+    if (Status s = store_.ResolveQuarantined(claim, "open"); !s.ok()) return s;
+  }
+  // Gives the row back (still open) when the correction fails or cannot be written.
+  auto release = [&](std::vector<RowProblem> problems) -> Status {
+    QuarantinedRow back = row;
+    back.raw = corrected;
+    back.problems = std::move(problems);
+    back.status = "open";
+    return store_.ResolveQuarantined(back, "resubmitting");
+  };
+
   auto reject = [&](std::vector<RowProblem> problems) -> Result<RowReport> {
-    row.raw = corrected;
-    row.problems = problems;
-    row.status = "open";
-    if (Status s = store_.ResolveQuarantined(row); !s.ok()) return s;
+    if (Status s = release(problems); !s.ok()) return s;
     FieldErrors e;
     const RowProblem& p = problems.front();
     e.Add(p.field.empty() ? "row" : p.field, "rejected",
@@ -559,7 +574,10 @@ Result<RowReport> EvidenceService::Resubmit(const Actor& actor, Id quarantine_id
                    return store_.ApplyDisplacement(b, recs, batch.started_at, false);
                  });
   }
-  if (!done.ok()) return done;
+  if (!done.ok()) {
+    if (done.status().kind() != Status::Kind::kValidation) (void)release(row.problems);
+    return done;
+  }
 
   batch.finished_at = clock_.NowMs();
   batch.status = "done";
@@ -570,7 +588,7 @@ Result<RowReport> EvidenceService::Resubmit(const Actor& actor, Id quarantine_id
   row.resolution = "accepted in batch " + std::to_string(batch.id);
   row.resolved_by = actor.user ? actor.user->id : 0;
   row.resolved_at = batch.finished_at;
-  if (Status s = store_.ResolveQuarantined(row); !s.ok()) return s;
+  if (Status s = store_.ResolveQuarantined(row, "resubmitting"); !s.ok()) return s;
   if (Status s = accounts_.audit->Record(accounts::AuditEntry::For(
           actor, batch.finished_at, "evidence.quarantine_resubmit", "evidence_quarantine",
           std::to_string(row.id),
@@ -605,7 +623,7 @@ Status EvidenceService::Discard(const Actor& actor, Id quarantine_id, const std:
   row.resolution = why;
   row.resolved_by = actor.user ? actor.user->id : 0;
   row.resolved_at = clock_.NowMs();
-  if (Status s = store_.ResolveQuarantined(row); !s.ok()) return s;
+  if (Status s = store_.ResolveQuarantined(row, "open"); !s.ok()) return s;
   return accounts_.audit->Record(
       accounts::AuditEntry::For(actor, row.resolved_at, "evidence.quarantine_discard", "evidence_quarantine",
                                 std::to_string(row.id), {{"reason", why}}));

@@ -148,7 +148,10 @@ class EvidenceStore {
   // Sets status, resolution, resolved_by and resolved_at, only while the row
   // is "open" (else Conflict), and replaces raw and problems with the
   // given ones (a correction that still fails stays open with them).
-  virtual Status ResolveQuarantined(const QuarantinedRow& row) = 0;
+  // `from` is the status the row must have (the change is atomic): a
+  // resubmission first claims an open row ("open" -> "resubmitting"), then
+  // resolves it or gives it back.
+  virtual Status ResolveQuarantined(const QuarantinedRow& row, const std::string& from) = 0;
 
   // Data officers: people allowed to import and to see aggregates-only
   // datasets record by record (administrators always are).
