@@ -28,6 +28,16 @@ TEST(CellsTest, CountsBlankAndPlaceholdersAreUnknown) {
   }
 }
 
+// "NA" is Namibia's ISO alpha-2 code (../shared/data/country-codes-m49):
+// it is never read as "not available". As a count it is an error that
+// names it, not an unknown; as text it stays what it is.
+TEST(CellsTest, NaIsNamibiaNotAPlaceholder) {
+  CountCell c = ParseCount("NA");
+  EXPECT_FALSE(c.value.has_value());
+  EXPECT_FALSE(c.error.empty());
+  EXPECT_EQ(Trim(" NA "), "NA");
+}
+
 TEST(CellsTest, CountsInTheFormsPublishersWrite) {
   EXPECT_EQ(ParseCount("12").value, 12);
   EXPECT_EQ(ParseCount(" 12 ").value, 12);

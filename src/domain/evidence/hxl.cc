@@ -429,7 +429,8 @@ ParsedRow<Displacement> ConvertRow(const Mapping& m, const std::vector<std::stri
     Displacement r = d;
     r.kind = kind;
     r.value = value;
-    r.source_id = key + "|" + kind;
+    r.source_id = key;
+    r.source_id.append("|").append(kind);
     row.records.push_back(std::move(r));
   }
   return row;

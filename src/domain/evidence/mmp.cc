@@ -931,7 +931,11 @@ HxlMap MapHxl(const std::vector<std::string>& text_header, const std::vector<std
     const std::string text = i < text_header.size() ? cells::Trim(text_header[i]) : std::string();
     std::optional<hxl::Tag> tag = hxl::ParseTag(hashtags[i]);
     const std::string spelled = tag && tag->tagged() ? tag->ToString() : std::string("untagged");
-    const std::string label = text.empty() ? spelled : text + " (" + spelled + ")";
+    std::string label = spelled;
+    if (!text.empty()) {
+      label = text;
+      label.append(" (").append(spelled).append(")");
+    }
     int rank = 0;
     Field f = tag && tag->tagged() ? HxlField(*tag, rank) : kFieldCount;
     if (f != kFieldCount && rank < best_rank[f]) {

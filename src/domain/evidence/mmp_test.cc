@@ -505,7 +505,9 @@ std::string ApiObject(const std::map<std::string, std::string>& changes = {}) {
   for (const auto& [key, value] : changes) {
     const std::string from = "\"" + key + "\":\"\"";
     EXPECT_NE(good.find(from), std::string::npos) << key;
-    good.replace(good.find(from), from.size(), "\"" + key + "\":\"" + value + "\"");
+    std::string to = "\"" + key;
+    to.append("\":\"").append(value).append("\"");
+    good.replace(good.find(from), from.size(), to);
   }
   return good;
 }

@@ -266,8 +266,7 @@ Response EvidenceModule::Download(Context& ctx) {
     head.pop_back();  // the closing brace: the items follow
     body = head + ",\"items\":[";
   } else {
-    json fc_meta = info;
-    body = "{\"type\":\"FeatureCollection\",\"metadata\":" + Dump(fc_meta) + ",\"features\":[";
+    body = "{\"type\":\"FeatureCollection\",\"metadata\":" + Dump(info) + ",\"features\":[";
   }
   bool recorded = false;
   while (true) {

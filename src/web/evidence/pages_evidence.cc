@@ -194,8 +194,11 @@ Response EvidenceModule::Dashboard(Context& ctx) {
                    {"missing", FormatNumber(Value(row, 1), lang)},
                    {"total", FormatNumber(Value(row, 2), lang)},
                    {"incidents", FormatNumber(Value(row, 3), lang)}};
-      if (!key.empty())
-        item["href"] = base + (base.back() == '?' ? "" : "&") + dim + "=" + PercentEncode(key);
+      if (!key.empty()) {
+        std::string href = base;
+        href.append(base.back() == '?' ? "" : "&").append(dim).append("=").append(PercentEncode(key));
+        item["href"] = href;
+      }
       out.push_back(std::move(item));
     }
     return Status::Ok();
