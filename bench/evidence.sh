@@ -10,7 +10,7 @@
 #   BACKENDS=sqlite bench/evidence.sh  # one backend (sqlite, postgresql, or both: the default)
 #   RUNS=20 bench/evidence.sh import   # hyperfine runs per command (default 10, after 1 warm-up)
 #   REBUILD=1 bench/evidence.sh        # rebuild the release binaries first
-#   BUILD_DIR=/work/build-x bench/evidence.sh   # another release build directory
+#   BUILD_DIR=build/other bench/evidence.sh   # another release build directory
 #   WAYMARK_BIN=/path/to/waymark bench/evidence.sh import   # time another binary's import
 #   MMP_FILE=/path/to/file.csv bench/evidence.sh            # another MMP file
 #
