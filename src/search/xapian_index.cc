@@ -34,7 +34,9 @@ constexpr Xapian::valueno kSlotDate = 0;
 constexpr Xapian::valueno kSlotFacets = 1;
 constexpr std::size_t kNumFacets = std::size(kFacets);
 // Boolean-term prefixes, one per entry of kFacets (same order).
-constexpr const char* kFacetPrefix[kNumFacets] = {"XC:", "XT:", "XO:", "XS:", "XL:", "XY:", "XH:", "XK:"};
+constexpr const char* kFacetPrefix[kNumFacets] = {
+    "XC:",  "XT:",  "XO:",  "XS:",  "XL:",  "XY:",  "XH:", "XK:",
+    "XPH:", "XCR:", "XAC:", "XRG:", "XGL:", "XTG:", "XPT:"};
 constexpr const char* kAudiencePrefix = "XA:";
 // Title terms again, unweighted, for ranking large match sets (see RunSearch).
 constexpr const char* kTitlePrefix = "T";
@@ -219,6 +221,38 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem) {
     q.groups.push_back(std::move(group));
   });
   return q;
+}
+
+// The documents like document (kind, id): its kLikeTerms most distinctive
+// words (Xapian's expand set over a relevance set of that one document),
+// ORed, without the document itself; nullopt when it is not in the index or
+// has no words. The words go into `words.terms` for the snippets.
+constexpr Xapian::termcount kLikeTerms = 25;
+std::optional<Xapian::Query> LikeQuery(const Xapian::Database& db, const std::string& kind, Id id,
+                                       QueryWords& words) {
+  std::string id_term = IdTerm(kind, id);
+  Xapian::PostingIterator p = db.postlist_begin(id_term);
+  if (p == db.postlist_end(id_term)) return std::nullopt;
+  Xapian::RSet rset;
+  rset.add_document(*p);
+  // Text terms only: facet, audience, title-tier and id terms start with
+  // an upper-case letter, the sentinel with \x01.
+  struct TextTerms final : Xapian::ExpandDecider {
+    bool operator()(const std::string& t) const override {
+      return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z') && t[0] != '\x01';
+    }
+  } decider;
+  Xapian::Enquire e(db);
+  Xapian::ESet eset = e.get_eset(kLikeTerms, rset, &decider);
+  std::vector<Xapian::Query> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) {
+    terms.emplace_back(*it);
+    words.terms.insert(*it);
+  }
+  if (terms.empty()) return std::nullopt;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT,
+                       Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                       Xapian::Query(id_term));
 }
 
 Xapian::Query TextQuery(const QueryWords& words) {
@@ -903,7 +937,7 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
   // check_at_least). When the title tier cannot fill the page, every match
   // is ranked.
   Results res;
-  bool ranked = !(q.newest_first || words.groups.empty());
+  bool ranked = q.like ? !q.newest_first : !(q.newest_first || words.groups.empty());
   auto configure = [&](Xapian::Enquire& e) {
     if (ranked) {
       e.set_sort_by_relevance_then_value(kSlotDate, true);
@@ -922,7 +956,8 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
       for (const auto& t : g) n += r.db.get_termfreq(t);
       bound = std::min(bound, n);
     }
-    if (bound > static_cast<Xapian::doccount>(std::max(options_.title_tier_above, 0))) {
+    if (!words.groups.empty() &&
+        bound > static_cast<Xapian::doccount>(std::max(options_.title_tier_above, 0))) {
       std::vector<Xapian::Query> title_terms;
       for (const auto& g : words.groups) {
         for (const auto& t : g) title_terms.emplace_back(kTitlePrefix + t);
@@ -1021,8 +1056,16 @@ Result<Results> XapianIndex::Search(const Query& q) {
     try {
       Lease r = Acquire();
       try {
-        QueryWords words = ParseWords(q.text, r->stem);
-        Xapian::Query text = TextQuery(words);
+        QueryWords words;
+        Xapian::Query text;
+        if (q.like) {
+          std::optional<Xapian::Query> like = LikeQuery(r->db, q.like->first, q.like->second, words);
+          if (!like) return Results{};
+          text = *like;
+        } else {
+          words = ParseWords(q.text, r->stem);
+          text = TextQuery(words);
+        }
         return RunSearch(*r, q, words, text, filters, audience, wanted);
       } catch (const Xapian::DatabaseModifiedError&) {
         r->generation = 0;  // reopened before it is used again

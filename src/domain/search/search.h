@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -26,8 +27,10 @@ namespace waymark::search {
 using Id = std::int64_t;
 
 // Facet names, fixed: the index keeps one value list per facet.
-inline constexpr const char* kFacets[] = {"country", "theme", "org",     "status",
-                                          "lang",    "year",  "channel", "kind"};
+// New facets go at the end: an index's facet data stores each facet's place.
+inline constexpr const char* kFacets[] = {"country", "theme",   "org",       "status", "lang",
+                                          "year",    "channel", "kind",      "phase",  "crisis",
+                                          "actor",   "region",  "guideline", "target", "ptype"};
 
 // One searchable thing: a campaign or a discussion post.
 struct Document {
@@ -50,6 +53,10 @@ struct Document {
 
 struct Query {
   std::string text;  // the user's words; empty = everything that matches the filters
+  // Instead of `text`: documents like this one (kind, id), ranked by the
+  // terms that set it apart from the rest of the index; it is left out.
+  // No hits when it is not in the index.
+  std::optional<std::pair<std::string, Id>> like;
   // Facet name -> accepted values: values of one facet are ORed, facets ANDed.
   std::map<std::string, std::vector<std::string>> filters;
   // The audiences the reader belongs to ("public" always; "members" when
