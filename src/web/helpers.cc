@@ -88,4 +88,39 @@ Result<nlohmann::json> ParseJsonBody(const http::Request& req) {
   return http::ParseJson(req.body);
 }
 
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters; drop them.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string CsvCell(std::string s) {
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {
+    s.insert(s.begin(), '\'');
+  }
+  bool quote = s.find_first_of(",\"\r\n") != std::string::npos;
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out.push_back(c);
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace waymark::web

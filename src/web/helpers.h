@@ -35,6 +35,13 @@ Status ApiPaging(const http::Request& req, int& page, int& per_page);
 // percent-encoded, so the result is always a plain ASCII header value.
 std::string SafeNext(std::string_view next);
 
+// Text made safe inside XML (Atom feeds, OAI): the five entities escaped,
+// the control characters XML 1.0 forbids dropped.
+std::string XmlEscape(std::string_view s);
+// One CSV cell (RFC 4180), quoted when needed, with spreadsheet formulas
+// defused (a leading =, +, -, @, tab or CR gets a quote mark).
+std::string CsvCell(std::string s);
+
 // Parses a JSON request body. InvalidArgument naming line and column for
 // malformed JSON; UnsupportedMediaType unless Content-Type is JSON.
 Result<nlohmann::json> ParseJsonBody(const http::Request& req);
