@@ -170,4 +170,13 @@ std::string PercentEncode(std::string_view in) {
   return out;
 }
 
+std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
 }  // namespace waymark

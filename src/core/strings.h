@@ -11,6 +11,8 @@ std::string ToLowerAscii(std::string_view s);
 std::string_view TrimAscii(std::string_view s);
 std::vector<std::string_view> Split(std::string_view s, char sep);
 bool StartsWith(std::string_view s, std::string_view prefix);
+// The items with `sep` between them.
+std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep);
 // True when `s` is valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(std::string_view s);
 // True when `s` holds ASCII control characters (or DEL); tab, line feed and

@@ -31,6 +31,14 @@ std::string Context::Form(std::string_view name) const {
   return "";
 }
 
+std::vector<std::string> Context::FormAll(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : form) {
+    if (k == name && !v.empty()) out.push_back(v);
+  }
+  return out;
+}
+
 bool Context::HasForm(std::string_view name) const {
   for (const auto& [k, v] : form) {
     if (k == name) return true;

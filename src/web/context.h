@@ -34,6 +34,8 @@ struct Context {
   // Form field, or "" when absent.
   std::string Form(std::string_view name) const;
   bool HasForm(std::string_view name) const;
+  // Every non-empty value of a repeatable form field, in order.
+  std::vector<std::string> FormAll(std::string_view name) const;
 };
 
 }  // namespace waymark::web

@@ -123,4 +123,34 @@ std::string CsvCell(std::string s) {
   return out;
 }
 
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    std::string t(TrimAscii(cur));
+    if (!t.empty()) out.push_back(t);
+    cur.clear();
+  };
+  for (char c : text) {
+    if (c == ',' || c == '\n' || c == '\r') {
+      flush();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  flush();
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> QueryPairs(const http::Request& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string error;
+  http::ParseUrlEncoded(req.query, out, error);
+  return out;
+}
+
 }  // namespace waymark::web

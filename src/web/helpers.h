@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +43,13 @@ std::string XmlEscape(std::string_view s);
 // One CSV cell (RFC 4180), quoted when needed, with spreadsheet formulas
 // defused (a leading =, +, -, @, tab or CR gets a quote mark).
 std::string CsvCell(std::string s);
+
+// True for a record id in a URL or form: 1 to 18 decimal digits.
+bool IsDigits(std::string_view s);
+// "a, b ,c" or one item per line -> the trimmed, non-empty items.
+std::vector<std::string> SplitList(std::string_view text);
+// Every decoded (name, value) pair of the query string, in order.
+std::vector<std::pair<std::string, std::string>> QueryPairs(const http::Request& req);
 
 // Parses a JSON request body. InvalidArgument naming line and column for
 // malformed JSON; UnsupportedMediaType unless Content-Type is JSON.

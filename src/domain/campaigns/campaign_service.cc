@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 
+#include "core/fields.h"
 #include "core/strings.h"
 
 namespace waymark::campaigns {
@@ -27,30 +28,6 @@ std::string TrimmedRight(std::string_view s) {
   std::string_view t = TrimAscii(s);
   if (t.empty()) return {};
   return std::string(s.substr(0, static_cast<std::size_t>(t.data() - s.data()) + t.size()));
-}
-
-// Checks one text value; false (with the field's error) when it is unacceptable.
-bool CheckText(FieldErrors& errors, const std::string& field, const std::string& value, std::size_t max,
-               bool multiline) {
-  if (!IsValidUtf8(value)) {
-    errors.Add(field, "utf8", "is not valid UTF-8");
-    return false;
-  }
-  if (HasControlCharacters(value, multiline)) {
-    errors.Add(field, "control_characters", "contains control characters");
-    return false;
-  }
-  if (!multiline && HasBidiControls(value)) {
-    errors.Add(field, "bidi_controls",
-               "contains bidirectional control characters (U+202A-U+202E, U+2066-U+2069)");
-    return false;
-  }
-  if (Utf8Length(value) > max) {
-    errors.Add(field, "too_long", "is longer than " + std::to_string(max) + " characters",
-               {{"max", std::to_string(max)}});
-    return false;
-  }
-  return true;
 }
 
 void TooMany(FieldErrors& errors, const std::string& field, std::size_t max) {
@@ -218,9 +195,9 @@ Status CampaignService::Apply(const CampaignInput& in, Campaign& c, FieldErrors&
         texts.erase(lang);
         continue;
       }
-      bool title_ok = CheckText(errors, "title." + lang, t.title, kMaxTitle, false);
-      CheckText(errors, "summary." + lang, t.summary, kMaxSummary, true);
-      CheckText(errors, "body." + lang, t.body, kMaxBody, true);
+      bool title_ok = CheckTextField(errors, "title." + lang, t.title, kMaxTitle, false);
+      CheckTextField(errors, "summary." + lang, t.summary, kMaxSummary, true);
+      CheckTextField(errors, "body." + lang, t.body, kMaxBody, true);
       if (title_ok && t.title.empty()) {
         errors.Add("title." + lang, "required",
                    "is required when there is a summary or body in this language");
@@ -300,7 +277,7 @@ Status CampaignService::Apply(const CampaignInput& in, Campaign& c, FieldErrors&
     std::vector<std::string> labels = SortedUnique(*in.audiences);
     if (labels.size() > kMaxListItems) TooMany(errors, "audiences", kMaxListItems);
     for (const auto& label : labels) {
-      if (!CheckText(errors, "audiences", label, kMaxLabel, false)) break;
+      if (!CheckTextField(errors, "audiences", label, kMaxLabel, false)) break;
     }
     c.audiences = std::move(labels);
   }
@@ -345,7 +322,7 @@ Status CampaignService::Apply(const CampaignInput& in, Campaign& c, FieldErrors&
 
   if (in.outcomes) {
     c.outcomes = TrimmedRight(*in.outcomes);
-    CheckText(errors, "outcomes", c.outcomes, kMaxOutcomes, true);
+    CheckTextField(errors, "outcomes", c.outcomes, kMaxOutcomes, true);
   }
 
   if (in.figures) {
@@ -355,7 +332,7 @@ Status CampaignService::Apply(const CampaignInput& in, Campaign& c, FieldErrors&
       Figure f{Trimmed(raw.name), raw.value};
       if (f.name.empty()) {
         errors.Add("figures", "required", "every figure needs a name");
-      } else if (CheckText(errors, "figures", f.name, kMaxLabel, false) && f.value < 0) {
+      } else if (CheckTextField(errors, "figures", f.name, kMaxLabel, false) && f.value < 0) {
         errors.Add("figures", "invalid", "'" + Shown(f.name) + "' must not be negative",
                    {{"value", Shown(f.name)}});
       }
@@ -400,7 +377,7 @@ Status CampaignService::Apply(const CampaignInput& in, Campaign& c, FieldErrors&
 
   if (in.contact) {
     c.contact = Trimmed(*in.contact);
-    CheckText(errors, "contact", c.contact, kMaxContact, false);
+    CheckTextField(errors, "contact", c.contact, kMaxContact, false);
   }
 
   if (!errors.empty()) return errors.ToStatus();
@@ -600,7 +577,7 @@ Result<Campaign> CampaignService::Return(const Actor& actor, Id id, const std::s
     if (why.empty()) {
       errors.Add("reason", "required", "is required: say what needs to change");
     } else {
-      CheckText(errors, "reason", why, kMaxReason, true);
+      CheckTextField(errors, "reason", why, kMaxReason, true);
     }
     if (!errors.empty()) return errors.ToStatus();
     if (c.lifecycle != Lifecycle::kSubmitted) {
@@ -869,7 +846,7 @@ Status CampaignService::SaveTheme(const Actor& actor, const Theme& theme) {
     }
     std::string label = Trimmed(raw_label);
     if (label.empty()) continue;
-    if (CheckText(errors, "labels." + lang, label, kMaxLabel, false)) t.labels[lang] = label;
+    if (CheckTextField(errors, "labels." + lang, label, kMaxLabel, false)) t.labels[lang] = label;
   }
   if (!errors.empty()) return errors.ToStatus();
   return accounts_.unit->Run([&]() -> Status {

@@ -20,10 +20,6 @@ namespace {
 
 constexpr int kMaxPerPage = 100;
 
-bool IsDigits(std::string_view s) {
-  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 std::string ETag(const Campaign& c) { return "\"" + std::to_string(c.version) + "\""; }
 
 json ApiError(int /*status*/, const std::string& code, const std::string& message) {

@@ -26,45 +26,6 @@ constexpr int kPerPage = 20;
 const char* const kLangs[] = {"en", "fr", "es"};
 const char* const kFacetNames[] = {"country", "theme", "org", "status", "lang", "year", "channel"};
 
-std::string Join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
-}
-
-// "a, b ,c" or one item per line -> trimmed, non-empty items.
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    std::string t(TrimAscii(cur));
-    if (!t.empty()) out.push_back(t);
-    cur.clear();
-  };
-  for (char c : text) {
-    if (c == ',' || c == '\n' || c == '\r') {
-      flush();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  flush();
-  return out;
-}
-
-// Every value of a repeatable form field.
-std::vector<std::string> FormAll(const Context& ctx, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : ctx.form) {
-    if (k == name && !v.empty()) out.push_back(v);
-  }
-  return out;
-}
-
-bool IsDigits(const std::string& s) {
-  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 // Mustache sections treat "" as true: empty texts become null (false).
 void NullIfEmpty(json& model, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
@@ -122,9 +83,9 @@ json FormValues(const Context& ctx) {
         "figures", "video_links", "licence", "contact", "countries_text", "version"}) {
     v[f] = ctx.Form(f);
   }
-  v["countries"] = FormAll(ctx, "countries");
-  v["themes"] = FormAll(ctx, "themes");
-  v["channels"] = FormAll(ctx, "channels");
+  v["countries"] = ctx.FormAll("countries");
+  v["themes"] = ctx.FormAll("themes");
+  v["channels"] = ctx.FormAll("channels");
   return v;
 }
 
@@ -140,15 +101,15 @@ json CampaignValues(const Campaign& c) {
   std::vector<std::string> partners;
   for (const auto& p : c.partners) partners.push_back(p.slug);
   v["organisation"] = c.organisation.slug;
-  v["partners"] = Join(partners, ", ");
-  v["audiences"] = Join(c.audiences, ", ");
+  v["partners"] = JoinStrings(partners, ", ");
+  v["audiences"] = JoinStrings(c.audiences, ", ");
   v["start_date"] = c.start_date.value_or("");
   v["end_date"] = c.end_date.value_or("");
   v["stage"] = std::string(campaigns::ToString(c.stage));
   v["visibility"] = std::string(campaigns::ToString(c.visibility));
   v["outcomes"] = c.outcomes;
   v["figures"] = FiguresText(c.figures);
-  v["video_links"] = Join(c.video_links, "\n");
+  v["video_links"] = JoinStrings(c.video_links, "\n");
   v["licence"] = c.licence;
   v["contact"] = c.contact;
   v["countries"] = c.countries;
@@ -180,7 +141,7 @@ campaigns::CampaignInput InputFromForm(const Context& ctx, bool creating, Status
   if (creating || !texts.empty()) in.texts = texts;
   if (has("partners")) in.partners = SplitList(ctx.Form("partners"));
   if (ctx.HasForm("countries") || ctx.HasForm("countries_text")) {
-    std::vector<std::string> countries = FormAll(ctx, "countries");
+    std::vector<std::string> countries = ctx.FormAll("countries");
     for (auto& c : SplitList(ctx.Form("countries_text"))) {
       std::string upper;
       for (char ch : c) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
@@ -188,8 +149,8 @@ campaigns::CampaignInput InputFromForm(const Context& ctx, bool creating, Status
     }
     in.countries = countries;
   }
-  if (ctx.HasForm("themes")) in.themes = FormAll(ctx, "themes");
-  if (ctx.HasForm("channels")) in.channels = FormAll(ctx, "channels");
+  if (ctx.HasForm("themes")) in.themes = ctx.FormAll("themes");
+  if (ctx.HasForm("channels")) in.channels = ctx.FormAll("channels");
   if (has("audiences")) in.audiences = SplitList(ctx.Form("audiences"));
   text("start_date", in.start_date);
   text("end_date", in.end_date);
@@ -212,14 +173,6 @@ campaigns::CampaignInput InputFromForm(const Context& ctx, bool creating, Status
     in.video_links = links;
   }
   return in;
-}
-
-// Every decoded (name, value) pair of the query string.
-std::vector<std::pair<std::string, std::string>> QueryPairs(const http::Request& req) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string error;
-  http::ParseUrlEncoded(req.query, out, error);
-  return out;
 }
 
 }  // namespace
@@ -298,8 +251,8 @@ json CampaignsModule::CampaignCard(const Context& ctx, const Campaign& c,
                {"summary", text.summary},
                {"organisation", c.organisation.name},
                {"organisation_slug", c.organisation.slug},
-               {"countries", Join(countries.get<std::vector<std::string>>(), ", ")},
-               {"themes", Join(theme_labels.get<std::vector<std::string>>(), ", ")},
+               {"countries", JoinStrings(countries.get<std::vector<std::string>>(), ", ")},
+               {"themes", JoinStrings(theme_labels.get<std::vector<std::string>>(), ", ")},
                {"stage", T(ctx, "cp_stage_" + std::string(campaigns::ToString(c.stage)))},
                {"lifecycle", T(ctx, "cp_lifecycle_" + std::string(campaigns::ToString(c.lifecycle)))},
                {"adapted", c.adapted_from.has_value()}};
@@ -563,8 +516,8 @@ Response CampaignsModule::CampaignPage(Context& ctx) {
   model["has_partners"] = !partners.empty();
   json channels = json::array();
   for (const auto& ch : c->channels) channels.push_back(ChannelLabel(ctx, ch));
-  model["channels"] = Join(channels.get<std::vector<std::string>>(), ", ");
-  model["audiences"] = Join(c->audiences, ", ");
+  model["channels"] = JoinStrings(channels.get<std::vector<std::string>>(), ", ");
+  model["audiences"] = JoinStrings(c->audiences, ", ");
   model["start_date"] = c->start_date.value_or("");
   model["end_date"] = c->end_date.value_or("");
   model["visibility"] = T(ctx, "cp_visibility_" + std::string(campaigns::ToString(c->visibility)));
@@ -802,7 +755,7 @@ Response CampaignsModule::CampaignHistory(Context& ctx) {
                     {"at", FormatIso8601(it->at)},
                     {"who", it->actor_label},
                     {"action", T(ctx, "cp_action_" + it->action)},
-                    {"changed", Join(it->changed, ", ")}});
+                    {"changed", JoinStrings(it->changed, ", ")}});
   }
   json model = {{"title", c->Text(ctx.lang).title}, {"url", "/campaigns/" + id}, {"revisions", rows}};
   return Page(ctx, "campaigns/campaign_history", T(ctx, "cp_history_title") + ": " + c->Text(ctx.lang).title,
@@ -873,7 +826,7 @@ Response CampaignsModule::CampaignLineagePage(Context& ctx) {
     for (const auto& code : n.countries) names.push_back(countries_.Name(code, ctx.lang));
     tree += "<li><a href=\"/campaigns/" + std::to_string(n.id) + "\"" +
             (n.id == c->id ? " aria-current=\"page\"" : "") + ">" + esc(n.title) + "</a> — " +
-            esc(n.organisation.name) + (names.empty() ? "" : " (" + esc(Join(names, ", ")) + ")");
+            esc(n.organisation.name) + (names.empty() ? "" : " (" + esc(JoinStrings(names, ", ")) + ")");
     if (n.lifecycle != campaigns::Lifecycle::kPublished) {
       tree += " <span class=\"badge\">" +
               esc(T(ctx, "cp_lifecycle_" + std::string(campaigns::ToString(n.lifecycle)))) + "</span>";
