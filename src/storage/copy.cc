@@ -106,6 +106,25 @@ const std::vector<TableSpec>& Specs() {
        "id", true},
       {"evidence_officers", "user_id", "user_id", false},
       {"evidence_queries", "id, target, title, query, created_by, created_at", "id", true},
+      // 0005_practices. practices.merged_into has no foreign key (it may
+      // name a newer practice).
+      {"practices",
+       "id, slug, lifecycle, org_id, sensitivity, status_token_hash, status_expires_at, submitted_from, "
+       "merged_into, version, created_at, updated_at, published_at, body",
+       "id", true},
+      {"practice_revisions", "practice_id, version, at, actor_user_id, actor_label, action, note, snapshot",
+       "practice_id, version", false},
+      {"practice_messages", "id, practice_id, at, from_moderator, author_user_id, author_name, text", "id",
+       true},
+      {"practice_adoptions",
+       "id, practice_id, org_id, org_slug, org_name, actor_kind, country, start_date, end_date, results, "
+       "lang, "
+       "created_by, created_at",
+       "id", true},
+      {"practice_collections", "group_id, practice_id, added_by, added_at", "group_id, practice_id", false},
+      {"practice_files", "id, practice_id, filename, content_type, byte_size, sha256, created_at, content",
+       "id", true},
+      {"practice_terms", "vocabulary, code, parent, position, active, labels", "vocabulary, code", false},
   };
   return specs;
 }
