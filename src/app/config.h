@@ -59,6 +59,11 @@ struct Config {
   int report_threshold = 3;
   // Aggregates-only evidence datasets: public cells below this are suppressed.
   int evidence_min_cell = 5;
+  // Open practice contributions: a form sent sooner than this after it was
+  // shown is refused (a person takes longer), and one address may send at
+  // most practices_max_open_per_hour an hour.
+  long long practices_min_fill_ms = 5000;
+  int practices_max_open_per_hour = 5;
   // Where `serve --demo` finds the publishers' files for the evidence demo.
   std::string evidence_demo_dir = "../shared/data";
   // The address people reach the site at ("https://waymark.example.org", no

@@ -4,6 +4,7 @@
 #include "demo/campaigns/campaigns_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
+#include "demo/practices/practices_demo.h"
 
 namespace waymark::app {
 
@@ -29,6 +30,10 @@ Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime) {
   std::vector<std::string> lines = r.imported;
   for (const auto& s : r.skipped) lines.push_back("skipped " + s);
   return lines;
+}
+
+Result<int> LoadDemoPractices(Runtime& runtime) {
+  return demo::LoadPractices(runtime.practices(), runtime.clock());
 }
 
 }  // namespace waymark::app

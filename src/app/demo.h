@@ -27,4 +27,8 @@ Result<int> LoadDemoCampaigns(Runtime& runtime);
 // Returns one line per file imported or skipped.
 Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime);
 
+// The practices module's demo: a dozen practices, one with a "we did this
+// too", two waiting for moderation. Returns how many were added.
+Result<int> LoadDemoPractices(Runtime& runtime);
+
 }  // namespace waymark::app

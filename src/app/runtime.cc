@@ -66,6 +66,21 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   evo.min_cell = config.evidence_min_cell;
   rt->evidence_service_ = std::make_unique<evidence::EvidenceService>(rt->stores_->stores(),
                                                                       *rt->evidence_store_, rt->clock_, evo);
+
+  rt->practice_stores_ = std::make_unique<storage::PracticeStores>(*rt->db_, rt->clock_);
+  practices::PracticeOptions po;
+  po.min_fill_ms = config.practices_min_fill_ms;
+  po.max_open_per_hour = config.practices_max_open_per_hour;
+  po.max_file_bytes = static_cast<std::int64_t>(config.media_max_bytes);
+  rt->practice_service_ =
+      std::make_unique<practices::PracticeService>(rt->stores_->stores(), rt->practice_stores_->stores(),
+                                                   cs.feed(), rt->clock_, rt->random_, *rt->countries_, po);
+  WM_RETURN_IF_ERROR(rt->practice_service_->SeedVocabularies().WithContext("practice vocabularies"));
+  rt->practice_documents_ = std::make_unique<practices::PracticeDocuments>(*rt->practice_service_);
+  rt->documents_.Add(rt->practice_documents_.get());
+
+  if (!config.smtp_host.empty())
+    rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);
   return rt;
 }
 
@@ -88,6 +103,7 @@ Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>
   indexer_ = std::make_unique<search::Indexer>(*index_, campaign_stores_->feed(), documents_);
   campaign_service_->SetIndex(index_.get());
   exchange_service_->SetIndex(index_.get());
+  practice_service_->SetIndex(index_.get());
   // A new (or wiped) index is rebuilt from the database; otherwise it
   // catches up with the changes made while it was closed.
   WM_ASSIGN_OR_RETURN(std::int64_t applied, index_->AppliedSeq());

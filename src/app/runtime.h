@@ -13,6 +13,7 @@
 #include "domain/campaigns/campaign_service.h"
 #include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
+#include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
 #include "i18n/countries.h"
 #include "mail/smtp_mailer.h"
@@ -21,6 +22,7 @@
 #include "storage/campaigns/campaign_stores.h"
 #include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
+#include "storage/practices/practice_stores.h"
 
 namespace waymark::app {
 
@@ -53,6 +55,9 @@ class Runtime {
   exchange::ExchangeService& exchange() { return *exchange_service_; }
   storage::ExchangeStores& exchange_stores() { return *exchange_stores_; }
   evidence::EvidenceService& evidence() { return *evidence_service_; }
+  practices::PracticeService& practices() { return *practice_service_; }
+  // Outgoing mail (config.smtp_*), or nullptr when smtp_host is empty.
+  mail::SmtpMailer* mailer() { return mailer_.get(); }
   const i18n::Countries& countries() const { return *countries_; }
   Random& random() { return random_; }
   const Clock& clock() const { return clock_; }
@@ -75,6 +80,10 @@ class Runtime {
   std::unique_ptr<exchange::ExchangeService> exchange_service_;
   std::unique_ptr<storage::SqlEvidenceStore> evidence_store_;
   std::unique_ptr<evidence::EvidenceService> evidence_service_;
+  std::unique_ptr<storage::PracticeStores> practice_stores_;
+  std::unique_ptr<practices::PracticeService> practice_service_;
+  std::unique_ptr<practices::PracticeDocuments> practice_documents_;
+  std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;
   search::CompositeSource documents_;

@@ -4,6 +4,7 @@
 #include "web/campaigns/campaigns_module.h"
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
+#include "web/practices/practices_module.h"
 
 namespace waymark::app {
 
@@ -17,6 +18,15 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
       site, web::ExchangeModule::Services{&runtime.accounts(), &runtime.campaigns(), &runtime.exchange()}));
   modules.push_back(std::make_unique<web::EvidenceModule>(
       site, web::EvidenceModule::Services{&runtime.evidence(), &runtime.accounts()}));
+  web::PracticesModule::Services ps{&runtime.accounts(),      &runtime.practices(), &runtime.campaigns(),
+                                    &runtime.exchange(),      &runtime.clock(),     {},
+                                    runtime.config().base_url};
+  if (mail::SmtpMailer* mailer = runtime.mailer()) {
+    ps.send_mail = [mailer](const std::string& to, const std::string& subject, const std::string& text) {
+      return mailer->Send(exchange::Email{to, subject, text});
+    };
+  }
+  modules.push_back(std::make_unique<web::PracticesModule>(site, std::move(ps)));
   return modules;
 }
 

@@ -106,6 +106,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     for (const auto& line : *e) info("demo", "evidence " + line);
+    auto pr = app::LoadDemoPractices(runtime);
+    if (!pr.ok()) {
+      std::cerr << "waymark: demo practices: " << pr.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*pr) + " practices added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";
