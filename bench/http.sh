@@ -161,6 +161,10 @@ NAMES=(
   "waymark GET /campaigns/{id}/lineage"
   "waymark GET /api/v1/campaigns?q=&country"
   "waymark GET /ideas"
+  "waymark GET /practices (facets)"
+  "waymark GET /practices?q=migrants&phase"
+  "waymark GET /practices/{id}"
+  "waymark GET /practices/matrix"
 )
 URLS=(
   "http://127.0.0.1:$NGINX_PORT/static.css"
@@ -175,6 +179,10 @@ URLS=(
   "$W/campaigns/1/lineage"
   "$W/api/v1/campaigns?q=xenophobia&country=ZAF"
   "$W/ideas"
+  "$W/practices"
+  "$W/practices?q=migrants&phase=emergency"
+  "$W/practices/1"
+  "$W/practices/matrix"
 )
 
 for url in "${URLS[@]}"; do
