@@ -228,20 +228,46 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem) {
 // ORed, without the document itself; nullopt when it is not in the index or
 // has no words. The words go into `words.terms` for the snippets.
 constexpr Xapian::termcount kLikeTerms = 25;
+// Below this share of the best possible weight a document is not "like" it
+// (it shares only a word or two).
+constexpr int kLikeCutoffPercent = 20;
+// Words too common to say what a text is about, as typed (folded); they are
+// stemmed in each language before they are compared with index terms.
+constexpr const char* kLikeStopwords[] = {
+    "the",     "and",   "for",   "with",  "from",   "that",    "this",   "were",    "was",     "are",
+    "their",   "they",  "them",  "into",  "during", "after",   "before", "when",    "which",   "who",
+    "have",    "has",   "had",   "not",   "but",    "all",     "its",    "our",     "out",     "also",
+    "than",    "then",  "there", "these", "those",  "been",    "being",  "about",   "over",    "such",
+    "other",   "more",  "most",  "some",  "each",   "les",     "des",    "une",     "dans",    "pour",
+    "par",     "sur",   "avec",  "que",   "qui",    "aux",     "est",    "sont",    "ont",     "ete",
+    "leur",    "leurs", "ces",   "cette", "mais",   "plus",    "pas",    "ses",     "son",     "entre",
+    "comme",   "aussi", "lors",  "apres", "avant",  "pendant", "los",    "las",     "una",     "del",
+    "por",     "para",  "con",   "sus",   "fue",    "mas",     "como",   "tambien", "durante", "antes",
+    "despues", "este",  "esta",  "estos", "estas",  "sin",     "sobre",  "hasta",   "desde",   "han",
+    "muy",     "nous",  "vous",  "ils",   "elles"};
+
 std::optional<Xapian::Query> LikeQuery(const Xapian::Database& db, const std::string& kind, Id id,
-                                       QueryWords& words) {
+                                       Stemmers& stem, QueryWords& words) {
   std::string id_term = IdTerm(kind, id);
   Xapian::PostingIterator p = db.postlist_begin(id_term);
   if (p == db.postlist_end(id_term)) return std::nullopt;
   Xapian::RSet rset;
   rset.add_document(*p);
-  // Text terms only: facet, audience, title-tier and id terms start with
-  // an upper-case letter, the sentinel with \x01.
+  std::set<std::string> stop;
+  for (const char* w : kLikeStopwords) {
+    for (const char* lang : {"en", "fr", "es"}) stop.insert(stem.Term(lang, w));
+    stop.insert(w);
+  }
+  // Text terms only (facet, audience, title-tier and id terms start with an
+  // upper-case letter, the sentinel with \x01), of three letters or more,
+  // and no stopword.
   struct TextTerms final : Xapian::ExpandDecider {
+    explicit TextTerms(const std::set<std::string>& s) : stop(s) {}
     bool operator()(const std::string& t) const override {
-      return !t.empty() && !(t[0] >= 'A' && t[0] <= 'Z') && t[0] != '\x01';
+      return t.size() >= 3 && !(t[0] >= 'A' && t[0] <= 'Z') && t[0] != '\x01' && !stop.count(t);
     }
-  } decider;
+    const std::set<std::string>& stop;
+  } decider(stop);
   Xapian::Enquire e(db);
   Xapian::ESet eset = e.get_eset(kLikeTerms, rset, &decider);
   std::vector<Xapian::Query> terms;
@@ -941,6 +967,7 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
   auto configure = [&](Xapian::Enquire& e) {
     if (ranked) {
       e.set_sort_by_relevance_then_value(kSlotDate, true);
+      if (q.like) e.set_cutoff(kLikeCutoffPercent);
     } else {
       e.set_weighting_scheme(Xapian::BoolWeight());
       e.set_sort_by_value_then_relevance(kSlotDate, true);
@@ -1059,7 +1086,7 @@ Result<Results> XapianIndex::Search(const Query& q) {
         QueryWords words;
         Xapian::Query text;
         if (q.like) {
-          std::optional<Xapian::Query> like = LikeQuery(r->db, q.like->first, q.like->second, words);
+          std::optional<Xapian::Query> like = LikeQuery(r->db, q.like->first, q.like->second, r->stem, words);
           if (!like) return Results{};
           text = *like;
         } else {

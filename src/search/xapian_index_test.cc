@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -181,6 +182,32 @@ TEST_F(XapianIndexTest, EstimatedFacetCountsBeyondTheCheckLimit) {
   EXPECT_EQ(r->hits.size(), 5u);
   EXPECT_GT(r->facets["country"]["GRC"], 20);
   EXPECT_LE(r->facets["country"]["GRC"], 200);
+}
+
+TEST_F(XapianIndexTest, LikeRanksByTheDocumentsDistinctiveWords) {
+  Put(Doc(1, "en", "Evacuation of migrant workers by sea",
+          "Chartered ferries evacuated stranded migrant workers from the port during the war."));
+  Put(Doc(2, "en", "Ferries for stranded workers",
+          "When fighting closed the airport, ferries evacuated stranded workers from the port."));
+  Put(Doc(3, "en", "Hotline in twelve languages", "A telephone hotline answered calls day and night."));
+  Put(Doc(4, "fr", "Évacuation par la mer", "Des ferries ont évacué les travailleurs bloqués au port."));
+  Put(Doc(5, "en", "Registration drive", "Consular staff registered nationals before the crisis.",
+          {{"phase", {"preparedness"}}}));
+  Commit();
+  Query q;
+  q.like = std::make_pair(std::string("campaign"), Id{1});
+  std::vector<Id> ids = Ids(Find(q));
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids.front(), 2) << "the document sharing most distinctive words comes first";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 1), 0) << "never the document itself";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 3), 0) << "nothing in common";
+  // Filters and facets apply as to any query.
+  q.filters["phase"] = {"preparedness"};
+  EXPECT_TRUE(Ids(Find(q)).empty());
+  // A document that is not in the index is like nothing.
+  Query missing;
+  missing.like = std::make_pair(std::string("campaign"), Id{99});
+  EXPECT_TRUE(Find(missing).hits.empty());
 }
 
 TEST_F(XapianIndexTest, Audience) {
