@@ -14,7 +14,7 @@ namespace waymark::practices {
 namespace {
 
 constexpr std::size_t kMaxSlug = 60;
-constexpr int kMaxSlugAttempts = 4;
+constexpr int kMaxSlugAttempts = 8;
 constexpr int kListLimit = 500;
 constexpr int kMaxSearchLimit = 100;
 constexpr int kMaxSearchOffset = 10000;
@@ -318,7 +318,11 @@ Status PracticeService::Apply(const PracticeInput& in, Practice& p, FieldErrors&
       }
     }
   }
-  if (FirstTitle(p).empty()) errors.Add("title", "required", "is required (in at least one language)");
+  // Once: a language with text but no title is named as that language's title.
+  bool language_title_missing = false;
+  for (const char* lang : kLanguages) language_title_missing |= errors.Has(std::string("title.") + lang);
+  if (FirstTitle(p).empty() && !language_title_missing)
+    errors.Add("title", "required", "is required (in at least one language)");
 
   text_field(in.lead_name, "lead_name", kMaxName, false, p.lead.name);
   if (in.lead_actor) {
@@ -493,7 +497,7 @@ Status PracticeService::Apply(const PracticeInput& in, Practice& p, FieldErrors&
 
   if (creating) {
     text_field(in.contributor_name, "contributor_name", kMaxName, false, p.contributor.name);
-    if (in.contributor_email) {
+    if (in.contributor_email && !Trimmed(*in.contributor_email).empty()) {
       std::string e = Trimmed(*in.contributor_email);
       if (!IsEmail(e)) {
         errors.Add("contributor_email", "email_format", "is not an e-mail address", {{"value", Shown(e)}});
@@ -508,8 +512,23 @@ Status PracticeService::Apply(const PracticeInput& in, Practice& p, FieldErrors&
 
 // --- writing ---
 
-std::string PracticeService::UniqueSlug(const std::string& title) {
+std::string PracticeService::UniqueSlug(const std::string& title, int attempt) {
   std::string base = Slugify(title, kMaxSlug, "practice");
+  if (attempt > 1) {
+    // Someone took the free slug meanwhile (several saves of one title at
+    // once): a random suffix makes the next candidate differ per writer.
+    unsigned char r[3];
+    random_.Fill(r, sizeof r);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string suffix = "-";
+    for (unsigned char b : r) {
+      suffix.push_back(kHex[b >> 4]);
+      suffix.push_back(kHex[b & 15]);
+    }
+    std::string head = base.substr(0, kMaxSlug - suffix.size());
+    while (!head.empty() && head.back() == '-') head.pop_back();
+    base = head + suffix;
+  }
   for (int n = 1;; ++n) {
     std::string candidate = base;
     if (n > 1) {
@@ -566,7 +585,7 @@ Status PracticeService::Record(const Actor& actor, const std::string& action, co
 
 Result<Practice> PracticeService::Insert(const Actor& actor, Practice p, const std::string& action) {
   for (int attempt = 1;; ++attempt) {
-    p.slug = UniqueSlug(FirstTitle(p));
+    p.slug = UniqueSlug(FirstTitle(p), attempt);
     auto created = accounts::RunInUnit<Practice>(*accounts_.unit, [&]() -> Result<Practice> {
       WM_ASSIGN_OR_RETURN(Practice out, stores_.practices->Create(p));
       WM_RETURN_IF_ERROR(Record(actor, action, "", out));
@@ -635,7 +654,7 @@ Result<Submitted> PracticeService::SubmitOpen(const Actor& actor, const Practice
   Submitted out;
   out.status_token = NewToken(p);
   for (int attempt = 1;; ++attempt) {
-    p.slug = UniqueSlug(FirstTitle(p));
+    p.slug = UniqueSlug(FirstTitle(p), attempt);
     auto created = accounts::RunInUnit<Practice>(*accounts_.unit, [&]() -> Result<Practice> {
       WM_ASSIGN_OR_RETURN(Practice made, stores_.practices->Create(p));
       for (const auto& f : files) {
@@ -647,7 +666,10 @@ Result<Submitted> PracticeService::SubmitOpen(const Actor& actor, const Practice
         meta.sha256 = crypto::Sha256Hex(f.bytes);
         meta.created_at = now;
         WM_ASSIGN_OR_RETURN(File stored, stores_.practices->AddFile(meta, f.bytes));
-        made.files.push_back(stored);
+        // The same bytes twice are stored (and listed) once.
+        bool listed = std::any_of(made.files.begin(), made.files.end(),
+                                  [&](const File& x) { return x.id == stored.id; });
+        if (!listed) made.files.push_back(stored);
       }
       WM_RETURN_IF_ERROR(Record(actor, "submit", "", made));
       return made;
@@ -1271,7 +1293,7 @@ Result<search::Document> PracticeService::SearchDocument(Id id) {
   d.facets["target"] = p.targets;
   d.facets["ptype"] = p.types;
   d.facets["actor"] = full.ActorKinds();
-  d.facets["year"] = {p.Year()};
+  d.facets["year"] = {full.Year()};  // a year is coarse enough to say of a summary-only practice
   if (p.lead.org_id) d.facets["org"] = {p.lead.slug};
   d.audience = {"public"};
   d.date = p.published_at.value_or(p.created_at);

@@ -258,7 +258,8 @@ class PracticeService {
                               const std::function<Status(Practice&)>& apply);
   Status Record(const Actor& actor, const std::string& action, const std::string& note,
                 const Practice& after);
-  std::string UniqueSlug(const std::string& title);
+  // A free slug for `title`; from the second attempt on, with a random suffix.
+  std::string UniqueSlug(const std::string& title, int attempt);
   std::string NewToken(Practice& p);
   Result<Practice> VisibleOrNotFound(const Actor& actor, Id id);
 

@@ -469,6 +469,23 @@ Response PracticesModule::ApiSimilar(Context& ctx) {
   return Json(ctx, 200, json{{"items", items}});
 }
 
+Response PracticesModule::ApiRevisions(Context& ctx) {
+  auto view = Find(ctx, ctx.req.params.at("id"));
+  if (!view.ok()) return Error(ctx, view.status());
+  auto revisions = services_.practices->History(ctx.actor(), view->practice.id);
+  if (!revisions.ok()) return Error(ctx, revisions.status());
+  json items = json::array();
+  for (const auto& r : *revisions) {
+    items.push_back({{"version", r.version},
+                     {"at", FormatIso8601(r.at)},
+                     {"actor", r.actor_label},
+                     {"action", r.action},
+                     {"note", r.note},
+                     {"practice", PracticeJson(r.snapshot)}});
+  }
+  return Json(ctx, 200, json{{"items", items}});
+}
+
 Response PracticesModule::ApiMatrix(Context& ctx) {
   auto q = QueryFromRequest(ctx, 20);
   if (!q.ok()) return Error(ctx, q.status());

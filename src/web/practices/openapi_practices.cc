@@ -188,6 +188,21 @@ void PracticesModule::AddOpenApi(OpenApiPart& part) const {
         Resp("Up to 10 practices", {{"type", "object"}, {"properties", {{"items", Arr(Ref("Practice"))}}}})},
        {"404", ErrResp("No such practice")}},
       id);
+  part.paths["/api/v1/practices/{id}/revisions"]["get"] =
+      Op("practiceRevisions",
+         "Its revisions the reader may see, newest first (the public: published states only)", "practices",
+         {{"200", Resp("The revisions", {{"type", "object"},
+                                         {"properties",
+                                          {{"items", Arr(json({{"type", "object"},
+                                                               {"properties",
+                                                                {{"version", Int()},
+                                                                 {"at", Str()},
+                                                                 {"actor", Str()},
+                                                                 {"action", Str()},
+                                                                 {"note", Str()},
+                                                                 {"practice", Ref("Practice")}}}}))}}}})},
+          {"404", ErrResp("No such practice")}},
+         id);
   json action_body = {{"type", "object"},
                       {"properties", {{"questions", Str()}, {"reason", Str()}, {"into", Int()}}}};
   const std::pair<const char*, const char*> actions[] = {

@@ -248,6 +248,7 @@ void PracticesModule::RegisterRoutes() {
   Route("GET", "/practices/print.css", Access::kPublic, &PracticesModule::PrintCss);
   Route("GET", "/practices/{id}", Access::kPublic, &PracticesModule::PracticePage);
   Route("GET", "/practices/{id}/edit", Access::kSignedIn, &PracticesModule::EditForm);
+  Route("GET", "/practices/{id}/history", Access::kPublic, &PracticesModule::HistoryPage);
   Route("POST", "/practices/{id}/edit", Access::kSignedIn, &PracticesModule::SaveEdit);
   for (const char* action : {"submit", "publish", "return", "reject", "archive", "merge", "ask"}) {
     Route("POST", ("/practices/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
@@ -272,6 +273,7 @@ void PracticesModule::RegisterRoutes() {
   Route("GET", "/api/v1/practices/{id}", Access::kPublic, &PracticesModule::ApiGet);
   Route("PATCH", "/api/v1/practices/{id}", Access::kSignedIn, &PracticesModule::ApiPatch);
   Route("GET", "/api/v1/practices/{id}/similar", Access::kPublic, &PracticesModule::ApiSimilar);
+  Route("GET", "/api/v1/practices/{id}/revisions", Access::kPublic, &PracticesModule::ApiRevisions);
   for (const char* action : {"submit", "publish", "return", "reject", "archive", "merge"}) {
     Route("POST", ("/api/v1/practices/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
           &PracticesModule::ApiAction);
@@ -354,9 +356,11 @@ Result<search::Query> PracticesModule::QueryFromRequest(const Context& ctx, int 
     } else if (k == "language") {
       for (const auto& x : SplitList(v)) q.filters["lang"].push_back(x);
     } else {
+      // The language facet's parameter is "language": "lang" chooses the
+      // reader's language and filters nothing.
       bool facet = false;
       for (const auto& [name, vocabulary] : kListFacets) {
-        if (k == name) facet = true;
+        if (k == name && k != "lang") facet = true;
       }
       if (!facet) continue;  // unknown parameters (lang=, msg=, utm_...) are ignored
       for (const auto& x : SplitList(v)) {
@@ -1135,6 +1139,28 @@ Response PracticesModule::FileDownload(Context& ctx) {
                                                     PercentEncode(f->first.filename));
   r.headers.emplace_back("Cache-Control", "private, max-age=3600");
   return r;
+}
+
+Response PracticesModule::HistoryPage(Context& ctx) {
+  auto view = Find(ctx, ctx.req.params.at("id"));
+  if (!view.ok()) return Error(ctx, view.status());
+  auto revisions = services_.practices->History(ctx.actor(), view->practice.id);
+  if (!revisions.ok()) return Error(ctx, revisions.status());
+  json rows = json::array();
+  for (const auto& r : *revisions) {
+    rows.push_back(
+        {{"version", r.version},
+         {"at", FormatIso8601(r.at)},
+         {"who", r.actor_label.empty() ? json() : json(r.actor_label)},
+         {"action", T(ctx, "pr_action_done_" + r.action)},
+         {"lifecycle", T(ctx, "pr_lifecycle_" + std::string(practices::ToString(r.snapshot.lifecycle)))},
+         {"note", r.note.empty() ? json() : json(r.note)}});
+  }
+  json model = {{"title", view->practice.Text(ctx.lang).title},
+                {"url", "/practices/" + std::to_string(view->practice.id)},
+                {"rows", rows},
+                {"has_rows", !rows.empty()}};
+  return Page(ctx, "practices/history", T(ctx, "pr_history_title"), model);
 }
 
 // --- moderation and vocabularies ---

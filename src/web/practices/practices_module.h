@@ -59,6 +59,7 @@ class PracticesModule final : public Module {
   http::Response CollectionRemove(Context& ctx);
   http::Response GroupPractices(Context& ctx);
   http::Response FileDownload(Context& ctx);
+  http::Response HistoryPage(Context& ctx);
   http::Response Moderation(Context& ctx);
   http::Response TermsPage(Context& ctx);
   http::Response TermSave(Context& ctx);
@@ -71,6 +72,7 @@ class PracticesModule final : public Module {
   http::Response ApiPatch(Context& ctx);
   http::Response ApiAction(Context& ctx);
   http::Response ApiSimilar(Context& ctx);
+  http::Response ApiRevisions(Context& ctx);
   http::Response ApiMatrix(Context& ctx);
   http::Response ApiTerms(Context& ctx);
   http::Response Csv(Context& ctx);
