@@ -10,6 +10,10 @@
 // two officers race on each quarantined row: every row is accounted for in
 // every batch, no record is stored twice, the rollup the aggregates read
 // stays in step with the records, and each quarantined row is resolved once.
+// The practices module's routes are read while anonymous contributors send
+// the open form, members submit drafts and the administrator publishes both:
+// each contribution gets its own status link, and the index and the matrix
+// count what the database holds.
 //
 // Every phase is bounded by a deadline as well as by a count of rounds, so the
 // suite also completes against a much slower server (WAYMARK_BIN pointing at a
@@ -23,6 +27,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -167,6 +172,9 @@ class ConcurrencyTest : public ServerTest {
     // to them from the server's working directory): ~45k rows would slow
     // every test. The suite imports two small files itself (EvidenceData).
     o.config["evidence_demo_dir"] = "/nonexistent/waymark-evidence-demo";
+    // Open practice contributions from many threads at once, all from 127.0.0.1.
+    o.config["practices_min_fill_ms"] = 0;
+    o.config["practices_max_open_per_hour"] = 100000;
     return o;
   }
 
@@ -416,7 +424,65 @@ class ConcurrencyTest : public ServerTest {
       urls.push_back("/api/v1/groups/" + std::to_string(id));
     }
     for (Read& r : EvidenceReads()) urls.push_back(std::move(r));
+    for (Read& r : PracticeReads()) urls.push_back(std::move(r));
     return urls;
+  }
+
+  // Every public route of the practices module: the list with text, facets
+  // and filters, the matrix, the feeds, the form, and each published
+  // practice's page, history, JSON, revisions and similar practices.
+  std::vector<Read> PracticeReads() {
+    std::vector<Read> reads = {
+        "/practices",
+        "/practices?q=migrants",
+        "/practices?q=r%C3%A9fugi%C3%A9s&lang=fr",
+        "/practices?phase=emergency&crisis=conflict",
+        "/practices?region=015&language=fr&sort=newest",
+        "/practices?theme=evacuation&page=2",
+        "/practices/matrix",
+        "/practices/matrix?phase=preparedness&country=PHL",
+        "/practices.atom",
+        "/practices/print.css",
+        "/practices/new",
+        "/api/v1/practices",
+        "/api/v1/practices?q=migrant&phase=emergency&per_page=5",
+        "/api/v1/practices?crisis=disaster&region=035&language=en",
+        "/api/v1/practices?q=evacuacion&lang=es&sort=relevance",
+        "/api/v1/practices.csv",
+        "/api/v1/practices.csv?phase=preparedness&crisis=conflict",
+        "/api/v1/practices/matrix",
+        "/api/v1/practices/matrix?language=fr",
+        "/api/v1/practice-terms",
+        {"/api/v1/practices?phase=bogus", 422},
+        {"/api/v1/practices/999999999", 404},
+    };
+    for (long long id : Ids("/api/v1/practices?per_page=50")) {
+      std::string p = "/practices/" + std::to_string(id);
+      std::string a = "/api/v1/practices/" + std::to_string(id);
+      for (const auto& u : {p, p + "/history", a, a + "/similar", a + "/revisions"}) reads.emplace_back(u);
+    }
+    return reads;
+  }
+
+  // An open practice contribution through the form, as an anonymous browser:
+  // the answer to POST /practices (201 with a status link when accepted).
+  HttpResponse OpenPractice(const std::string& title, Tally& tally) {
+    Browser b(client());
+    HttpResponse form = b.Get("/practices/new");
+    tally.Check("GET /practices/new", form);
+    std::string stamp = ExtractInputValue(form.body, "form_stamp");
+    HttpResponse r =
+        b.Submit("/practices", {{"form_kind", "practice"},
+                                {"form_stamp", stamp},
+                                {"title.en", title},
+                                {"summary.en", "Sent under load by a contributor without an account."},
+                                {"lead_name", "Load test association"},
+                                {"phases", "emergency"},
+                                {"crises", "conflict"},
+                                {"countries_crisis", "LBY"},
+                                {"contributor_email", "load@example.org"}});
+    tally.Check("POST /practices", r);
+    return r;
   }
 };
 
@@ -776,6 +842,124 @@ TEST_P(ConcurrencyTest, EvidenceImportsAndQuarantineRaces) {
   // Every download written to the audit log, once.
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'evidence.export'") - exports_before,
             downloads.load());
+}
+
+// Open practice contributions sent from several anonymous browsers at once,
+// members' drafts submitted, the administrator publishing both, while readers
+// go through every practices route: nothing fails, every contribution gets
+// its own status link, and afterwards the index finds each published
+// practice and counts what the database holds.
+TEST_P(ConcurrencyTest, PracticesSubmittedAndPublishedUnderLoad) {
+  const std::vector<Client>& members = Members();
+  const std::string admin = d().AdminToken();
+  const std::vector<Read> reads = PracticeReads();
+  std::string run = Word(d(), "pr");
+  constexpr int kReaders = 3;
+  Tally tally;
+  std::mutex mu;
+  std::vector<std::string> published;  // words of practices whose publish was acknowledged
+  std::set<std::string> tokens;        // status links handed out
+  std::atomic<int> writers_left{kClients - kReaders};
+  Clock::time_point deadline = Clock::now() + seconds(15);
+  const int pass = static_cast<int>(reads.size() / kReaders + 1);
+
+  RunClients(kClients, deadline, 4 * pass + 8, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      if (round >= pass && writers_left.load() == 0) return false;
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      if (round % 4 == 0)
+        tally.Check("GET /api/v1/practices?q=" + run, client().Get("/api/v1/practices?q=" + run));
+      return true;
+    }
+    if (round >= 3) {
+      --writers_left;
+      return false;
+    }
+    std::string word = run + "t" + std::to_string(t) + "r" + std::to_string(round);
+    long long id = 0;
+    if (t % 2 == 0) {
+      // An open contribution; its id from the database (the form answers only a status link).
+      HttpResponse r = OpenPractice("Open practice " + run + " " + word, tally);
+      if (r.status != 201) {
+        tally.Fail("POST /practices answered " + r.Describe());
+        return true;
+      }
+      static const std::regex link("/practices/status/([0-9a-f]{48})");
+      std::smatch m;
+      if (!std::regex_search(r.body, m, link)) {
+        tally.Fail("no status link in " + r.Describe());
+        return true;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!tokens.insert(m[1].str()).second) tally.Fail("a status link was handed out twice");
+      }
+      id = std::stoll(d().db().QueryValue("SELECT id FROM practices WHERE slug LIKE '%" + word + "%'"));
+    } else {
+      // A member's draft, submitted.
+      const Client& e = members[t];
+      HttpResponse c = client().SendJson(
+          "POST", "/api/v1/practices",
+          {{"organisation", e.org},
+           {"texts",
+            {{"en", {{"title", "Member practice " + run + " " + word}, {"summary", "Drafted under load."}}}}},
+           {"phases", {"preparedness"}},
+           {"crises", {"disaster"}},
+           {"places", {{{"country", "PHL"}, {"role", "crisis"}}}}},
+          Bearer(e.token));
+      tally.Check("POST /api/v1/practices", c);
+      if (c.status != 201) {
+        tally.Fail("POST /api/v1/practices answered " + c.Describe());
+        return true;
+      }
+      id = c.Json()["id"];
+      HttpResponse s =
+          client().Request("POST", "/api/v1/practices/" + std::to_string(id) + "/submit", Bearer(e.token));
+      tally.Check("submit", s);
+      if (s.status != 200) tally.Fail("submit answered " + s.Describe());
+    }
+    std::string base = "/api/v1/practices/" + std::to_string(id);
+    HttpResponse pub = client().Request("POST", base + "/publish", Bearer(admin));
+    tally.Check("publish", pub);
+    if (pub.status != 200) {
+      tally.Fail("publish answered " + pub.Describe());
+      return true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      published.push_back(word);
+    }
+    for (const auto& u : {base, base + "/similar", "/practices/" + std::to_string(id)}) {
+      HttpResponse r = client().Get(u);
+      tally.Check("GET " + u, r);
+      if (r.status != 200) tally.Fail("GET " + u + " answered " + r.Describe());
+    }
+    return true;
+  });
+  std::cout << "[practices] " << tally.requests() << " requests, " << published.size() << " published\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  EXPECT_FALSE(published.empty());
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  for (const auto& word : published) {
+    HttpResponse r = client().Get("/api/v1/practices?q=" + word);
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(r.Json()["total"], 1) << word << ": " << r.body.substr(0, 400);
+  }
+  EXPECT_EQ(client().Get("/api/v1/practices?per_page=1&q=" + run).Json()["total"], published.size());
+  std::string in_db = d().db().QueryValue("SELECT count(*) FROM practices WHERE lifecycle = 'published'");
+  EXPECT_EQ(client().Get("/api/v1/practices?per_page=1").Json()["total"].dump(), in_db);
+  HttpResponse matrix = client().Get("/api/v1/practices/matrix");
+  ASSERT_EQ(matrix.status, 200) << matrix.Describe();
+  EXPECT_EQ(matrix.Json()["total"].dump(), in_db);
+  // Each publish audited once.
+  for (const auto& word : published) {
+    long long id =
+        std::stoll(d().db().QueryValue("SELECT id FROM practices WHERE slug LIKE '%" + word + "%'"));
+    EXPECT_EQ(AuditCount("practice.publish", "practice", id), 1) << word;
+  }
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind

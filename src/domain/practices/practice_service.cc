@@ -77,6 +77,18 @@ bool IsMember(const Actor& actor, const std::optional<Id>& org) {
   return org && actor.user && actor.user->RoleIn(*org).has_value();
 }
 
+// A moderator's message to the contributor.
+Message FromModerator(const Actor& actor, Id practice_id, const std::string& text, TimestampMs at) {
+  Message m;
+  m.practice_id = practice_id;
+  m.at = at;
+  m.from_moderator = true;
+  if (actor.user) m.author_user_id = actor.user->id;
+  m.author_name = actor.user ? actor.user->name : actor.label;
+  m.text = text;
+  return m;
+}
+
 bool EditsFor(const Actor& actor, Id org) {
   if (!actor.user) return false;
   auto role = actor.user->RoleIn(org);
@@ -823,14 +835,7 @@ Result<Practice> PracticeService::Return(const Actor& actor, Id id, const std::s
         if (!p.status_token_hash.empty())
           p.status_expires_at =
               std::max(p.status_expires_at, clock_.NowMs() + options_.status_link_days * kDayMs);
-        Message m;
-        m.practice_id = p.id;
-        m.at = clock_.NowMs();
-        m.from_moderator = true;
-        if (actor.user) m.author_user_id = actor.user->id;
-        m.author_name = actor.user ? actor.user->name : actor.label;
-        m.text = q;
-        return stores_.practices->AddMessage(m).status();
+        return stores_.practices->AddMessage(FromModerator(actor, p.id, q, clock_.NowMs())).status();
       });
 }
 
@@ -851,7 +856,8 @@ Result<Practice> PracticeService::Reject(const Actor& actor, Id id, const std::s
       [&](Practice& p) -> Status {
         p.lifecycle = Lifecycle::kRejected;
         p.moderation_note = r;
-        return Status::Ok();
+        // The contributor reads why through the status link.
+        return stores_.practices->AddMessage(FromModerator(actor, p.id, r, clock_.NowMs())).status();
       });
 }
 
@@ -987,13 +993,7 @@ Result<Message> PracticeService::Ask(const Actor& actor, Id id, const std::strin
   CheckTextField(errors, "text", q, kMaxMessage, true);
   if (!errors.empty()) return errors.ToStatus();
   return accounts::RunInUnit<Message>(*accounts_.unit, [&]() -> Result<Message> {
-    Message m;
-    m.practice_id = id;
-    m.at = clock_.NowMs();
-    m.from_moderator = true;
-    if (actor.user) m.author_user_id = actor.user->id;
-    m.author_name = actor.user ? actor.user->name : actor.label;
-    m.text = q;
+    Message m = FromModerator(actor, id, q, clock_.NowMs());
     WM_ASSIGN_OR_RETURN(Message stored, stores_.practices->AddMessage(m));
     WM_RETURN_IF_ERROR(accounts_.audit->Record(
         accounts::AuditEntry::For(actor, m.at, "practice.ask", "practice", std::to_string(id), {})));

@@ -942,7 +942,11 @@ Response PracticesModule::SubmitForm(Context& ctx) {
   if (!submitted.ok()) {
     const Status& s = submitted.status();
     if (s.kind() == Status::Kind::kValidation) return FormPage(ctx, nullptr, values, s, 422);
-    if (s.kind() == Status::Kind::kTooManyRequests) return FormPage(ctx, nullptr, values, s, 429);
+    if (s.kind() == Status::Kind::kTooManyRequests) {
+      Response r = FormPage(ctx, nullptr, values, s, 429);
+      r.Set("Retry-After", std::to_string(s.retry_after_seconds()));
+      return r;
+    }
     return Error(ctx, s);
   }
   MailStatusLink(ctx, submitted->practice, submitted->status_token);
@@ -1020,7 +1024,10 @@ Response PracticesModule::Action(Context& ctx) {
 
 // --- the contributor's status link ---
 
-Response PracticesModule::StatusPage(Context& ctx) {
+Response PracticesModule::StatusPage(Context& ctx) { return StatusView(ctx, "", Status::Ok(), 200); }
+
+Response PracticesModule::StatusView(Context& ctx, const std::string& answer, const Status& error,
+                                     int status) {
   auto found = services_.practices->ByStatusToken(ctx.req.params.at("token"));
   if (!found.ok()) return ErrorPage(ctx, 404, found.status().message());
   const Practice& p = found->first;
@@ -1041,16 +1048,21 @@ Response PracticesModule::StatusPage(Context& ctx) {
       {"published_url",
        p.lifecycle == practices::Lifecycle::kPublished ? json("/practices/" + std::to_string(p.id)) : json()},
       {"action", "/practices/status/" + ctx.req.params.at("token")},
-      {"answer", ""}};
-  return Page(ctx, "practices/status", T(ctx, "pr_status_title"), model);
+      {"answer", answer}};
+  if (!error.ok()) {
+    auto fields = FieldMessages(ctx, error);
+    model["answer_error"] = fields.count("answer") ? fields["answer"] : error.message();
+  }
+  return Page(ctx, "practices/status", T(ctx, "pr_status_title"), model, status);
 }
 
 Response PracticesModule::StatusAnswer(Context& ctx) {
-  Status ignored;
   practices::PracticeInput in;  // answers carry text only; the practice is changed by moderators' request
   auto r = services_.practices->Answer(ctx.actor(), ctx.req.params.at("token"), ctx.Form("answer"), in);
   if (!r.ok()) {
     if (r.status().IsNotFound()) return ErrorPage(ctx, 404, r.status().message());
+    if (r.status().kind() == Status::Kind::kValidation || r.status().IsConflict())
+      return StatusView(ctx, ctx.Form("answer"), r.status(), r.status().IsConflict() ? 409 : 422);
     return Error(ctx, r.status());
   }
   return Response::Redirect("/practices/status/" + ctx.req.params.at("token") + "?msg=flash_pr_answered");
@@ -1068,8 +1080,38 @@ Response PracticesModule::AdoptionAdd(Context& ctx) {
   a.results = ctx.Form("results");
   a.lang = ctx.lang;
   auto r = services_.practices->AddAdoption(ctx.actor(), std::stoll(id), ctx.Form("organisation"), a);
-  if (!r.ok()) return Error(ctx, r.status());
+  if (!r.ok()) {
+    if (r.status().kind() != Status::Kind::kValidation) return Error(ctx, r.status());
+    auto view = Find(ctx, id);
+    if (!view.ok()) return Error(ctx, view.status());
+    return AdoptionForm(ctx, *view, r.status());
+  }
   return Response::Redirect("/practices/" + id + "?msg=flash_pr_adopted#adoptions");
+}
+
+Response PracticesModule::AdoptionForm(Context& ctx, const practices::PracticeView& view,
+                                       const Status& error) {
+  json errors = json::array();
+  for (const auto& [field, message] : FieldMessages(ctx, error)) {
+    errors.push_back({{"field", "a-" + field}, {"label", T(ctx, "pr_field_" + field)}, {"message", message}});
+  }
+  json orgs = json::array();
+  if (ctx.user) {
+    for (const auto& m : ctx.user->memberships) {
+      orgs.push_back({{"slug", m.organisation_slug},
+                      {"name", m.organisation_name},
+                      {"selected", m.organisation_slug == ctx.Form("organisation")}});
+    }
+  }
+  json model = {{"id", view.practice.id},
+                {"title", view.practice.Text(ctx.lang).title},
+                {"errors", errors},
+                {"orgs", orgs},
+                {"country", ctx.Form("country")},
+                {"start_date", ctx.Form("start_date")},
+                {"end_date", ctx.Form("end_date")},
+                {"results", ctx.Form("results")}};
+  return Page(ctx, "practices/adoption", T(ctx, "pr_adopt"), model, 422);
 }
 
 Response PracticesModule::AdoptionRemove(Context& ctx) {

@@ -52,8 +52,11 @@ class PracticesModule final : public Module {
   http::Response SaveEdit(Context& ctx);
   http::Response Action(Context& ctx);  // submit, publish, return, reject, archive, merge, ask
   http::Response StatusPage(Context& ctx);
+  // The status page, with `answer` kept and `error` shown (422) when given.
+  http::Response StatusView(Context& ctx, const std::string& answer, const Status& error, int status);
   http::Response StatusAnswer(Context& ctx);
   http::Response AdoptionAdd(Context& ctx);
+  http::Response AdoptionForm(Context& ctx, const practices::PracticeView& view, const Status& error);
   http::Response AdoptionRemove(Context& ctx);
   http::Response CollectionAdd(Context& ctx);
   http::Response CollectionRemove(Context& ctx);
