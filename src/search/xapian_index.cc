@@ -35,8 +35,8 @@ constexpr Xapian::valueno kSlotFacets = 1;
 constexpr std::size_t kNumFacets = std::size(kFacets);
 // Boolean-term prefixes, one per entry of kFacets (same order).
 constexpr const char* kFacetPrefix[kNumFacets] = {
-    "XC:",  "XT:",  "XO:",  "XS:",  "XL:",  "XY:",  "XH:", "XK:",
-    "XPH:", "XCR:", "XAC:", "XRG:", "XGL:", "XTG:", "XPT:"};
+    "XC:",  "XT:",  "XO:",  "XS:",  "XL:",  "XY:",  "XH:",  "XK:", "XPH:",
+    "XCR:", "XAC:", "XRG:", "XGL:", "XTG:", "XPT:", "XLT:", "XIT:"};
 constexpr const char* kAudiencePrefix = "XA:";
 // Title terms again, unweighted, for ranking large match sets (see RunSearch).
 constexpr const char* kTitlePrefix = "T";
@@ -787,6 +787,7 @@ Status XapianIndex::Upsert(const Document& doc) {
         if (!term.empty()) xd.add_boolean_term(kTitlePrefix + term);
       });
       add_text(lang, plain.body, 1);
+      add_text(lang, entry.second.hidden, 1);
       stored.texts.emplace_back(lang, std::move(plain));
     }
     for (const auto& [name, values] : doc.facets) {

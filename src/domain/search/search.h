@@ -28,9 +28,9 @@ using Id = std::int64_t;
 
 // Facet names, fixed: the index keeps one value list per facet.
 // New facets go at the end: an index's facet data stores each facet's place.
-inline constexpr const char* kFacets[] = {"country", "theme",   "org",       "status", "lang",
-                                          "year",    "channel", "kind",      "phase",  "crisis",
-                                          "actor",   "region",  "guideline", "target", "ptype"};
+inline constexpr const char* kFacets[] = {"country",   "theme",  "org",   "status", "lang",  "year",
+                                          "channel",   "kind",   "phase", "crisis", "actor", "region",
+                                          "guideline", "target", "ptype", "ltype",  "item"};
 
 // One searchable thing: a campaign or a discussion post.
 struct Document {
@@ -41,6 +41,9 @@ struct Document {
   struct Text {
     std::string title;
     std::string body;  // summary + body, or a post's text; plain text or Markdown
+    // Plain text searched like the body but never shown in snippets (the
+    // text of a library item's files, which its page documents show).
+    std::string hidden;
   };
   std::map<std::string, Text> texts;
   // Facet name -> values: {"country": {"GBR","GRC"}, "theme": {"xenophobia"}, ...}.
