@@ -125,6 +125,20 @@ const std::vector<TableSpec>& Specs() {
       {"practice_files", "id, practice_id, filename, content_type, byte_size, sha256, created_at, content",
        "id", true},
       {"practice_terms", "vocabulary, code, parent, position, active, labels", "vocabulary, code", false},
+      // 0006_library. Blobs before the files and pages that name them.
+      {"library_items",
+       "id, slug, item_type, lifecycle, org_id, created_by, doi, match_key, version, created_at, updated_at, "
+       "published_at, body, csl",
+       "id", true},
+      {"library_item_themes", "item_id, theme", "item_id, theme", false},
+      {"library_revisions", "item_id, version, at, actor_user_id, actor_label, action, note, snapshot",
+       "item_id, version", false},
+      {"library_blobs",
+       "sha256, media_type, byte_size, page_count, text_status, text_error, created_at, content", "sha256",
+       false},
+      {"library_files", "id, item_id, sha256, filename, created_at", "id", true},
+      {"library_pages", "id, sha256, page_number, text", "id", true},
+      {"library_terms", "vocabulary, code, position, active, labels", "vocabulary, code", false},
   };
   return specs;
 }
