@@ -123,6 +123,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.practices_min_fill_ms, 0, 3600000);
     else if (k == "practices_max_open_per_hour")
       s = num(c.practices_max_open_per_hour, 1, 100000);
+    else if (k == "library_extract_poll_ms")
+      s = num(c.library_extract_poll_ms, 50, 3600000);
     else if (k == "evidence_demo_dir")
       s = str(c.evidence_demo_dir);
     else if (k == "base_url") {

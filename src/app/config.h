@@ -64,6 +64,9 @@ struct Config {
   // most practices_max_open_per_hour an hour.
   long long practices_min_fill_ms = 5000;
   int practices_max_open_per_hour = 5;
+  // How often the text of newly uploaded library PDFs is extracted (ms),
+  // off the request path.
+  int library_extract_poll_ms = 1000;
   // Where `serve --demo` finds the publishers' files for the evidence demo.
   std::string evidence_demo_dir = "../shared/data";
   // The address people reach the site at ("https://waymark.example.org", no

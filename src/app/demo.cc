@@ -4,6 +4,7 @@
 #include "demo/campaigns/campaigns_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
+#include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
 
 namespace waymark::app {
@@ -34,6 +35,10 @@ Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime) {
 
 Result<int> LoadDemoPractices(Runtime& runtime) {
   return demo::LoadPractices(runtime.practices(), runtime.clock());
+}
+
+Result<int> LoadDemoLibrary(Runtime& runtime) {
+  return demo::LoadLibrary(runtime.library(), runtime.pdf_extractor());
 }
 
 }  // namespace waymark::app

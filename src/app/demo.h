@@ -30,5 +30,7 @@ Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime);
 // The practices module's demo: a dozen practices, one with a "we did this
 // too", two waiting for moderation. Returns how many were added.
 Result<int> LoadDemoPractices(Runtime& runtime);
+// The library demo (domain/demo/library): items, their PDFs and their text.
+Result<int> LoadDemoLibrary(Runtime& runtime);
 
 }  // namespace waymark::app

@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include "app/pdf_extractor.h"
+
 #include "search/xapian_index.h"
 #include "storage/migrations.h"
 #include "storage/open.h"
@@ -79,6 +81,17 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->practice_documents_ = std::make_unique<practices::PracticeDocuments>(*rt->practice_service_);
   rt->documents_.Add(rt->practice_documents_.get());
 
+  rt->library_stores_ = std::make_unique<storage::LibraryStores>(*rt->db_);
+  library::LibraryOptions lo;
+  lo.max_file_bytes = static_cast<std::int64_t>(config.media_max_bytes);
+  rt->library_service_ =
+      std::make_unique<library::LibraryService>(rt->stores_->stores(), rt->library_stores_->stores(),
+                                                cs.feed(), rt->clock_, rt->random_, *rt->countries_, lo);
+  WM_RETURN_IF_ERROR(rt->library_service_->SeedVocabularies().WithContext("library vocabularies"));
+  rt->library_documents_ = std::make_unique<library::LibraryDocuments>(*rt->library_service_);
+  rt->documents_.Add(rt->library_documents_.get());
+  rt->pdf_extractor_ = MakePdfExtractor();
+
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);
   return rt;
@@ -104,6 +117,7 @@ Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>
   campaign_service_->SetIndex(index_.get());
   exchange_service_->SetIndex(index_.get());
   practice_service_->SetIndex(index_.get());
+  library_service_->SetIndex(index_.get());
   // A new (or wiped) index is rebuilt from the database; otherwise it
   // catches up with the changes made while it was closed.
   WM_ASSIGN_OR_RETURN(std::int64_t applied, index_->AppliedSeq());

@@ -13,6 +13,7 @@
 #include "domain/campaigns/campaign_service.h"
 #include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
+#include "domain/library/library_service.h"
 #include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
 #include "i18n/countries.h"
@@ -22,6 +23,7 @@
 #include "storage/campaigns/campaign_stores.h"
 #include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
+#include "storage/library/library_stores.h"
 #include "storage/practices/practice_stores.h"
 
 namespace waymark::app {
@@ -56,6 +58,9 @@ class Runtime {
   storage::ExchangeStores& exchange_stores() { return *exchange_stores_; }
   evidence::EvidenceService& evidence() { return *evidence_service_; }
   practices::PracticeService& practices() { return *practice_service_; }
+  library::LibraryService& library() { return *library_service_; }
+  // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
+  library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   // Outgoing mail (config.smtp_*), or nullptr when smtp_host is empty.
   mail::SmtpMailer* mailer() { return mailer_.get(); }
   const i18n::Countries& countries() const { return *countries_; }
@@ -83,6 +88,10 @@ class Runtime {
   std::unique_ptr<storage::PracticeStores> practice_stores_;
   std::unique_ptr<practices::PracticeService> practice_service_;
   std::unique_ptr<practices::PracticeDocuments> practice_documents_;
+  std::unique_ptr<storage::LibraryStores> library_stores_;
+  std::unique_ptr<library::LibraryService> library_service_;
+  std::unique_ptr<library::LibraryDocuments> library_documents_;
+  std::unique_ptr<library::TextExtractor> pdf_extractor_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

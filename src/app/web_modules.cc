@@ -4,6 +4,7 @@
 #include "web/campaigns/campaigns_module.h"
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
+#include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
 
 namespace waymark::app {
@@ -27,6 +28,9 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
     };
   }
   modules.push_back(std::make_unique<web::PracticesModule>(site, std::move(ps)));
+  modules.push_back(std::make_unique<web::LibraryModule>(
+      site, web::LibraryModule::Services{&runtime.accounts(), &runtime.library(), &runtime.clock(),
+                                         runtime.config().base_url}));
   return modules;
 }
 

@@ -112,6 +112,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*pr) + " practices added");
+    auto lib = app::LoadDemoLibrary(runtime);
+    if (!lib.ok()) {
+      std::cerr << "waymark: demo library: " << lib.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*lib) + " library items added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";
@@ -241,6 +247,17 @@ int Serve(const app::Config& config, bool demo) {
     Periodic search_poll(std::chrono::milliseconds(config.search_poll_ms), [&runtime, &event] {
       auto r = runtime.indexer()->CatchUp();
       if (!r.ok()) event("warn", "search catch-up", r.status().message());
+    });
+    // The text of newly uploaded library PDFs, off the request path; what
+    // it extracts reaches the index at the next catch-up.
+    Periodic library_extract(std::chrono::milliseconds(config.library_extract_poll_ms), [&runtime, &event] {
+      auto r = runtime.library().ExtractPending(runtime.pdf_extractor(), 4);
+      if (!r.ok()) {
+        event("warn", "library extraction", r.status().message());
+      } else if (*r > 0) {
+        auto caught = runtime.indexer()->CatchUp();
+        if (!caught.ok()) event("warn", "search catch-up", caught.status().message());
+      }
     });
     std::unique_ptr<Periodic> digest_loop;
     if (digests) {

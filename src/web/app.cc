@@ -162,7 +162,7 @@ Response WebApp::Run(Request& req, Access access, const Handler& handler) {
 
   // Refusals that need no body come before the body is parsed: an
   // anonymous or unauthorised request costs no form parsing.
-  if (access != Access::kPublic && !ctx.user) {
+  if (access != Access::kPublic && access != Access::kProtocol && !ctx.user) {
     if (req.IsApi()) return finish(site_.Error(ctx, Status::Unauthenticated("sign in or send an API token")));
     return finish(Response::Redirect("/signin?next=" + PercentEncode(req.target)));
   }
@@ -181,7 +181,7 @@ Response WebApp::Run(Request& req, Access access, const Handler& handler) {
   }
 
   bool unsafe = req.method != "GET" && req.method != "HEAD";
-  if (unsafe && !req.IsApi()) {
+  if (unsafe && !req.IsApi() && access != Access::kProtocol) {
     if (req.ContentType() == "multipart/form-data") {
       // File uploads: the text fields (the CSRF token among them) go to
       // ctx.form; the handler reads the file parts itself.

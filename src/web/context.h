@@ -14,7 +14,10 @@
 namespace waymark::web {
 
 // Who may call a route; checked once, in WebApp::Run, before the handler.
-enum class Access { kPublic, kSignedIn, kAdmin };
+// kProtocol: public, for machine protocols whose clients POST forms
+// without a session or CSRF token (OAI-PMH harvesters); such a handler only
+// reads public data and parses its own body.
+enum class Access { kPublic, kSignedIn, kAdmin, kProtocol };
 
 // Everything a handler knows about the request beyond the request itself.
 struct Context {

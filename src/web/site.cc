@@ -329,6 +329,9 @@ Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& ti
                  {"self", SafeNext(ctx.req.target)},
                  {"asset_version", options_.asset_version}};
   if (ctx.user) layout["user"] = json{{"name", ctx.user->name}};
+  // <meta name content> tags a page adds to the head (reference managers
+  // read an item's citation_* tags there).
+  if (auto it = model.find("head_meta"); it != model.end() && it->is_array()) layout["head_meta"] = *it;
   layout["nav"] = Navigation(
       ctx, lang, [&](const std::string& name, const json& model) { return render(name, ToMustache(model)); });
   json langs = json::array();
