@@ -501,9 +501,11 @@ Result<Item> LibraryService::Transition(const Actor& actor, Id id, const std::st
                                         const std::function<Status(const Item&)>& permit,
                                         const std::function<Status(Item&)>& apply) {
   auto result = accounts::RunInUnit<Item>(*accounts_.unit, [&]() -> Result<Item> {
+    Lifecycle before = Lifecycle::kDraft;
     auto after = stores_.items->Modify(id, [&](Item item) -> Result<Item> {
       if (!CanSee(actor, item)) return NotFoundItem(id);
       WM_RETURN_IF_ERROR(permit(item));
+      before = item.lifecycle;
       if (expected_version && *expected_version != item.version) {
         return Status::Conflict("the item was changed by someone else since version " +
                                 std::to_string(*expected_version) + "; it is now at version " +
@@ -515,6 +517,14 @@ Result<Item> LibraryService::Transition(const Actor& actor, Id id, const std::st
     });
     if (!after.ok()) return after.status();
     WM_RETURN_IF_ERROR(Record(actor, action, note, *after));
+    // A page's document lists the published items that hold it: published
+    // or withdrawn, the item's pages are indexed again.
+    if ((before == Lifecycle::kPublished) != (after->lifecycle == Lifecycle::kPublished)) {
+      for (const auto& f : after->files) {
+        WM_ASSIGN_OR_RETURN(std::vector<Id> pages, stores_.items->PageIdsOf(f.sha256));
+        for (Id p : pages) WM_RETURN_IF_ERROR(feed_.Append("library_page", p));
+      }
+    }
     return after;
   });
   if (!result.ok() && result.status().IsNotFound() &&
