@@ -13,7 +13,11 @@
 // The practices module's routes are read while anonymous contributors send
 // the open form, members submit drafts and the administrator publishes both:
 // each contribution gets its own status link, and the index and the matrix
-// count what the database holds.
+// count what the database holds. The library's routes (lists, facets, exports,
+// OAI-PMH, a PDF's pages as text) are read while members import reference
+// lists, upload the same PDF to many items at once, and the administrator
+// publishes: the bytes are stored once, each upload is a file of its item,
+// and the index finds each published item and its PDF's word with its page.
 //
 // Every phase is bounded by a deadline as well as by a count of rounds, so the
 // suite also completes against a much slower server (WAYMARK_BIN pointing at a
@@ -33,6 +37,7 @@
 #include <thread>
 
 #include "fixture.h"
+#include "pdf/pdf_writer.h"
 
 namespace waymark::it {
 namespace {
@@ -175,6 +180,8 @@ class ConcurrencyTest : public ServerTest {
     // Open practice contributions from many threads at once, all from 127.0.0.1.
     o.config["practices_min_fill_ms"] = 0;
     o.config["practices_max_open_per_hour"] = 100000;
+    // The library's extraction loop runs while the routes are read.
+    o.config["library_extract_poll_ms"] = 100;
     return o;
   }
 
@@ -425,7 +432,59 @@ class ConcurrencyTest : public ServerTest {
     }
     for (Read& r : EvidenceReads()) urls.push_back(std::move(r));
     for (Read& r : PracticeReads()) urls.push_back(std::move(r));
+    for (Read& r : LibraryReads()) urls.push_back(std::move(r));
     return urls;
+  }
+
+  // Every public route of the library: the list with text, facets and
+  // sorts, the exports, OAI-PMH, and each published item's page, history,
+  // citations, JSON and files (downloads and their pages as light text).
+  std::vector<Read> LibraryReads() {
+    std::vector<Read> reads = {
+        "/library",
+        "/library?q=drought",
+        "/library?q=s%C3%A9cheresse&lang=fr",
+        "/library?type=report&theme=slow-onset",
+        "/library?region=002&language=en&sort=newest",
+        "/library?year=2021&page=2",
+        "/library/export.bib?q=migration",
+        "/library/export.ris?type=report",
+        "/library/export.json",
+        "/api/v1/library",
+        "/api/v1/library?q=mangrove&per_page=5",
+        "/api/v1/library?country=BGD&sort=newest",
+        "/api/v1/library-terms",
+        "/oai?verb=Identify",
+        "/oai?verb=ListSets",
+        "/oai?verb=ListMetadataFormats",
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+        "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:report",
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc&from=2000-01-01",
+        "/oai?verb=Nonsense",
+        {"/api/v1/library?year=abc", 422},
+        {"/api/v1/library/999999999", 404},
+        {"/library/files/999999999", 404},
+    };
+    HttpResponse list = client().Get("/api/v1/library?per_page=50");
+    EXPECT_EQ(list.status, 200) << list.Describe();
+    if (list.status != 200) return reads;
+    json items = list.Json()["items"];
+    for (const auto& item : items) {
+      std::string id = std::to_string(item["id"].get<long long>());
+      for (const std::string& u :
+           {"/library/" + id, "/library/" + id + "/history", "/library/" + id + "/cite.bib",
+            "/library/" + id + "/cite.ris", "/library/" + id + "/cite.json", "/api/v1/library/" + id,
+            "/api/v1/library/" + id + "/files"}) {
+        reads.emplace_back(u);
+      }
+      for (const auto& f : item["files"]) {
+        std::string fid = std::to_string(f["id"].get<long long>());
+        reads.emplace_back("/library/files/" + fid);
+        reads.emplace_back("/library/files/" + fid + "/text?from=1");
+        reads.emplace_back("/api/v1/library/files/" + fid + "/pages");
+      }
+    }
+    return reads;
   }
 
   // Every public route of the practices module: the list with text, facets
@@ -966,6 +1025,133 @@ TEST_P(ConcurrencyTest, PracticesSubmittedAndPublishedUnderLoad) {
 // at once; then the index is checked against what was published, and the
 // server must stop cleanly. Last in the file: stopping the server ends the
 // deployment the other tests share.
+// Members import reference lists and upload one PDF (the same bytes) to
+// their new items at the same time, and the administrator publishes, while
+// readers go through every library route: nothing fails, the bytes are
+// stored once whatever the race, each acknowledged upload is a file, and
+// afterwards the index finds each published item and the PDF's word on its
+// page.
+TEST_P(ConcurrencyTest, LibraryImportsUploadsAndPublishesUnderLoad) {
+  const std::vector<Client>& members = Members();
+  const std::string admin = d().AdminToken();
+  const std::vector<Read> reads = LibraryReads();
+  std::string run = Word(d(), "lib");
+  const std::string pdf =
+      pdf::WriteTextPdf({"Coastal erosion.", "Families moved inland after the " + run + " storm."}, run);
+  constexpr int kReaders = 3;
+  Tally tally;
+  std::mutex mu;
+  std::vector<std::pair<long long, std::string>> published;  // id, word
+  std::atomic<int> uploads{0};
+  std::atomic<int> writers_left{kClients - kReaders};
+  std::barrier start(kClients - kReaders);
+  Clock::time_point deadline = Clock::now() + seconds(15);
+  const int pass = static_cast<int>(reads.size() / kReaders + 1);
+
+  RunClients(kClients, deadline, 4 * pass + 8, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      if (round >= pass && writers_left.load() == 0) return false;
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return true;
+    }
+    if (round >= 3) {
+      --writers_left;
+      return false;
+    }
+    // Writers start together, so that their uploads of the same bytes meet.
+    if (round == 0) start.arrive_and_wait();
+    const Client& e = members[t];
+    std::string word = run + "t" + std::to_string(t) + "r" + std::to_string(round);
+    // A reference list of two entries, one of them broken.
+    HeaderList h = Bearer(e.token);
+    h.emplace_back("Content-Type", "application/x-bibtex");
+    HttpResponse imported = client().Request("POST", "/api/v1/library/import?organisation=" + e.org, h,
+                                             "@techreport{" + word + ", title = {Storm " + word +
+                                                 "}, institution = {Load}, year = 2024}\n"
+                                                 "@article{broken" +
+                                                 word + ", year = 2024}\n");
+    tally.Check("POST /api/v1/library/import", imported);
+    if (imported.status != 200) {
+      tally.Fail("import answered " + imported.Describe());
+      return true;
+    }
+    json report = imported.Json();
+    if (report["added"].size() != 1 || report["rejected"].size() != 1) {
+      tally.Fail("import report " + report.dump());
+      return true;
+    }
+    long long id = report["added"][0]["id"];
+    std::string base = "/api/v1/library/" + std::to_string(id);
+    HeaderList up = Bearer(e.token);
+    up.emplace_back("Content-Type", "application/pdf");
+    HttpResponse file = client().Request("POST", base + "/files?filename=storm.pdf", up, pdf);
+    tally.Check("POST files", file);
+    if (file.status != 201) {
+      tally.Fail("upload answered " + file.Describe());
+      return true;
+    }
+    ++uploads;
+    HttpResponse s = client().Request("POST", base + "/submit", Bearer(e.token));
+    tally.Check("submit", s);
+    HttpResponse p = client().Request("POST", base + "/publish", Bearer(admin));
+    tally.Check("publish", p);
+    if (s.status != 200 || p.status != 200) {
+      tally.Fail("submit/publish answered " + s.Describe() + "\n" + p.Describe());
+      return true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      published.emplace_back(id, word);
+    }
+    for (const auto& u :
+         {base, "/library/" + std::to_string(id), "/library/" + std::to_string(id) + "/cite.bib"}) {
+      HttpResponse r = client().Get(u);
+      tally.Check("GET " + u, r);
+      if (r.status != 200) tally.Fail("GET " + u + " answered " + r.Describe());
+    }
+    return true;
+  });
+  std::cout << "[library] " << tally.requests() << " requests, " << published.size() << " published, "
+            << uploads.load() << " uploads\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  EXPECT_FALSE(published.empty());
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  std::string sha =
+      d().db().QueryValue("SELECT sha256 FROM library_files WHERE filename = 'storm.pdf' AND item_id = " +
+                          std::to_string(published.empty() ? 0 : published[0].first));
+  EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM library_blobs WHERE sha256 = '" + sha + "'"), "1");
+  EXPECT_EQ(d().db().QueryValue("SELECT count(*) FROM library_files WHERE sha256 = '" + sha + "'"),
+            std::to_string(uploads.load()));
+  for (const auto& [id, word] : published) {
+    HttpResponse r = client().Get("/api/v1/library?q=" + word);
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    EXPECT_EQ(r.Json()["total"], 1) << word << ": " << r.body.substr(0, 400);
+  }
+  std::string in_db = d().db().QueryValue("SELECT count(*) FROM library_items WHERE lifecycle = 'published'");
+  EXPECT_EQ(client().Get("/api/v1/library?per_page=1").Json()["total"].dump(), in_db);
+  // The PDF's word, once extracted (bounded wait), on its page in every published item holding it.
+  Clock::time_point until = Clock::now() + seconds(30);
+  json hits;
+  for (;;) {
+    hits = client().Get("/api/v1/library?per_page=100&q=" + run + "&type=report").Json();
+    bool all = hits["total"] == static_cast<long long>(published.size());
+    for (const auto& item : hits["items"]) all = all && item.contains("found_in_file");
+    if (all || Clock::now() > until) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(hits["total"], published.size()) << hits.dump().substr(0, 600);
+  for (const auto& item : hits["items"]) {
+    ASSERT_TRUE(item.contains("found_in_file")) << item.dump();
+    EXPECT_EQ(item["found_in_file"]["page"], 2);
+  }
+  // Each publish audited once.
+  for (const auto& [id, word] : published)
+    EXPECT_EQ(AuditCount("library.publish", "library_item", id), 1) << word;
+}
+
 TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
   std::vector<Read> reads = PublicReads();
   ASSERT_GT(reads.size(), 100u);
