@@ -26,6 +26,7 @@ constexpr TimestampMs kTermsTtlMs = 60 * 1000;
 // page documents carry every page).
 constexpr std::size_t kMaxHiddenBytes = 4 * 1024 * 1024;
 constexpr int kMaxPageCount = 5000;
+constexpr std::size_t kMaxPageBytes = 256 * 1024;
 
 std::string Shown(std::string_view s) { return SanitizeUtf8(s, 100); }
 std::string Trimmed(std::string_view s) { return std::string(TrimAscii(s)); }
@@ -893,8 +894,13 @@ Result<int> LibraryService::ExtractPending(TextExtractor& extractor, int limit) 
       blob.text_status = out->has_text ? TextStatus::kExtracted : TextStatus::kNoText;
       blob.text_error.clear();
       if (out->has_text) {
-        for (std::size_t i = 0; i < out->pages.size() && i < static_cast<std::size_t>(kMaxPageCount); ++i)
-          pages.push_back(PageText{0, blob.sha256, static_cast<int>(i) + 1, std::move(out->pages[i])});
+        for (std::size_t i = 0; i < out->pages.size() && i < static_cast<std::size_t>(kMaxPageCount); ++i) {
+          // Whatever the extractor gives: valid UTF-8 without NUL, which
+          // PostgreSQL's text refuses (SQLite would store it).
+          std::string text = SanitizeUtf8(out->pages[i], kMaxPageBytes);
+          std::erase(text, '\0');
+          pages.push_back(PageText{0, blob.sha256, static_cast<int>(i) + 1, std::move(text)});
+        }
       }
     }
     Status saved = accounts::RunInUnit<bool>(*accounts_.unit, [&]() -> Result<bool> {

@@ -504,14 +504,26 @@ class SqlItemStore final : public library::ItemStore {
       auto item = c.QueryOne("SELECT 1 FROM library_items WHERE id=$1", {f.item_id});
       if (!item.ok()) return NotFoundAs(item.status(), "no library item " + std::to_string(f.item_id));
       // The bytes once per checksum: DO NOTHING waits for a concurrent
-      // insert of the same blob to end.
-      WM_RETURN_IF_ERROR(
-          c.Execute("INSERT INTO library_blobs(sha256, media_type, byte_size, page_count, "
-                    "text_status, text_error, created_at, content) VALUES ($1,$2,$3,0,$4,'',$5,$6) "
-                    "ON CONFLICT (sha256) DO NOTHING",
-                    {blob.sha256, blob.media_type, blob.size,
-                     std::string(library::ToString(blob.text_status)), f.created_at, sql::Blob{bytes}})
-              .status());
+      // insert of the same blob to end. On PostgreSQL the blob row is then
+      // held (FOR SHARE) until this file row is committed, so that a
+      // RemoveFile of its last other file cannot delete it in between; if
+      // one did just before, the blob is inserted again.
+      const bool postgres = c.dialect() == sql::Dialect::kPostgres;
+      for (int attempt = 0;; ++attempt) {
+        WM_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO library_blobs(sha256, media_type, byte_size, page_count, "
+                      "text_status, text_error, created_at, content) VALUES ($1,$2,$3,0,$4,'',$5,$6) "
+                      "ON CONFLICT (sha256) DO NOTHING",
+                      {blob.sha256, blob.media_type, blob.size,
+                       std::string(library::ToString(blob.text_status)), f.created_at, sql::Blob{bytes}})
+                .status());
+        if (!postgres) break;
+        WM_ASSIGN_OR_RETURN(auto held,
+                            c.Query("SELECT 1 FROM library_blobs WHERE sha256=$1 FOR SHARE", {blob.sha256}));
+        if (!held.empty()) break;
+        if (attempt >= 3)
+          return Status::Unavailable("the file's bytes were removed while it was added; try again");
+      }
       auto rows = c.Query(
           "INSERT INTO library_files(item_id, sha256, filename, created_at) VALUES ($1,$2,$3,$4) "
           "ON CONFLICT (item_id, sha256) DO NOTHING RETURNING id",
@@ -554,6 +566,13 @@ class SqlItemStore final : public library::ItemStore {
                  auto r = c.QueryOne("SELECT sha256 FROM library_files WHERE id=$1", {file_id});
                  if (!r.ok()) return NotFoundAs(r.status(), "no file " + std::to_string(file_id));
                  std::string sha = r->Text(0);
+                 // The blob row first (PostgreSQL): an AddFile of the same
+                 // bytes holds it FOR SHARE until its file row is committed,
+                 // so the check below sees that file.
+                 if (c.dialect() == sql::Dialect::kPostgres) {
+                   WM_RETURN_IF_ERROR(
+                       c.Query("SELECT 1 FROM library_blobs WHERE sha256=$1 FOR UPDATE", {sha}).status());
+                 }
                  WM_RETURN_IF_ERROR(c.Execute("DELETE FROM library_files WHERE id=$1", {file_id}).status());
                  WM_ASSIGN_OR_RETURN(auto users,
                                      c.Query("SELECT 1 FROM library_files WHERE sha256=$1", {sha}));
