@@ -17,6 +17,9 @@ class CountryDirectory {
   // The country's name in `lang` ("en", "fr", "es"); English when no
   // translation exists; the code itself when the code is unknown.
   virtual std::string Name(std::string_view code, std::string_view lang) const = 0;
+  // The ISO 3166-1 numeric code ("004" for "AFG"), as world maps key
+  // countries; "" when unknown.
+  virtual std::string Numeric(std::string_view /*code*/) const { return ""; }
 };
 
 }  // namespace waymark

@@ -45,6 +45,7 @@ struct Entry {
   std::string alpha3;
   std::string name;         // the ISO short name; the msgid in the catalogues
   std::string common_name;  // empty when the entry has none
+  std::string numeric;      // "004"; empty when the entry has none
 };
 
 // Parses the iso_3166-1.json text: {"3166-1": [{"alpha_3": "GRC", "name": "Greece", ...}, ...]}.
@@ -81,6 +82,7 @@ Result<std::vector<Entry>> ParseIsoJson(const std::string& text, const std::stri
     WM_RETURN_IF_ERROR(field("alpha_3", true, e.alpha3));
     WM_RETURN_IF_ERROR(field("name", true, e.name));
     WM_RETURN_IF_ERROR(field("common_name", false, e.common_name));
+    WM_RETURN_IF_ERROR(field("numeric", false, e.numeric));
     if (!IsUpperAlpha3(e.alpha3)) {
       return Status::InvalidArgument(where + ": alpha_3 \"" + e.alpha3 + "\" is not three letters A-Z");
     }
@@ -156,6 +158,7 @@ Result<std::unique_ptr<Countries>> Countries::Load(
     if (!english.emplace(e.alpha3, display).second) {
       return Status::InvalidArgument(iso_codes_json_path + ": alpha_3 \"" + e.alpha3 + "\" appears twice");
     }
+    if (!e.numeric.empty()) c->numeric_.emplace(e.alpha3, e.numeric);
   }
 
   for (const auto& [lang, path] : mo_paths_by_lang) {
@@ -198,6 +201,11 @@ std::map<std::string, std::string> Countries::DefaultMoPaths() {
 }
 
 bool Countries::IsValidAlpha3(std::string_view code) const { return English().count(code) != 0; }
+
+std::string Countries::Numeric(std::string_view code) const {
+  auto it = numeric_.find(code);
+  return it == numeric_.end() ? std::string() : it->second;
+}
 
 std::string Countries::Name(std::string_view code, std::string_view lang) const {
   const NameMap& names = NamesFor(lang);

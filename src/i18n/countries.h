@@ -35,6 +35,8 @@ class Countries : public CountryDirectory {
   // name. Other languages translate common_name if their catalogue has it, else name, else fall
   // back to English. A language with no catalogue gets English; an unknown code is returned as is.
   std::string Name(std::string_view code, std::string_view lang) const override;
+  // The "numeric" of the entry ("004"); "" for an unknown code.
+  std::string Numeric(std::string_view code) const override;
   // Every (code, Name(code, lang)) pair, ordered by name for a <select>: names are compared after
   // FoldForSort, so "Égypte" sorts among the E's rather than after "Zimbabwe".
   std::vector<std::pair<std::string, std::string>> Sorted(std::string_view lang) const;
@@ -52,6 +54,7 @@ class Countries : public CountryDirectory {
   // lang -> a name for every valid code; "en" is always present and defines the valid codes.
   std::map<std::string, NameMap, std::less<>> names_;
   std::map<std::string, SortedList, std::less<>> sorted_;  // lang -> Sorted(lang)
+  NameMap numeric_;                                        // alpha-3 -> ISO numeric
 };
 
 // A locale-independent sort key: ASCII letters lower-cased, and Latin letters with diacritics in
