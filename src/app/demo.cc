@@ -1,6 +1,7 @@
 #include "app/demo.h"
 
 #include "app/runtime.h"
+#include "demo/atlas/atlas_demo.h"
 #include "demo/campaigns/campaigns_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
@@ -40,5 +41,7 @@ Result<int> LoadDemoPractices(Runtime& runtime) {
 Result<int> LoadDemoLibrary(Runtime& runtime) {
   return demo::LoadLibrary(runtime.library(), runtime.pdf_extractor());
 }
+
+Result<int> LoadDemoAtlas(Runtime& runtime) { return demo::LoadAtlas(runtime.atlas(), runtime.library()); }
 
 }  // namespace waymark::app

@@ -32,5 +32,7 @@ Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime);
 Result<int> LoadDemoPractices(Runtime& runtime);
 // The library demo (domain/demo/library): items, their PDFs and their text.
 Result<int> LoadDemoLibrary(Runtime& runtime);
+// The Atlas demo (domain/demo/atlas): case studies, glossary, thematic pages; after the library's.
+Result<int> LoadDemoAtlas(Runtime& runtime);
 
 }  // namespace waymark::app

@@ -7,6 +7,34 @@
 #include "storage/open.h"
 
 namespace waymark::app {
+namespace {
+
+// What the Atlas asks of the library and the evidence module: whether the
+// items and saved queries a case study cites exist (the Atlas does not
+// depend on those modules).
+class AtlasReferences final : public atlas::References {
+ public:
+  AtlasReferences(library::LibraryService& library, evidence::EvidenceService& evidence)
+      : library_(library), evidence_(evidence) {}
+  Result<bool> LibraryItemPublished(atlas::Id id) override {
+    auto item = library_.Get(accounts::Actor::Anonymous(""), id);
+    if (item.ok()) return item->lifecycle == library::Lifecycle::kPublished;
+    if (item.status().IsNotFound()) return false;
+    return item.status();
+  }
+  Result<bool> SavedQueryExists(atlas::Id id) override {
+    auto q = evidence_.GetQuery(id);
+    if (q.ok()) return true;
+    if (q.status().IsNotFound()) return false;
+    return q.status();
+  }
+
+ private:
+  library::LibraryService& library_;
+  evidence::EvidenceService& evidence_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   WM_RETURN_IF_ERROR(crypto::Init());
@@ -91,6 +119,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->library_documents_ = std::make_unique<library::LibraryDocuments>(*rt->library_service_);
   rt->documents_.Add(rt->library_documents_.get());
   rt->pdf_extractor_ = MakePdfExtractor();
+
+  rt->atlas_stores_ = std::make_unique<storage::AtlasStores>(*rt->db_);
+  rt->atlas_references_ = std::make_unique<AtlasReferences>(*rt->library_service_, *rt->evidence_service_);
+  rt->atlas_service_ =
+      std::make_unique<atlas::AtlasService>(rt->stores_->stores(), rt->atlas_stores_->stores(), rt->clock_,
+                                            *rt->countries_, rt->atlas_references_.get());
 
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);

@@ -10,6 +10,7 @@
 #include "crypto/crypto.h"
 #include "domain/accounts/account_service.h"
 #include "domain/accounts/auth_service.h"
+#include "domain/atlas/atlas_service.h"
 #include "domain/campaigns/campaign_service.h"
 #include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
@@ -20,6 +21,7 @@
 #include "mail/smtp_mailer.h"
 #include "sql/sql.h"
 #include "storage/accounts/account_stores.h"
+#include "storage/atlas/atlas_stores.h"
 #include "storage/campaigns/campaign_stores.h"
 #include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
@@ -61,6 +63,7 @@ class Runtime {
   library::LibraryService& library() { return *library_service_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
+  atlas::AtlasService& atlas() { return *atlas_service_; }
   // Outgoing mail (config.smtp_*), or nullptr when smtp_host is empty.
   mail::SmtpMailer* mailer() { return mailer_.get(); }
   const i18n::Countries& countries() const { return *countries_; }
@@ -92,6 +95,9 @@ class Runtime {
   std::unique_ptr<library::LibraryService> library_service_;
   std::unique_ptr<library::LibraryDocuments> library_documents_;
   std::unique_ptr<library::TextExtractor> pdf_extractor_;
+  std::unique_ptr<storage::AtlasStores> atlas_stores_;
+  std::unique_ptr<atlas::References> atlas_references_;
+  std::unique_ptr<atlas::AtlasService> atlas_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

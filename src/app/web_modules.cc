@@ -1,6 +1,7 @@
 #include "app/web_modules.h"
 
 #include "web/accounts/accounts_module.h"
+#include "web/atlas/atlas_module.h"
 #include "web/campaigns/campaigns_module.h"
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
@@ -31,6 +32,9 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
   modules.push_back(std::make_unique<web::LibraryModule>(
       site, web::LibraryModule::Services{&runtime.accounts(), &runtime.library(), &runtime.clock(),
                                          runtime.config().base_url}));
+  modules.push_back(std::make_unique<web::AtlasModule>(
+      site, web::AtlasModule::Services{&runtime.accounts(), &runtime.atlas(), &runtime.evidence(),
+                                       &runtime.library()}));
   return modules;
 }
 

@@ -118,6 +118,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*lib) + " library items added");
+    auto atlas = app::LoadDemoAtlas(runtime);
+    if (!atlas.ok()) {
+      std::cerr << "waymark: demo atlas: " << atlas.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*atlas) + " case studies added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";

@@ -139,6 +139,13 @@ const std::vector<TableSpec>& Specs() {
       {"library_files", "id, item_id, sha256, filename, created_at", "id", true},
       {"library_pages", "id, sha256, page_number, text", "id", true},
       {"library_terms", "vocabulary, code, position, active, labels", "vocabulary, code", false},
+      // 0007_atlas.
+      {"atlas_cases", "id, slug, org_id, created_by, lifecycle, version, created_at, updated_at, published_at, body",
+       "id", true},
+      {"atlas_case_revisions", "case_id, version, at, actor_user_id, actor_label, action, note, snapshot",
+       "case_id, version", false},
+      {"atlas_terms", "id, slug, version, updated_at, body", "id", true},
+      {"atlas_topics", "id, slug, position, version, updated_at, body", "id", true},
   };
   return specs;
 }
