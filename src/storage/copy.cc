@@ -139,6 +139,15 @@ const std::vector<TableSpec>& Specs() {
       {"library_files", "id, item_id, sha256, filename, created_at", "id", true},
       {"library_pages", "id, sha256, page_number, text", "id", true},
       {"library_terms", "vocabulary, code, position, active, labels", "vocabulary, code", false},
+      // 0008_survey. Batches before their answers.
+      {"survey_batches",
+       "id, org_id, label, country, lang, state, token, created_by, created_at, closed_at, withdrawn_at, "
+       "withdraw_reason, withdrawn_answers",
+       "id", true},
+      {"survey_answers",
+       "id, batch_id, org_id, interview_country, lang, origin, destination, year_left, month_left, age_band, "
+       "gender, reasons, env_reason, env_factors, env_how, submitted_from, created_at",
+       "id", true},
   };
   return specs;
 }
