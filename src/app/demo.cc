@@ -6,6 +6,7 @@
 #include "demo/exchange/exchange_demo.h"
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
+#include "demo/survey/survey_demo.h"
 
 namespace waymark::app {
 
@@ -39,6 +40,11 @@ Result<int> LoadDemoPractices(Runtime& runtime) {
 
 Result<int> LoadDemoLibrary(Runtime& runtime) {
   return demo::LoadLibrary(runtime.library(), runtime.pdf_extractor());
+}
+
+Result<int> LoadDemoSurvey(Runtime& runtime) {
+  // A fixed seed: the same answers on every machine.
+  return demo::LoadSurvey(runtime.survey(), 20151218);
 }
 
 }  // namespace waymark::app

@@ -32,5 +32,8 @@ Result<std::vector<std::string>> LoadDemoEvidence(Runtime& runtime);
 Result<int> LoadDemoPractices(Runtime& runtime);
 // The library demo (domain/demo/library): items, their PDFs and their text.
 Result<int> LoadDemoLibrary(Runtime& runtime);
+// Synthetic survey answers in a few batches of the demo organisations, one
+// batch withdrawn. Needs LoadDemo first. Returns how many answers were kept.
+Result<int> LoadDemoSurvey(Runtime& runtime);
 
 }  // namespace waymark::app

@@ -92,6 +92,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->documents_.Add(rt->library_documents_.get());
   rt->pdf_extractor_ = MakePdfExtractor();
 
+  rt->survey_stores_ = std::make_unique<storage::SurveyStores>(*rt->db_);
+  survey::SurveyOptions so;
+  so.min_cell = config.evidence_min_cell;
+  rt->survey_service_ = std::make_unique<survey::SurveyService>(
+      rt->stores_->stores(), rt->survey_stores_->store(), rt->clock_, rt->random_, *rt->countries_, so);
+
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);
   return rt;

@@ -16,6 +16,7 @@
 #include "domain/library/library_service.h"
 #include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
+#include "domain/survey/survey_service.h"
 #include "i18n/countries.h"
 #include "mail/smtp_mailer.h"
 #include "sql/sql.h"
@@ -25,6 +26,7 @@
 #include "storage/exchange/exchange_stores.h"
 #include "storage/library/library_stores.h"
 #include "storage/practices/practice_stores.h"
+#include "storage/survey/survey_stores.h"
 
 namespace waymark::app {
 
@@ -59,6 +61,7 @@ class Runtime {
   evidence::EvidenceService& evidence() { return *evidence_service_; }
   practices::PracticeService& practices() { return *practice_service_; }
   library::LibraryService& library() { return *library_service_; }
+  survey::SurveyService& survey() { return *survey_service_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   // Outgoing mail (config.smtp_*), or nullptr when smtp_host is empty.
@@ -92,6 +95,8 @@ class Runtime {
   std::unique_ptr<library::LibraryService> library_service_;
   std::unique_ptr<library::LibraryDocuments> library_documents_;
   std::unique_ptr<library::TextExtractor> pdf_extractor_;
+  std::unique_ptr<storage::SurveyStores> survey_stores_;
+  std::unique_ptr<survey::SurveyService> survey_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

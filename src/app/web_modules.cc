@@ -6,6 +6,7 @@
 #include "web/exchange/exchange_module.h"
 #include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
+#include "web/survey/survey_module.h"
 
 namespace waymark::app {
 
@@ -31,6 +32,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
   modules.push_back(std::make_unique<web::LibraryModule>(
       site, web::LibraryModule::Services{&runtime.accounts(), &runtime.library(), &runtime.clock(),
                                          runtime.config().base_url}));
+  modules.push_back(std::make_unique<web::SurveyModule>(
+      site, web::SurveyModule::Services{&runtime.accounts(), &runtime.survey()}));
   return modules;
 }
 
