@@ -7,6 +7,7 @@
 #include "demo/exchange/exchange_demo.h"
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
+#include "demo/survey/survey_demo.h"
 
 namespace waymark::app {
 
@@ -43,5 +44,9 @@ Result<int> LoadDemoLibrary(Runtime& runtime) {
 }
 
 Result<int> LoadDemoAtlas(Runtime& runtime) { return demo::LoadAtlas(runtime.atlas(), runtime.library()); }
+Result<int> LoadDemoSurvey(Runtime& runtime) {
+  // A fixed seed: the same answers on every machine.
+  return demo::LoadSurvey(runtime.survey(), 20151218);
+}
 
 }  // namespace waymark::app

@@ -34,5 +34,8 @@ Result<int> LoadDemoPractices(Runtime& runtime);
 Result<int> LoadDemoLibrary(Runtime& runtime);
 // The Atlas demo (domain/demo/atlas): case studies, glossary, thematic pages; after the library's.
 Result<int> LoadDemoAtlas(Runtime& runtime);
+// Synthetic survey answers in a few batches of the demo organisations, one
+// batch withdrawn. Needs LoadDemo first. Returns how many answers were kept.
+Result<int> LoadDemoSurvey(Runtime& runtime);
 
 }  // namespace waymark::app

@@ -125,6 +125,11 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->atlas_service_ =
       std::make_unique<atlas::AtlasService>(rt->stores_->stores(), rt->atlas_stores_->stores(), rt->clock_,
                                             *rt->countries_, rt->atlas_references_.get());
+  rt->survey_stores_ = std::make_unique<storage::SurveyStores>(*rt->db_);
+  survey::SurveyOptions so;
+  so.min_cell = config.evidence_min_cell;
+  rt->survey_service_ = std::make_unique<survey::SurveyService>(
+      rt->stores_->stores(), rt->survey_stores_->store(), rt->clock_, rt->random_, *rt->countries_, so);
 
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);

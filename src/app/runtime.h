@@ -17,6 +17,7 @@
 #include "domain/library/library_service.h"
 #include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
+#include "domain/survey/survey_service.h"
 #include "i18n/countries.h"
 #include "mail/smtp_mailer.h"
 #include "sql/sql.h"
@@ -27,6 +28,7 @@
 #include "storage/exchange/exchange_stores.h"
 #include "storage/library/library_stores.h"
 #include "storage/practices/practice_stores.h"
+#include "storage/survey/survey_stores.h"
 
 namespace waymark::app {
 
@@ -61,6 +63,7 @@ class Runtime {
   evidence::EvidenceService& evidence() { return *evidence_service_; }
   practices::PracticeService& practices() { return *practice_service_; }
   library::LibraryService& library() { return *library_service_; }
+  survey::SurveyService& survey() { return *survey_service_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
@@ -98,6 +101,8 @@ class Runtime {
   std::unique_ptr<storage::AtlasStores> atlas_stores_;
   std::unique_ptr<atlas::References> atlas_references_;
   std::unique_ptr<atlas::AtlasService> atlas_service_;
+  std::unique_ptr<storage::SurveyStores> survey_stores_;
+  std::unique_ptr<survey::SurveyService> survey_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

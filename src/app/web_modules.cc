@@ -7,6 +7,7 @@
 #include "web/exchange/exchange_module.h"
 #include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
+#include "web/survey/survey_module.h"
 
 namespace waymark::app {
 
@@ -35,6 +36,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
   modules.push_back(std::make_unique<web::AtlasModule>(
       site, web::AtlasModule::Services{&runtime.accounts(), &runtime.atlas(), &runtime.evidence(),
                                        &runtime.library()}));
+  modules.push_back(std::make_unique<web::SurveyModule>(
+      site, web::SurveyModule::Services{&runtime.accounts(), &runtime.survey()}));
   return modules;
 }
 

@@ -124,6 +124,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*atlas) + " case studies added");
+    auto sv = app::LoadDemoSurvey(runtime);
+    if (!sv.ok()) {
+      std::cerr << "waymark: demo survey: " << sv.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*sv) + " survey answers added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";

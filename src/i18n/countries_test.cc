@@ -70,6 +70,14 @@ TEST_F(RealCountriesTest, TranslatesNames) {
   EXPECT_GE(countries_->size(), 240u);
 }
 
+TEST_F(RealCountriesTest, GivesNumericCodes) {
+  EXPECT_EQ(countries_->Numeric("AFG"), "004");
+  EXPECT_EQ(countries_->Numeric("BGD"), "050");
+  EXPECT_EQ(countries_->Numeric("USA"), "840");
+  EXPECT_EQ(countries_->Numeric("afg"), "");
+  EXPECT_EQ(countries_->Numeric("XKX"), "");
+}
+
 TEST_F(RealCountriesTest, PrefersCommonNames) {
   EXPECT_EQ(countries_->Name("BOL", "en"), "Bolivia");
   EXPECT_EQ(countries_->Name("BOL", "fr"), "Bolivie");

@@ -140,12 +140,22 @@ const std::vector<TableSpec>& Specs() {
       {"library_pages", "id, sha256, page_number, text", "id", true},
       {"library_terms", "vocabulary, code, position, active, labels", "vocabulary, code", false},
       // 0007_atlas.
-      {"atlas_cases", "id, slug, org_id, created_by, lifecycle, version, created_at, updated_at, published_at, body",
-       "id", true},
+      {"atlas_cases",
+       "id, slug, org_id, created_by, lifecycle, version, created_at, updated_at, published_at, body", "id",
+       true},
       {"atlas_case_revisions", "case_id, version, at, actor_user_id, actor_label, action, note, snapshot",
        "case_id, version", false},
       {"atlas_terms", "id, slug, version, updated_at, body", "id", true},
       {"atlas_topics", "id, slug, position, version, updated_at, body", "id", true},
+      // 0008_survey. Batches before their answers.
+      {"survey_batches",
+       "id, org_id, label, country, lang, state, token, created_by, created_at, closed_at, withdrawn_at, "
+       "withdraw_reason, withdrawn_answers",
+       "id", true},
+      {"survey_answers",
+       "id, batch_id, org_id, interview_country, lang, origin, destination, year_left, month_left, age_band, "
+       "gender, reasons, env_reason, env_factors, env_how, submitted_from, created_at",
+       "id", true},
   };
   return specs;
 }

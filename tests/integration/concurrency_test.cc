@@ -433,6 +433,7 @@ class ConcurrencyTest : public ServerTest {
     for (Read& r : EvidenceReads()) urls.push_back(std::move(r));
     for (Read& r : PracticeReads()) urls.push_back(std::move(r));
     for (Read& r : LibraryReads()) urls.push_back(std::move(r));
+    for (Read& r : SurveyReads()) urls.push_back(std::move(r));
     return urls;
   }
 
@@ -485,6 +486,23 @@ class ConcurrencyTest : public ServerTest {
       }
     }
     return reads;
+  }
+
+  // Every public route of the survey module: the results page, JSON and CSV
+  // with filters, a bad filter, an unknown private link.
+  std::vector<Read> SurveyReads() {
+    return {
+        "/survey/results",
+        "/survey/results?origin=NER&lang=fr",
+        "/survey/results?year=2020&organisation=iom",
+        "/api/v1/survey/results",
+        "/api/v1/survey/results?origin=BGD",
+        "/api/v1/survey/results?organisation=load-members",
+        "/api/v1/survey/results.csv",
+        "/api/v1/survey/results.csv?year=2021&lang=es",
+        {"/api/v1/survey/results?origin=XYZ", 422},
+        {"/survey/b/000000000000000000000000000000000000000000000000", 404},
+    };
   }
 
   // Every public route of the practices module: the list with text, facets
@@ -1019,6 +1037,96 @@ TEST_P(ConcurrencyTest, PracticesSubmittedAndPublishedUnderLoad) {
         std::stoll(d().db().QueryValue("SELECT id FROM practices WHERE slug LIKE '%" + word + "%'"));
     EXPECT_EQ(AuditCount("practice.publish", "practice", id), 1) << word;
   }
+}
+
+// Answers sent from several threads to two batches while others read the
+// results and one member withdraws the second batch midway: every answer
+// acknowledged for the first batch is counted, every one acknowledged for the
+// second was deleted with it (its withdrawn count equals them), and the
+// published total for the organisation is what the database holds.
+TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
+  const std::vector<Client>& members = Members();
+  const Client& owner = members[0];
+  auto open = [&](const std::string& label) {
+    HttpResponse r =
+        client().SendJson("POST", "/api/v1/survey/batches",
+                          {{"organisation", owner.org}, {"label", label}, {"country", "NER"}, {"lang", "fr"}},
+                          Bearer(owner.token));
+    EXPECT_EQ(r.status, 201) << r.Describe();
+    return r.status == 201 ? r.Json() : json::object();
+  };
+  std::string run = Word(d(), "sv");
+  json kept = open("Kept " + run);
+  json dropped = open("Dropped " + run);
+  ASSERT_TRUE(kept.contains("token") && dropped.contains("token"));
+  const std::vector<Read> reads = SurveyReads();
+  constexpr int kReaders = 3;
+  constexpr int kAnswersPerWriter = 12;  // under the hourly limit per address and batch
+  Tally tally;
+  std::atomic<long> kept_ok{0}, dropped_ok{0}, dropped_refused{0};
+  std::atomic<bool> withdrawn{false};
+  Clock::time_point deadline = Clock::now() + seconds(20);
+  RunClients(kClients, deadline, 2 * kAnswersPerWriter + 10, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return round < 2 * kAnswersPerWriter || !withdrawn;
+    }
+    if (t == kReaders && round == 6) {
+      HttpResponse w = client().SendJson(
+          "POST", "/api/v1/survey/batches/" + std::to_string(dropped["id"].get<long long>()) + "/withdraw",
+          {{"reason", "load test"}}, Bearer(owner.token));
+      tally.Check("withdraw", w);
+      if (w.status != 200) tally.Fail("withdraw answered " + w.Describe());
+      withdrawn = true;
+    }
+    if (round >= 2 * kAnswersPerWriter) return false;
+    bool to_kept = round % 2 == 0;
+    const json& batch = to_kept ? kept : dropped;
+    json answer = {{"consent", "yes"},       {"origin", t % 2 ? "NER" : "MLI"},
+                   {"destination", "LBY"},   {"year", "2022"},
+                   {"age_band", "18-29"},    {"reasons", {"work"}},
+                   {"env_reason", "one_of"}, {"env_factors", {"drought"}},
+                   {"env_how", "slow"}};
+    HttpResponse r = client().SendJson(
+        "POST", "/api/v1/survey/b/" + batch["token"].get<std::string>() + "/answers", answer);
+    tally.Check("POST answer", r);
+    if (r.status == 201) {
+      ++(to_kept ? kept_ok : dropped_ok);
+    } else if (!to_kept && (r.status == 404 || r.status == 409)) {
+      ++dropped_refused;
+    } else {
+      tally.Fail("POST answer answered " + r.Describe());
+    }
+    return true;
+  });
+  std::cout << "[survey] " << tally.requests() << " requests, " << kept_ok << " kept, " << dropped_ok
+            << " deleted with the batch, " << dropped_refused << " refused after it\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  ASSERT_TRUE(withdrawn);
+  EXPECT_GT(kept_ok.load(), 0);
+  HttpResponse d1 = client().Get("/api/v1/survey/batches/" + std::to_string(dropped["id"].get<long long>()),
+                                 Bearer(owner.token));
+  ASSERT_EQ(d1.status, 200) << d1.Describe();
+  EXPECT_EQ(d1.Json()["state"], "withdrawn");
+  EXPECT_EQ(d1.Json()["answers"], 0);
+  EXPECT_EQ(d1.Json()["withdrawn_answers"].get<long>(), dropped_ok.load());
+  HttpResponse k1 = client().Get("/api/v1/survey/batches/" + std::to_string(kept["id"].get<long long>()),
+                                 Bearer(owner.token));
+  ASSERT_EQ(k1.status, 200) << k1.Describe();
+  EXPECT_EQ(k1.Json()["answers"].get<long>(), kept_ok.load());
+  std::string in_db = d().db().QueryValue(
+      "SELECT count(*) FROM survey_answers a JOIN organisations o ON o.id = a.org_id WHERE o.slug = '" +
+      owner.org + "'");
+  HttpResponse res = client().Get("/api/v1/survey/results?organisation=" + owner.org);
+  ASSERT_EQ(res.status, 200) << res.Describe();
+  if (kept_ok.load() >= 5) {
+    EXPECT_EQ(res.Json()["total"].dump(), in_db);
+  }
+  EXPECT_EQ(AuditCount("survey_batch.withdraw", "survey_batch", dropped["id"].get<long long>()), 1);
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind
