@@ -10,6 +10,8 @@
 // two officers race on each quarantined row: every row is accounted for in
 // every batch, no record is stored twice, the rollup the aggregates read
 // stays in step with the records, and each quarantined row is resolved once.
+// The Atlas's routes are read while members publish case studies and two
+// moderators race on each version of a glossary term.
 // The practices module's routes are read while anonymous contributors send
 // the open form, members submit drafts and the administrator publishes both:
 // each contribution gets its own status link, and the index and the matrix
@@ -434,7 +436,52 @@ class ConcurrencyTest : public ServerTest {
     for (Read& r : PracticeReads()) urls.push_back(std::move(r));
     for (Read& r : LibraryReads()) urls.push_back(std::move(r));
     for (Read& r : SurveyReads()) urls.push_back(std::move(r));
+    for (Read& r : AtlasReads()) urls.push_back(std::move(r));
     return urls;
+  }
+
+  // Every public route of the Atlas: the map page with its filters and
+  // layer, the map alone, the glossary and each term, the thematic pages,
+  // the JSON (GeoJSON) and each published case study's page and history.
+  std::vector<Read> AtlasReads() {
+    std::vector<Read> reads = {
+        "/atlas",
+        "/atlas?layer=none",
+        "/atlas?hazard=drought&lang=fr",
+        "/atlas?movement=planned-relocation&onset=slow",
+        "/atlas/map.svg",
+        "/atlas/glossary",
+        "/atlas/glossary?lang=es",
+        "/atlas/topics/slow-changes",
+        "/atlas/topics/when-disaster-strikes",
+        "/api/v1/atlas/cases",
+        "/api/v1/atlas/cases?hazard=flood&country=BGD",
+        "/api/v1/atlas/glossary",
+        "/api/v1/atlas/topics",
+        "/api/v1/atlas/layers/displacement",
+        {"/atlas?hazard=tsunamis", 422},
+        {"/api/v1/atlas/cases/999999999", 404},
+        {"/atlas/glossary/no-such-term", 404},
+    };
+    HttpResponse terms = client().Get("/api/v1/atlas/glossary");
+    EXPECT_EQ(terms.status, 200) << terms.Describe();
+    if (terms.status == 200) {
+      json items = terms.Json()["items"];
+      for (const auto& t : items) reads.emplace_back("/atlas/glossary/" + t["slug"].get<std::string>());
+    }
+    HttpResponse cases = client().Get("/api/v1/atlas/cases");
+    EXPECT_EQ(cases.status, 200) << cases.Describe();
+    if (cases.status == 200) {
+      json features = cases.Json()["features"];
+      for (const auto& f : features) {
+        std::string id = std::to_string(f["id"].get<long long>());
+        for (const std::string& u :
+             {"/atlas/cases/" + id, "/atlas/cases/" + id + "/history", "/api/v1/atlas/cases/" + id}) {
+          reads.emplace_back(u);
+        }
+      }
+    }
+    return reads;
   }
 
   // Every public route of the library: the list with text, facets and
@@ -1258,6 +1305,117 @@ TEST_P(ConcurrencyTest, LibraryImportsUploadsAndPublishesUnderLoad) {
   // Each publish audited once.
   for (const auto& [id, word] : published)
     EXPECT_EQ(AuditCount("library.publish", "library_item", id), 1) << word;
+}
+
+// Members write, submit and have published case studies while readers go
+// through every Atlas route, and two moderators at a time change one
+// glossary term with the same If-Match: nothing fails, each version of the
+// term has one winner, and afterwards the GeoJSON list holds every
+// published case study and the map links each one.
+TEST_P(ConcurrencyTest, AtlasCasesAndGlossaryUnderLoad) {
+  const std::vector<Client>& members = Members();
+  const std::string admin = d().AdminToken();
+  const std::vector<Read> reads = AtlasReads();
+  std::string run = Word(d(), "atl");
+  std::string slug = "term-" + run;
+  auto term_body = [&](int n) {
+    return json{
+        {"texts", {{"en", {{"term", "load " + run}, {"definition", "Version " + std::to_string(n)}}}}}};
+  };
+  HeaderList first = Bearer(admin);
+  HttpResponse created = client().SendJson("PUT", "/api/v1/atlas/glossary/" + slug, term_body(0), first);
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  constexpr int kReaders = 3;
+  constexpr int kEditors = 2;  // of the term, racing on each version
+  Tally tally;
+  std::mutex mu;
+  std::vector<long long> published;
+  std::atomic<int> term_wins{0};
+  std::atomic<int> writers_left{kClients - kReaders - kEditors};
+  std::barrier editors(kEditors);
+  Clock::time_point deadline = Clock::now() + seconds(15);
+  const int pass = static_cast<int>(reads.size() / kReaders + 1);
+
+  RunClients(kClients, deadline, 4 * pass + 8, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      if (round >= pass && writers_left.load() == 0) return false;
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return true;
+    }
+    if (t < kReaders + kEditors) {
+      if (round >= 4) return false;
+      // Both editors read the same version, then both write it.
+      HttpResponse now = client().Get("/api/v1/atlas/glossary/" + slug);
+      editors.arrive_and_wait();
+      HeaderList h = Bearer(admin);
+      h.emplace_back("If-Match", now.Header("ETag"));
+      HttpResponse put =
+          client().SendJson("PUT", "/api/v1/atlas/glossary/" + slug, term_body(round * 10 + t), h);
+      tally.Check("PUT term", put);
+      if (put.status == 200) {
+        ++term_wins;
+      } else if (put.status != 409) {
+        tally.Fail("PUT term answered " + put.Describe());
+      }
+      editors.arrive_and_wait();
+      return true;
+    }
+    if (round >= 3) {
+      --writers_left;
+      return false;
+    }
+    const Client& e = members[t];
+    HttpResponse c =
+        client().SendJson("POST", "/api/v1/atlas/cases",
+                          {{"organisation", e.org},
+                           {"texts",
+                            {{"en",
+                              {{"title", "Load case " + run + " " + std::to_string(t * 10 + round)},
+                               {"summary", "Written under load."}}}}},
+                           {"geometry", {{"type", "Point"}, {"coordinates", {10.0 + t, 5.0 + round}}}},
+                           {"hazards", {"flood"}},
+                           {"movements", {"displacement"}}},
+                          Bearer(e.token));
+    tally.Check("POST /api/v1/atlas/cases", c);
+    if (c.status != 201) {
+      tally.Fail("create answered " + c.Describe());
+      return true;
+    }
+    long long id = c.Json()["id"];
+    std::string base = "/api/v1/atlas/cases/" + std::to_string(id);
+    HttpResponse s = client().Request("POST", base + "/submit", Bearer(e.token));
+    HttpResponse p = client().Request("POST", base + "/publish", Bearer(admin));
+    tally.Check("submit", s);
+    tally.Check("publish", p);
+    if (s.status != 200 || p.status != 200) {
+      tally.Fail("submit/publish answered " + s.Describe() + "\n" + p.Describe());
+      return true;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    published.push_back(id);
+    return true;
+  });
+  std::cout << "[atlas] " << tally.requests() << " requests, " << published.size() << " published, "
+            << term_wins.load() << " term versions\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  EXPECT_FALSE(published.empty());
+  HttpResponse term = client().Get("/api/v1/atlas/glossary/" + slug);
+  ASSERT_EQ(term.status, 200);
+  EXPECT_EQ(term.Json()["version"], 1 + term_wins.load()) << "one winner per version";
+  EXPECT_LE(term_wins.load(), 4);
+  json fc = client().Get("/api/v1/atlas/cases").Json();
+  std::set<long long> listed;
+  for (const auto& f : fc["features"]) listed.insert(f["id"].get<long long>());
+  std::string atlas = client().Get("/atlas?layer=none").body;
+  for (long long id : published) {
+    EXPECT_TRUE(listed.count(id)) << id;
+    EXPECT_NE(atlas.find("href=\"/atlas/cases/" + std::to_string(id) + "\""), std::string::npos) << id;
+    EXPECT_EQ(AuditCount("atlas.case.publish", "atlas_case", id), 1) << id;
+  }
 }
 
 TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
