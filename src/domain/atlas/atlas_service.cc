@@ -261,12 +261,17 @@ Result<CaseStudy> AtlasService::Create(const Actor& actor, const CaseInput& inpu
   if (actor.user) c.created_by = actor.user->id;
   c.lifecycle = Lifecycle::kDraft;
   c.created_at = c.updated_at = clock_.NowMs();
-  return accounts::RunInUnit<CaseStudy>(*accounts_.unit, [&]() -> Result<CaseStudy> {
-    c.slug = UniqueSlug(c.Text("en").title);
-    WM_ASSIGN_OR_RETURN(CaseStudy stored, stores_.cases->Create(c));
-    WM_RETURN_IF_ERROR(Record(actor, "create", "", stored));
-    return stored;
-  });
+  // Concurrent creates with one title may pick the same free slug (on
+  // PostgreSQL units of work run side by side): the loser tries the next.
+  for (int attempt = 0;; ++attempt) {
+    auto created = accounts::RunInUnit<CaseStudy>(*accounts_.unit, [&]() -> Result<CaseStudy> {
+      c.slug = UniqueSlug(c.Text("en").title);
+      WM_ASSIGN_OR_RETURN(CaseStudy stored, stores_.cases->Create(c));
+      WM_RETURN_IF_ERROR(Record(actor, "create", "", stored));
+      return stored;
+    });
+    if (created.ok() || !created.status().IsConflict() || attempt >= kMaxSlugAttempts) return created;
+  }
 }
 
 Result<CaseStudy> AtlasService::Transition(const Actor& actor, Id id, const std::string& action,
