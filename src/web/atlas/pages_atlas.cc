@@ -325,6 +325,16 @@ std::string AtlasModule::DrawMap(Context& ctx, const std::vector<CaseStudy>& cas
     s.href = "/atlas/cases/" + std::to_string(c.id);
     s.title = c.Text(ctx.lang).title;
     s.css_class = std::string("case onset-") + std::string(atlas::ToString(c.onset));
+    // An area is also marked at its anchor: on a world map most areas are a
+    // few pixels wide, too small to see or to click.
+    if (c.geometry.kind != geo::Geometry::Kind::kPoint &&
+        c.geometry.kind != geo::Geometry::Kind::kMultiPoint) {
+      geo::MapShape marker = s;
+      marker.geometry = geo::Geometry::Point(geo::Anchor(c.geometry));
+      o.shapes.push_back(std::move(s));
+      o.shapes.push_back(std::move(marker));
+      continue;
+    }
     o.shapes.push_back(std::move(s));
   }
   return map_->Svg(o);

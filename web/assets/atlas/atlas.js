@@ -100,6 +100,17 @@
       } else {
         map.setView([15, 10], 1);
       }
+      // Areas are also marked at their anchor (once the map has its view): at world zoom most are a few
+      // pixels wide, too small to see or to click.
+      (cases.features || []).forEach(function (f) {
+        if (!f.geometry || f.geometry.type === 'Point' || f.geometry.type === 'MultiPoint') return;
+        var a = f.properties.anchor;
+        var marker = L.circleMarker([a[1], a[0]], { radius: 7, className: 'case onset-' + f.properties.onset });
+        shapes.eachLayer(function (layer) {
+          if (layer.feature === f && layer.getPopup()) marker.bindPopup(layer.getPopup().getContent());
+        });
+        marker.addTo(map);
+      });
     })
     .catch(function (e) {
       // The server's map stays where it was.
