@@ -163,8 +163,9 @@ Result<std::unique_ptr<Countries>> Countries::Load(
 
   for (const auto& [lang, path] : mo_paths_by_lang) {
     if (lang.empty() || lang == kEnglish) {
-      return Status::InvalidArgument("country names: no .mo catalogue may be given for language \"" + lang +
-                                     "\" (" + path + "); English comes from the JSON");
+      std::string m = "country names: no .mo catalogue may be given for language \"";
+      m.append(lang).append("\" (").append(path).append("); English comes from the JSON");
+      return Status::InvalidArgument(m);
     }
     WM_ASSIGN_OR_RETURN(auto catalogue, ReadMoFile(path));
     NameMap names;

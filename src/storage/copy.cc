@@ -227,8 +227,8 @@ Result<CopyReport> CopyDatabase(sql::Database& from, sql::Database& to, bool rep
       for (char ch : cols) ncols += ch == ',' ? 1 : 0;
       std::string placeholders;
       for (std::size_t i = 1; i <= ncols; ++i) placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
-      std::string insert =
-          std::string("INSERT INTO ") + spec.name + " (" + cols + ") VALUES (" + placeholders + ")";
+      std::string insert = std::string("INSERT INTO ") + spec.name;
+      insert.append(" (").append(cols).append(") VALUES (").append(placeholders).append(")");
       std::string select =
           "SELECT " + cols + " FROM " + spec.name + " ORDER BY " + spec.order_by + " LIMIT $1 OFFSET $2";
       std::int64_t done = 0;

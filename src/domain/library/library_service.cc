@@ -711,7 +711,7 @@ Result<ImportReport> LibraryService::Import(const Actor& actor, const std::strin
       Status s = errors.ToStatus();
       std::string why;
       for (const auto& [field, message] : s.fields())
-        why += (why.empty() ? "" : "; ") + field + " " + message;
+        why.append(why.empty() ? "" : "; ").append(field).append(" ").append(message);
       report.rejected.push_back(ImportProblem{entry.line, 1, why});
       continue;
     }
