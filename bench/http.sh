@@ -165,6 +165,12 @@ NAMES=(
   "waymark GET /practices?q=migrants&phase"
   "waymark GET /practices/{id}"
   "waymark GET /practices/matrix"
+  "waymark GET /library (facets)"
+  "waymark GET /library?q=drought (pages)"
+  "waymark GET /library/{id}"
+  "waymark GET /atlas (SVG map, layer)"
+  "waymark GET /atlas/cases/{id}"
+  "waymark GET /survey/results"
 )
 URLS=(
   "http://127.0.0.1:$NGINX_PORT/static.css"
@@ -183,6 +189,12 @@ URLS=(
   "$W/practices?q=migrants&phase=emergency"
   "$W/practices/1"
   "$W/practices/matrix"
+  "$W/library"
+  "$W/library?q=drought"
+  "$W/library/1"
+  "$W/atlas"
+  "$W/atlas/cases/1"
+  "$W/survey/results"
 )
 
 for url in "${URLS[@]}"; do
