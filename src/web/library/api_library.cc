@@ -186,7 +186,7 @@ json LibraryModule::ItemJson(const Item& x) const {
   }
   std::string date;
   if (x.date.year > 0) {
-    char buf[16];
+    char buf[40];
     if (x.date.day > 0) {
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", x.date.year, x.date.month, x.date.day);
     } else if (x.date.month > 0) {

@@ -124,7 +124,7 @@ class LibraryRepository final : public oai::Repository {
     for (const auto& k : x.keywords) dc.subject.push_back({k, ""});
     if (!x.publisher.empty()) dc.publisher.push_back({x.publisher, ""});
     if (x.date.year > 0) {
-      char buf[16];
+      char buf[40];
       if (x.date.day > 0) {
         std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", x.date.year, x.date.month, x.date.day);
       } else if (x.date.month > 0) {

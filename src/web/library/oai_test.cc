@@ -81,7 +81,7 @@ class MemoryRepository : public Repository {
 };
 
 std::string Id(int i) {
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "item-%03d", i);
   return buf;
 }

@@ -69,7 +69,7 @@ std::string Str(const json& values, const std::string& key) {
 
 std::string DateText(const library::PartialDate& d) {
   if (d.Empty()) return "";
-  char buf[16];
+  char buf[40];
   if (d.day > 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   } else if (d.month > 0) {
