@@ -35,7 +35,7 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
                                          runtime.config().base_url}));
   modules.push_back(std::make_unique<web::AtlasModule>(
       site, web::AtlasModule::Services{&runtime.accounts(), &runtime.atlas(), &runtime.evidence(),
-                                       &runtime.library()}));
+                                       &runtime.library(), &runtime.clock()}));
   modules.push_back(std::make_unique<web::SurveyModule>(
       site, web::SurveyModule::Services{&runtime.accounts(), &runtime.survey()}));
   return modules;

@@ -7,7 +7,9 @@
 // members' drafts and moderation, and the JSON API (GeoJSON features).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@ class AtlasModule final : public Module {
     atlas::AtlasService* atlas = nullptr;
     evidence::EvidenceService* evidence = nullptr;  // the displacement layer and figures; may be null
     library::LibraryService* library = nullptr;     // sources' titles; may be null
+    const Clock* clock = nullptr;                   // the layer's cache
   };
   AtlasModule(Site& site, Services services);
 
@@ -88,8 +91,20 @@ class AtlasModule final : public Module {
   http::Response FormPage(Context& ctx, const atlas::CaseStudy* existing, const nlohmann::json& values,
                           const Status& error, int status);
 
+  // The displacement layer by country, computed at most once a minute (two
+  // aggregate queries over every displacement figure cost more than the
+  // rest of the page); the label is added per request, in its language.
+  struct LayerCache {
+    TimestampMs at = -1;
+    int year = 0;
+    std::map<std::string, std::int64_t> by_iso;
+    std::string source;
+  };
   Services services_;
-  std::shared_ptr<const geo::WorldMap> map_;  // decoded once; immutable, shared by every request
+  std::shared_ptr<const geo::WorldMap> map_;
+  mutable std::mutex layer_mu_;
+  mutable LayerCache
+      layer_cache_;  // guarded by layer_mu_  // decoded once; immutable, shared by every request
 };
 
 namespace atlas_web {
