@@ -38,7 +38,7 @@ void AtlasModule::AddOpenApi(OpenApiPart& part) const {
       {"description",
        "A GeoJSON geometry (RFC 7946): Point, MultiPoint, LineString, MultiLineString, Polygon or "
        "MultiPolygon, longitude first"},
-      {"properties", {{"type", Str()}, {"coordinates", {{"type", "array"}, {"items", {}}}}}}};
+      {"properties", {{"type", Str()}, {"coordinates", {{"type", "array"}, {"items", json::object()}}}}}};
   json year = {{"type", "integer"}, {"nullable", true}};
   json writable = {
       {"organisation",
