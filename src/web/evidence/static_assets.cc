@@ -1,13 +1,11 @@
 // The dashboard's scripts, styles and country outlines: our evidence.js and
 // evidence.css, and uPlot, Leaflet, topojson-client and world-atlas's
 // countries-110m.json from npm (web/assets/evidence/package-lock.json), all
-// embedded in the binary. URLs carry a content hash (?v=), so the answers
-// are cached for a year; an ETag answers revalidations with 304.
+// embedded in the binary and served by web::EmbeddedAssets.
 #include <map>
 #include <string>
 
-#include "core/strings.h"
-#include "crypto/crypto.h"
+#include "web/embedded_assets.h"
 #include "web/evidence/evidence_module.h"
 #include "web/evidence/evidence_web.h"
 
@@ -16,69 +14,22 @@ const std::map<std::string_view, std::string_view>& Files();
 }  // namespace waymark::web::embedded_evidence
 
 namespace waymark::web {
-
-using http::Response;
-
 namespace {
 
-struct Asset {
-  std::string_view bytes;
-  std::string content_type;
-  std::string etag;  // quoted
-  std::string hash;  // for ?v=
-};
-
-std::string ContentTypeFor(std::string_view name) {
-  auto ends = [&](std::string_view ext) {
-    return name.size() >= ext.size() && name.substr(name.size() - ext.size()) == ext;
-  };
-  if (ends(".js")) return "text/javascript; charset=utf-8";
-  if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".json")) return "application/json";
-  return "application/octet-stream";
-}
-
-// By base name ("uPlot.iife.min.js"), made once (thread-safe static initialisation), read-only after.
-const std::map<std::string, Asset, std::less<>>& Assets() {
-  static const std::map<std::string, Asset, std::less<>> assets = [] {
-    std::map<std::string, Asset, std::less<>> out;
-    for (const auto& [path, bytes] : embedded_evidence::Files()) {
-      std::string name(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
-      std::string hash = crypto::Sha256Hex(bytes).substr(0, 16);
-      out.emplace(name, Asset{bytes, ContentTypeFor(name), "\"" + hash + "\"", hash});
-    }
-    return out;
-  }();
+// Made once (thread-safe static initialisation), read-only after.
+const EmbeddedAssets& Assets() {
+  static const EmbeddedAssets assets(embedded_evidence::Files(), "/static/evidence/");
   return assets;
 }
 
 }  // namespace
 
-const nlohmann::json& evidence_web::StaticUrls() {
-  static const nlohmann::json urls = [] {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [name, asset] : Assets()) out[name] = "/static/evidence/" + name + "?v=" + asset.hash;
-    return out;
-  }();
-  return urls;
-}
+const nlohmann::json& evidence_web::StaticUrls() { return Assets().Urls(); }
 
-Response EvidenceModule::StaticFile(Context& ctx) {
-  const auto& assets = Assets();
-  auto it = assets.find(ctx.req.params.at("file"));
-  if (it == assets.end()) return Error(ctx, Status::NotFound("no such file"));
-  const Asset& a = it->second;
-  Response r;
-  if (ctx.req.Header("if-none-match") == a.etag) {
-    r.status = 304;
-  } else {
-    r.body = std::string(a.bytes);
-    r.Set("Content-Type", a.content_type);
-  }
-  r.Set("ETag", a.etag);
-  // Versioned URLs: a changed file gets a new URL, so a year is safe.
-  r.Set("Cache-Control", "public, max-age=31536000, immutable");
-  return r;
+http::Response EvidenceModule::StaticFile(Context& ctx) {
+  auto r = Assets().Serve(ctx.req.params.at("file"), ctx.req.Header("if-none-match"));
+  if (!r) return Error(ctx, Status::NotFound("no such file"));
+  return std::move(*r);
 }
 
 }  // namespace waymark::web
