@@ -27,6 +27,18 @@ bool ValidBaseUrl(std::string_view url) {
   return true;
 }
 
+namespace {
+
+Status BadSetting(const std::string& path, const std::string& key, const char* want) {
+  return Status::InvalidArgument("config file " + path + ": '" + key + "' must be " + want);
+}
+
+Status UnknownSetting(const std::string& path, const std::string& key) {
+  return Status::InvalidArgument("config file " + path + ": unknown setting '" + key + "'");
+}
+
+}  // namespace
+
 Status LoadConfigFile(const std::string& path, Config& c) {
   std::ifstream in(path);
   if (!in) return Status::InvalidArgument("cannot read config file " + path);
@@ -42,9 +54,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const auto& v = *it;
-    auto bad = [&](const char* want) {
-      return Status::InvalidArgument("config file " + path + ": '" + k + "' must be " + want);
-    };
+    auto bad = [&](const char* want) { return BadSetting(path, k, want); };
     auto str = [&](std::string& out) -> Status {
       if (!v.is_string()) return bad("a string");
       out = v.get<std::string>();
@@ -152,7 +162,7 @@ Status LoadConfigFile(const std::string& path, Config& c) {
     } else if (k == "digest_check_minutes")
       s = num(c.digest_check_minutes, 1, 24 * 60);
     else
-      return Status::InvalidArgument("config file " + path + ": unknown setting '" + k + "'");
+      return UnknownSetting(path, k);
     if (!s.ok()) return s;
   }
   return Status::Ok();

@@ -31,10 +31,13 @@ constexpr int kFailure = 1;
 
 int Fail(const Status& s);
 
+// lhs is a declaration ("auto x"), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WM_ASSIGN_OR_RETURN_EXIT(lhs, expr)                                         \
   auto WM_CONCAT(r_, __LINE__) = (expr);                                            \
   if (!WM_CONCAT(r_, __LINE__).ok()) return Fail(WM_CONCAT(r_, __LINE__).status()); \
   lhs = std::move(WM_CONCAT(r_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 int Fail(const Status& s) {
   std::cerr << "waymark: " << s.message();

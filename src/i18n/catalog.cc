@@ -10,6 +10,17 @@ const std::map<std::string_view, std::string_view>& Files();
 }
 
 namespace waymark::i18n {
+namespace {
+
+Status MissingKey(const std::string& lang, const std::string& key) {
+  return Status::InvalidArgument("catalogue " + lang + ".json lacks key '" + key + "'");
+}
+
+Status ExtraKey(const std::string& lang, const std::string& key) {
+  return Status::InvalidArgument("catalogue " + lang + ".json has key '" + key + "' that English lacks");
+}
+
+}  // namespace
 
 // Catalogues are web/i18n/<lang>.json plus one file per module,
 // <module>.<lang>.json; a language's files are merged, and a key defined
@@ -56,13 +67,12 @@ Result<Catalog> Catalog::FromJson(const std::map<std::string, std::string>& json
   for (auto& [lang, m] : c.messages_) {
     for (const auto& [key, value] : en->second) {
       if (!m.count(key)) {
-        return Status::InvalidArgument("catalogue " + lang + ".json lacks key '" + key + "'");
+        return MissingKey(lang, key);
       }
     }
     for (const auto& [key, value] : m) {
       if (!en->second.count(key)) {
-        return Status::InvalidArgument("catalogue " + lang + ".json has key '" + key +
-                                       "' that English lacks");
+        return ExtraKey(lang, key);
       }
     }
   }

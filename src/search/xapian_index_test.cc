@@ -438,6 +438,7 @@ TEST_F(XapianIndexTest, ConcurrentSearchesWhileWriting) {
     Put(Doc(i, "en", "Migrant " + std::to_string(i), "story", {{"country", {"GRC"}}}));
   Commit();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
@@ -525,6 +526,7 @@ TEST(XapianIndexConcurrency, ListsSearchesAndFacetsFromManyThreadsWhileWriting) 
   });
 
   std::vector<std::thread> readers;
+  readers.reserve(kReaders);
   for (int t = 0; t < kReaders; ++t) {
     readers.emplace_back([&, t] {
       for (int round = 0; round < kRounds && std::chrono::steady_clock::now() < deadline; ++round) {
@@ -630,6 +632,7 @@ TEST(XapianIndexConcurrency, SearchesSurviveManyCommitsOnALargeIndex) {
     }
   });
   std::vector<std::thread> readers;
+  readers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&, t] {
       for (int round = 0; round < 100000 && std::chrono::steady_clock::now() < deadline; ++round) {

@@ -7,10 +7,8 @@
 namespace waymark::demo {
 namespace {
 
-using practices::Link;
 using practices::LocalText;
 using practices::Party;
-using practices::Place;
 using practices::PlaceRole;
 using practices::Practice;
 using practices::Sensitivity;

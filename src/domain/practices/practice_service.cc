@@ -1195,6 +1195,7 @@ Status PracticeService::Uncollect(const Actor& actor, Id group_id, Id practice_i
 Result<std::vector<Practice>> PracticeService::CollectedBy(const Actor& actor, Id group_id) {
   WM_ASSIGN_OR_RETURN(std::vector<Collection> all, stores_.practices->CollectedBy(group_id));
   std::vector<Id> ids;
+  ids.reserve(all.size());
   for (const auto& c : all) ids.push_back(c.practice_id);
   WM_ASSIGN_OR_RETURN(std::vector<Practice> found, stores_.practices->GetMany(ids));
   std::vector<Practice> out;

@@ -108,8 +108,7 @@ TEST(AggregateTest, NoAnswersIsAnHonestZero) {
 }
 
 TEST(AggregateTest, CountsEveryTableAndSuppressesSmallCells) {
-  std::vector<Answer> answers;
-  for (int i = 0; i < 7; ++i) answers.push_back(MakeAnswer("NER", "main"));
+  std::vector<Answer> answers(7, MakeAnswer("NER", "main"));
   for (int i = 0; i < 6; ++i) answers.push_back(MakeAnswer("MLI", "no"));
   answers.push_back(MakeAnswer("SEN", "one_of"));  // one from Senegal: never shown alone
   Results r = AggregateAll(answers, 5);

@@ -420,6 +420,7 @@ class SqlTokenStore final : public accounts::TokenStore {
                                                      " FROM api_tokens WHERE user_id=$1 ORDER BY id",
                                                  {user_id}));
           std::vector<ApiToken> out;
+          out.reserve(rows.size());
           for (const auto& r : rows) out.push_back(TokenFromRow(r));
           return out;
         });
@@ -462,6 +463,7 @@ class SqlThrottleStore final : public accounts::ThrottleStore {
         // every other writer. On PostgreSQL each key gets an advisory lock,
         // taken in ascending order of lock id so two callers never deadlock.
         std::vector<std::int64_t> locks;
+        locks.reserve(keys.size());
         for (const auto& key : keys) locks.push_back(ThrottleLockId(key));
         std::sort(locks.begin(), locks.end());
         locks.erase(std::unique(locks.begin(), locks.end()), locks.end());

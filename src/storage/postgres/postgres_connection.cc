@@ -350,7 +350,7 @@ Result<std::unique_ptr<sql::Connection>> OpenPostgres(const PostgresOptions& opt
     std::string_view key = o->keyword;
     if (key == "client_encoding" || key == "fallback_application_name") continue;
     if (key == "options") {
-      server_options = std::string(o->val) + " " + server_options;
+      server_options.insert(0, std::string(o->val) + " ");
       continue;
     }
     if (key == "connect_timeout") has_timeout = true;

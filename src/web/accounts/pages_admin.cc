@@ -205,7 +205,10 @@ Response AccountsModule::AdminAudit(Context& ctx) {
   json rows = json::array();
   for (const auto& e : *entries) {
     std::string details;
-    for (const auto& [k, v] : e.details) details += (details.empty() ? "" : "; ") + k + "=" + v;
+    for (const auto& [k, v] : e.details) {
+      if (!details.empty()) details += "; ";
+      details.append(k).append("=").append(v);
+    }
     rows.push_back({{"at", FormatIso8601(e.at)},
                     {"actor", e.actor_label},
                     {"action", e.action},

@@ -311,7 +311,7 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
                         {"value", value},
                         {"label", label},
                         {"count", count},
-                        {"id", "f-" + f + "-" + value},
+                        {"id", std::string("f-").append(f).append("-").append(value)},
                         {"checked", Contains(chosen, value)}});
     }
     if (values.empty()) continue;
@@ -351,12 +351,16 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
 Response CampaignsModule::CampaignForm(Context& ctx, const Campaign* existing, const json& values,
                                        const Status& error, int status) {
   json model = values;
-  bool creating = existing == nullptr;
-  model["creating"] = creating;
-  model["action"] = creating ? "/campaigns" : "/campaigns/" + std::to_string(existing->id) + "/edit";
-  model["heading"] =
-      creating ? T(ctx, "campaign_new") : T(ctx, "edit") + ": " + existing->Text(ctx.lang).title;
-  if (existing) model["cancel"] = "/campaigns/" + std::to_string(existing->id);
+  model["creating"] = existing == nullptr;
+  if (existing == nullptr) {
+    model["action"] = "/campaigns";
+    model["heading"] = T(ctx, "campaign_new");
+  } else {
+    std::string url = "/campaigns/" + std::to_string(existing->id);
+    model["action"] = url + "/edit";
+    model["heading"] = T(ctx, "edit") + ": " + existing->Text(ctx.lang).title;
+    model["cancel"] = url;
+  }
   json langs = json::array();
   for (const char* lang : kLangs) {
     std::string l(lang);
@@ -502,10 +506,10 @@ Response CampaignsModule::CampaignPage(Context& ctx) {
   model["text_lang"] = text_lang;
   model["body_html"] = text::RenderMarkdown(text.body);
   json other_langs = json::array();
+  const std::string text_url = "/campaigns/" + id + "?text=";
   for (const auto& [l, t] : c->texts) {
     if (l != text_lang)
-      other_langs.push_back(
-          {{"code", l}, {"label", T(ctx, "cp_language_" + l)}, {"url", "/campaigns/" + id + "?text=" + l}});
+      other_langs.push_back({{"code", l}, {"label", T(ctx, "cp_language_" + l)}, {"url", text_url + l}});
   }
   model["other_langs"] = other_langs;
   model["has_other_langs"] = !other_langs.empty();

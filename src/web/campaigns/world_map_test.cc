@@ -198,6 +198,7 @@ TEST(WorldMapTest, ConcurrentRendersAgree) {
   const std::string expected = RenderWorldMapSvg(countries, "t", "d");
   std::vector<std::string> results(4);
   std::vector<std::thread> threads;
+  threads.reserve(results.size());
   for (auto& result : results) {
     threads.emplace_back([&] { result = RenderWorldMapSvg(countries, "t", "d"); });
   }

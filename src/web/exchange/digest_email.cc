@@ -23,8 +23,8 @@ exchange::Email RenderDigest(const i18n::Catalog& catalog, const std::string& ba
     }
     std::string line = t(key) == key ? t("digest_event_other") : t(key);
     line = Fill(Fill(line, "{actor}", n.actor_name), "{title}", n.title);
-    body += "- " + line + " (" + FormatIso8601(n.created_at).substr(0, 10) + ")\n  " + base +
-            exchange::PathFor(n.target) + "\n";
+    body.append("- ").append(line).append(" (").append(FormatIso8601(n.created_at).substr(0, 10));
+    body.append(")\n  ").append(base).append(exchange::PathFor(n.target)).append("\n");
   }
   body += "\n" + t("digest_footer") + "\n" + base + "/notifications\n";
   mail.text = std::move(body);

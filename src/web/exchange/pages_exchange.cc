@@ -311,7 +311,7 @@ Response ExchangeModule::RenderThread(Context& ctx, const std::optional<exchange
                    {"useful_label", Fill(T(ctx, "ex_useful_button"), "{n}", std::to_string(p.useful_count))},
                    {"useful_text", Fill(T(ctx, "ex_useful_count"), "{n}", std::to_string(p.useful_count))},
                    {"hidden", p.hidden},
-                   {"next", base + "#" + anchor},
+                   {"next", std::string(base).append("#").append(anchor)},
                    {"quote_href", base + "?quote=" + std::to_string(p.id) + "#reply"}};
       if (p.quote_of) {
         post["quote"] = {{"href", base + "#post-" + std::to_string(*p.quote_of)},

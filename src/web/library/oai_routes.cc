@@ -85,7 +85,7 @@ class LibraryRepository final : public oai::Repository {
           if (t.vocabulary == "theme" && t.code == code) name = t.Label("en");
         }
       }
-      out.push_back({kind + ":" + code, name});
+      out.push_back({std::string(kind).append(":").append(code), name});
     }
     return out;
   }

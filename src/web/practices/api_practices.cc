@@ -219,19 +219,15 @@ Status InputFromJson(const json& body, bool creating, const Practice* current, p
       in.links = links;
     }
   }
-  for (const char* f : {"generalised_location", "start_date", "end_date", "crisis_other", "contacts",
-                        "licence", "sensitivity"}) {
-    std::optional<std::string>* target = nullptr;
-    std::string name(f);
-    if (name == "generalised_location") target = &in.generalised_location;
-    if (name == "start_date") target = &in.start_date;
-    if (name == "end_date") target = &in.end_date;
-    if (name == "crisis_other") target = &in.crisis_other;
-    if (name == "contacts") target = &in.contacts;
-    if (name == "licence") target = &in.licence;
-    if (name == "sensitivity") target = &in.sensitivity;
-    OptString(body, name, *target, errors);
-  }
+  const std::pair<const char*, std::optional<std::string>*> optional_texts[] = {
+      {"generalised_location", &in.generalised_location},
+      {"start_date", &in.start_date},
+      {"end_date", &in.end_date},
+      {"crisis_other", &in.crisis_other},
+      {"contacts", &in.contacts},
+      {"licence", &in.licence},
+      {"sensitivity", &in.sensitivity}};
+  for (const auto& [name, target] : optional_texts) OptString(body, name, *target, errors);
   OptList(body, "phases", in.phases, errors);
   OptList(body, "crises", in.crises, errors);
   OptList(body, "guidelines", in.guidelines, errors);

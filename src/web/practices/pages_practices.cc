@@ -377,9 +377,9 @@ Result<search::Query> PracticesModule::QueryFromRequest(const Context& ctx, int 
     if (it == q.filters.end()) continue;
     for (const auto& value : it->second) {
       bool ok = true;
-      if (*vocabulary) {
+      if (const std::string_view vocab = vocabulary; !vocab.empty()) {
         ok = std::any_of(terms->begin(), terms->end(),
-                         [&](const Term& t) { return t.vocabulary == vocabulary && t.code == value; });
+                         [&](const Term& t) { return t.vocabulary == vocab && t.code == value; });
       } else if (std::string(name) == "country") {
         ok = countries_.IsValidAlpha3(value);
       } else if (std::string(name) == "region") {
@@ -468,7 +468,7 @@ Response PracticesModule::List(Context& ctx) {
                         {"value", value},
                         {"label", label},
                         {"count", count},
-                        {"id", "f-" + f + "-" + value},
+                        {"id", std::string("f-").append(f).append("-").append(value)},
                         {"checked", Contains(chosen, value)}});
     }
     if (values.empty()) continue;
@@ -517,10 +517,12 @@ Response PracticesModule::MatrixPage(Context& ctx) {
     if (k == "page" || k == "lang" || k == "phase" || k == "crisis") continue;
     base += PercentEncode(k) + "=" + PercentEncode(v) + "&";
   }
+  const std::string by_phase = "/practices?" + base + "phase=";
+  const std::string by_crisis = "/practices?" + base + "crisis=";
   json columns = json::array();
   for (const auto& phase : m->phases) {
     columns.push_back({{"label", Label(*terms, "phase", phase, ctx.lang)},
-                       {"url", "/practices?" + base + "phase=" + phase},
+                       {"url", by_phase + phase},
                        {"count", m->phase_totals[phase]}});
   }
   json rows = json::array();
@@ -531,14 +533,15 @@ Response PracticesModule::MatrixPage(Context& ctx) {
       std::int64_t n = it == m->counts.end() ? 0 : it->second;
       cells.push_back(
           {{"count", n},
-           {"url", n > 0 ? json("/practices?" + base + "phase=" + phase + "&crisis=" + crisis) : json()},
+           {"url",
+            n > 0 ? json(std::string(by_phase).append(phase).append("&crisis=").append(crisis)) : json()},
            {"level", n == 0   ? 0
                      : n < 3  ? 1
                      : n < 10 ? 2
                               : 3}});
     }
     rows.push_back({{"label", Label(*terms, "crisis", crisis, ctx.lang)},
-                    {"url", "/practices?" + base + "crisis=" + crisis},
+                    {"url", by_crisis + crisis},
                     {"total", m->crisis_totals[crisis]},
                     {"cells", cells}});
   }
