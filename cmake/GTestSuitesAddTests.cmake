@@ -13,11 +13,14 @@ endif()
 string(REPLACE "|" ";" labels "${LABELS}")
 string(REPLACE "|" ";" env "${ENV}")
 string(REPLACE "\n" ";" lines "${listing}")
+# COST is the suite's number of tests: in a fresh clone, where CTest has no
+# timings yet, it starts the biggest suites first instead of leaving one for
+# the end on an otherwise idle machine.
 set(content "")
-foreach(line IN LISTS lines)
-  # Suites are the unindented lines, "Suite." or "Prefix/Suite.  # TypeParam = ...".
-  if(line MATCHES "^([^ #][^ ]*)\\.( |$)")
-    set(suite "${CMAKE_MATCH_1}")
+set(suite "")
+set(count 0)
+macro(wm_flush_suite)
+  if(NOT suite STREQUAL "")
     set(name "${PREFIX}${suite}")
     string(APPEND content
       "add_test([=[${name}]=] [=[${EXE}]=] [=[--gtest_filter=${suite}.${TESTS}]=])\n"
@@ -25,7 +28,20 @@ foreach(line IN LISTS lines)
       "  LABELS [=[${labels}]=]\n"
       "  ENVIRONMENT [=[${env}]=]\n"
       "  TIMEOUT ${TIMEOUT}\n"
+      "  COST ${count}\n"
       "  SKIP_REGULAR_EXPRESSION [=[\\[  PASSED  \\] 0 tests]=])\n")
   endif()
+endmacro()
+foreach(line IN LISTS lines)
+  # Suites are the unindented lines, "Suite." or "Prefix/Suite.  # TypeParam = ...";
+  # their tests are the indented lines under them.
+  if(line MATCHES "^([^ #][^ ]*)\\.( |$)")
+    wm_flush_suite()
+    set(suite "${CMAKE_MATCH_1}")
+    set(count 0)
+  elseif(line MATCHES "^  [^ ]")
+    math(EXPR count "${count} + 1")
+  endif()
 endforeach()
+wm_flush_suite()
 file(WRITE "${OUT}" "${content}")
