@@ -1,0 +1,168 @@
+#include "forecast/ensemble.h"
+
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "forecast/engine.h"
+
+namespace waymark::forecast {
+
+double DayError(const std::vector<double>& sim, const std::vector<double>& data, bool rescaled) {
+  double u = 0;
+  double s = 0;
+  for (size_t c = 0; c < sim.size(); ++c) {
+    u += data[c];
+    s += sim[c];
+  }
+  double sum = 0;
+  for (size_t c = 0; c < sim.size(); ++c) {
+    double x = sim[c];
+    if (rescaled) x = s > 0 ? x * u / s : 0.0;
+    sum += std::round(std::abs(x - data[c]) * 1e4) / 1e4;
+  }
+  return sum / std::max(u, 1.0);
+}
+
+Summary Summarise(const std::vector<double>& v) {
+  Summary s;
+  if (v.empty()) return s;
+  s.min = v[0];
+  s.max = v[0];
+  double sum = 0;
+  for (double x : v) {
+    sum += x;
+    s.min = std::min(s.min, x);
+    s.max = std::max(s.max, x);
+  }
+  s.mean = sum / static_cast<double>(v.size());
+  if (v.size() > 1) {
+    double ss = 0;
+    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    s.sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  }
+  return s;
+}
+
+namespace {
+
+Status RunSeed(const Scenario& scenario, const Settings& settings, const Ensemble& shape, SeedRun& run,
+               const std::function<void()>& on_day, const std::atomic<bool>* cancel) {
+  auto started = std::chrono::steady_clock::now();
+  WM_ASSIGN_OR_RETURN(auto sim, Simulation::Create(scenario, settings, run.seed));
+  const size_t ncamps = shape.camps.size();
+  std::vector<double> sim_day(ncamps);
+  while (!sim->done()) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Unavailable("cancelled");
+    int t = sim->day();
+    WM_RETURN_IF_ERROR(sim->Step().WithContext("seed " + std::to_string(run.seed)));
+    run.agent_days += sim->AgentCount();
+    std::vector<long long> counts(ncamps);
+    for (size_t c = 0; c < ncamps; ++c) {
+      counts[c] = sim->LocationCount(shape.camps[c]);
+      sim_day[c] = static_cast<double>(counts[c]);
+    }
+    const auto& data = shape.observed[static_cast<size_t>(t)];
+    run.error.push_back(DayError(sim_day, data, false));
+    run.error_rescaled.push_back(DayError(sim_day, data, true));
+    run.camp_counts.push_back(std::move(counts));
+    if (on_day) on_day();
+  }
+  double e = 0;
+  double er = 0;
+  for (size_t t = 0; t < run.error.size(); ++t) {
+    e += run.error[t];
+    er += run.error_rescaled[t];
+  }
+  if (!run.error.empty()) {
+    run.mean_error = e / static_cast<double>(run.error.size());
+    run.mean_error_rescaled = er / static_cast<double>(run.error.size());
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Ensemble> RunEnsemble(const Scenario& scenario, const Settings& settings,
+                             const EnsembleOptions& options) {
+  if (options.seeds < 1) return Status::InvalidArgument("at least one seed");
+  auto started = std::chrono::steady_clock::now();
+  Ensemble ens;
+  {
+    // The camps and the data, from a throwaway simulation (cheap: no agents move).
+    WM_ASSIGN_OR_RETURN(auto probe, Simulation::Create(scenario, settings, 0));
+    ens.camps = probe->camps();
+    ens.bytes_per_agent = probe->BytesPerAgent();
+    for (size_t c = 0; c < ens.camps.size(); ++c) {
+      ens.camp_names.push_back(scenario.locations[static_cast<size_t>(ens.camps[c])].name);
+      if (probe->CampSeries(c) < 0) {
+        return Status::InvalidArgument("camp " + ens.camp_names.back() + " has no validation series");
+      }
+    }
+    for (int t = 0; t < scenario.length; ++t) {
+      std::vector<double> row(ens.camps.size());
+      for (size_t c = 0; c < ens.camps.size(); ++c)
+        row[c] = static_cast<double>(probe->Observed(probe->CampSeries(c), t));
+      ens.observed.push_back(std::move(row));
+    }
+  }
+  ens.runs.resize(static_cast<size_t>(options.seeds));
+  for (int k = 0; k < options.seeds; ++k)
+    ens.runs[static_cast<size_t>(k)].seed = options.first_seed + static_cast<uint64_t>(k);
+
+  std::atomic<int> next{0};
+  std::atomic<long long> days_done{0};
+  const long long days_total = static_cast<long long>(options.seeds) * scenario.length;
+  std::mutex progress_mu;
+  std::mutex status_mu;
+  Status first_error;
+  auto on_day = [&] {
+    long long d = days_done.fetch_add(1) + 1;
+    if (options.progress) {
+      std::lock_guard<std::mutex> lock(progress_mu);
+      options.progress(d, days_total);
+    }
+  };
+  auto worker = [&] {
+    for (;;) {
+      int k = next.fetch_add(1);
+      if (k >= options.seeds) return;
+      Status st = RunSeed(scenario, settings, ens, ens.runs[static_cast<size_t>(k)], on_day, options.cancel);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(status_mu);
+        if (first_error.ok()) first_error = st;
+        next.store(options.seeds);
+        return;
+      }
+    }
+  };
+  int threads = std::max(1, std::min(options.threads, options.seeds));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (!first_error.ok()) return first_error;
+
+  std::vector<double> e;
+  std::vector<double> er;
+  ens.mean_counts.assign(static_cast<size_t>(scenario.length), std::vector<double>(ens.camps.size(), 0.0));
+  for (const SeedRun& r : ens.runs) {
+    e.push_back(r.mean_error);
+    er.push_back(r.mean_error_rescaled);
+    ens.agent_days += r.agent_days;
+    ens.cpu_seconds += r.seconds;
+    for (size_t t = 0; t < r.camp_counts.size(); ++t) {
+      for (size_t c = 0; c < ens.camps.size(); ++c) {
+        ens.mean_counts[t][c] += static_cast<double>(r.camp_counts[t][c]) / options.seeds;
+      }
+    }
+  }
+  ens.error = Summarise(e);
+  ens.error_rescaled = Summarise(er);
+  ens.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return ens;
+}
+
+}  // namespace waymark::forecast
