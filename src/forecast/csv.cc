@@ -44,6 +44,7 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text, const std::string& n
       CsvField field;
       field.column = static_cast<int>(i - line_start) + 1;
       bool quoted = false;
+      const int field_line = line;
       while (i < text.size()) {
         char c = text[i];
         if (quoted) {
@@ -75,7 +76,7 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text, const std::string& n
         field.text.push_back(c);
         ++i;
       }
-      if (quoted) return InputError(name, line, field.column, "unterminated quoted field");
+      if (quoted) return InputError(name, field_line, field.column, "unterminated quoted field");
       row.fields.push_back(std::move(field));
       if (i >= text.size()) {
         row.end_column = static_cast<int>(i - line_start) + 1;

@@ -290,18 +290,26 @@ Status Simulation::Spawn(int t, long long n) {
                                      spawn_cumulative_.begin());
     if (idx >= n_loc_) idx = n_loc_ - 1;
     while (spawn_weight_[idx] <= 0 && idx > 0) --idx;  // rounding at the very top: the last weighted location
-    agent_loc_.push_back(static_cast<int32_t>(idx));
-    agent_flags_.push_back(kFirstLeg);
-    agent_progress_.push_back(0.0F);
-    if (settings_.avoid_short_stints) agent_recent_.push_back(0.0F);
-    if (settings_.awareness_level > 1) {
-      agent_route_len_.push_back(0);
-      agent_route_.resize(agent_route_.size() + static_cast<size_t>(settings_.awareness_level), 0);
-    }
-    ++loc_count_[idx];
+    AddAgent(static_cast<int>(idx));
     if (settings_.take_from_population && pop_[idx] > 0) --pop_[idx];
   }
   return Status::Ok();
+}
+
+void Simulation::AddAgent(int loc) {
+  agent_loc_.push_back(loc);
+  agent_flags_.push_back(kFirstLeg);
+  agent_progress_.push_back(0.0F);
+  if (settings_.avoid_short_stints) agent_recent_.push_back(0.0F);
+  if (settings_.awareness_level > 1) {
+    agent_route_len_.push_back(0);
+    agent_route_.resize(agent_route_.size() + static_cast<size_t>(settings_.awareness_level), 0);
+  }
+  ++loc_count_[static_cast<size_t>(loc)];
+}
+
+void Simulation::AddAgentsForTest(int loc, long long n) {
+  for (long long k = 0; k < n; ++k) AddAgent(loc);
 }
 
 void Simulation::SetLinksClosed(int from, int to, bool closed) {

@@ -54,6 +54,9 @@ class Simulation {
   long long capacity(int loc) const { return capacity_[static_cast<size_t>(loc)]; }
   long long day0_agents(int loc) const { return day0_agents_[static_cast<size_t>(loc)]; }
 
+  // Test hook: puts n new agents at `loc` (as if spawned there).
+  void AddAgentsForTest(int loc, long long n);
+
   // Bytes of agent state per agent.
   size_t BytesPerAgent() const;
 
@@ -63,6 +66,7 @@ class Simulation {
   void UpdateConflicts(int t);
   long long SpawnCount(int t);
   Status Spawn(int t, long long n);
+  void AddAgent(int loc);
   void ComputeSpawnWeights(int t);
   void ApplyClosures(int t);
   void ComputeScores(int t);
