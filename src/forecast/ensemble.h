@@ -29,7 +29,7 @@ struct SeedRun {
   double mean_error = 0;
   double mean_error_rescaled = 0;
   long long agent_days = 0;  // Σ_t agents alive on day t
-  double seconds = 0;        // this seed's own running time
+  double seconds = 0;        // CPU time of the thread that ran this seed
 };
 
 struct EnsembleOptions {
