@@ -403,7 +403,9 @@ Status ReadValidation(const std::string& dir, int hasten, Scenario& s) {
         return InputError(layout_path, row.line, row.fields[i].column,
                           "a file name, not a path, is expected");
       }
-      std::string path = dir + "/" + file;
+      std::string path = dir;
+      path += "/";
+      path += file;
       auto t = ReadText(path);
       if (!t.ok()) return InputError(layout_path, row.line, row.fields[i].column, "cannot open " + file);
       WM_ASSIGN_OR_RETURN(DataTable table, ReadSeriesFile(*t, path, s.start_date, hasten));

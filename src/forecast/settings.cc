@@ -153,7 +153,12 @@ Result<Settings> ParseSettings(const std::string& text, const std::string& name,
     auto it = Setters().find(key);
     bool known_section = section == "spawn_rules" || section == "move_rules" || section == "optimisations";
     if (it == Setters().end() || !known_section) {
-      if (ignored) ignored->push_back(section + "." + key);
+      if (ignored) {
+        std::string full = section;
+        full += ".";
+        full += key;
+        ignored->push_back(std::move(full));
+      }
       continue;
     }
     if (!it->second(s, value)) {
