@@ -109,6 +109,13 @@ int RunForecast(const ForecastFlags& flags) {
             << std::min(opts.threads, flags.seeds) << " thread(s)\n";
   std::cout << "error (averaged relative difference): " << Summary(ens->error, flags.seeds) << "\n";
   std::cout << "error rescaled:                       " << Summary(ens->error_rescaled, flags.seeds) << "\n";
+  std::cout << "max E(t) after day 12:                " << Summary(ens->max_error_after_day12, flags.seeds)
+            << "\n";
+  const forecast::Baselines& b = ens->baselines;
+  std::cout << fmt::format(
+      "naive baselines (E on the same days): ratio7 {:.4f}, ratio30 {:.4f}, flat7 {:.4f}, flat30 {:.4f}, "
+      "sloped7 {:.4f}, sloped30 {:.4f}, uniform split {:.4f}\n",
+      b.ratio7, b.ratio30, b.flat7, b.flat30, b.sloped7, b.sloped30, b.uniform);
   double per_core = ens->cpu_seconds > 0 ? static_cast<double>(ens->agent_days) / ens->cpu_seconds : 0;
   double wall = ens->wall_seconds > 0 ? static_cast<double>(ens->agent_days) / ens->wall_seconds : 0;
   std::cout << fmt::format(

@@ -27,6 +27,40 @@ double DayError(const std::vector<double>& sim, const std::vector<double>& data,
   return sum / std::max(u, 1.0);
 }
 
+Baselines NaiveBaselines(const std::vector<std::vector<double>>& observed) {
+  Baselines b;
+  const size_t days = observed.size();
+  if (days == 0) return b;
+  const size_t camps = observed[0].size();
+  auto total = [&](size_t t) {
+    double u = 0;
+    for (double v : observed[t]) u += v;
+    return u;
+  };
+  auto score = [&](auto predict) {
+    double sum = 0;
+    std::vector<double> sim(camps);
+    for (size_t t = 0; t < days; ++t) {
+      for (size_t c = 0; c < camps; ++c) sim[c] = predict(t, c);
+      sum += DayError(sim, observed[t], false);
+    }
+    return sum / static_cast<double>(days);
+  };
+  for (size_t k : {size_t{7}, size_t{30}}) {
+    size_t kk = std::min(k, days - 1);
+    double uk = total(kk);
+    double flat = score([&](size_t, size_t c) { return observed[kk][c]; });
+    double sloped = score([&](size_t t, size_t c) { return static_cast<double>(t) * observed[kk][c]; });
+    double ratio = score([&](size_t t, size_t c) { return uk > 0 ? total(t) * observed[kk][c] / uk : 0.0; });
+    (k == 7 ? b.flat7 : b.flat30) = flat;
+    (k == 7 ? b.sloped7 : b.sloped30) = sloped;
+    (k == 7 ? b.ratio7 : b.ratio30) = ratio;
+  }
+  b.uniform =
+      score([&](size_t t, size_t) { return camps > 0 ? total(t) / static_cast<double>(camps) : 0.0; });
+  return b;
+}
+
 Summary Summarise(const std::vector<double>& v) {
   Summary s;
   if (v.empty()) return s;
@@ -157,10 +191,14 @@ Result<Ensemble> RunEnsemble(const Scenario& scenario, const Settings& settings,
 
   std::vector<double> e;
   std::vector<double> er;
+  std::vector<double> late;
   ens.mean_counts.assign(static_cast<size_t>(scenario.length), std::vector<double>(ens.camps.size(), 0.0));
   for (const SeedRun& r : ens.runs) {
     e.push_back(r.mean_error);
     er.push_back(r.mean_error_rescaled);
+    double worst = 0;
+    for (size_t t = 13; t < r.error.size(); ++t) worst = std::max(worst, r.error[t]);
+    late.push_back(worst);
     ens.agent_days += r.agent_days;
     ens.cpu_seconds += r.seconds;
     for (size_t t = 0; t < r.camp_counts.size(); ++t) {
@@ -171,6 +209,8 @@ Result<Ensemble> RunEnsemble(const Scenario& scenario, const Settings& settings,
   }
   ens.error = Summarise(e);
   ens.error_rescaled = Summarise(er);
+  ens.max_error_after_day12 = Summarise(late);
+  ens.baselines = NaiveBaselines(ens.observed);
   ens.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return ens;
 }

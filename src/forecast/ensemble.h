@@ -21,6 +21,17 @@ namespace waymark::forecast {
 // E(t) for one day; `sim` and `data` hold one value per camp.
 double DayError(const std::vector<double>& sim, const std::vector<double>& data, bool rescaled);
 
+// The naive forecasts of Flee's extract-validation-results.py on the
+// observed data `observed[day][camp]`, each scored as the mean over days of
+// E(t) (plain): flat k (a camp keeps its day-k count), sloped k (t · its
+// day-k count, as Flee codes it), ratio k (its day-k share of the observed
+// camp total U(t)), and a uniform split of U(t). ratio and uniform know
+// U(t), so they compare with the rescaled error.
+struct Baselines {
+  double flat7 = 0, flat30 = 0, sloped7 = 0, sloped30 = 0, ratio7 = 0, ratio30 = 0, uniform = 0;
+};
+Baselines NaiveBaselines(const std::vector<std::vector<double>>& observed);
+
 struct SeedRun {
   uint64_t seed = 0;
   std::vector<std::vector<long long>> camp_counts;  // [day][camp]
@@ -56,6 +67,8 @@ struct Ensemble {
   std::vector<SeedRun> runs;                     // in seed order
   Summary error;
   Summary error_rescaled;
+  Summary max_error_after_day12;  // max over t > 12 of E(t), per seed (Flee 2017's "after the first 12 days")
+  Baselines baselines;
   long long agent_days = 0;  // over all seeds
   double wall_seconds = 0;
   double cpu_seconds = 0;  // Σ of the seeds' own times
