@@ -632,6 +632,25 @@ TEST(EnsembleTest, SameResultWithOneThreadOrMany) {
   EXPECT_EQ(a->error.mean, b->error.mean);
 }
 
+TEST(EnsembleTest, MaliAgreesWithUpstreamFleeRuns) {
+  // Upstream's three runs: E 0.3808 / 0.3821 / 0.3817 (mean 0.3815, sd
+  // 0.0007), E_resc 0.3147 / 0.3179 / 0.3174 (FLEE-MODEL.md §10.2's band:
+  // 3 standard errors plus an absolute floor of 0.01).
+  auto st = ReadSettings(kFlee + "/simsetting.yml");
+  ASSERT_TRUE(st.ok());
+  Scenario sc = ReadCase("mali", "mali2012", *st, 100000);
+  EnsembleOptions o;
+  o.seeds = 2;
+  o.threads = 2;
+  auto e = RunEnsemble(sc, *st, o);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_NEAR(e->error.mean, 0.3815, 0.01);
+  EXPECT_NEAR(e->error_rescaled.mean, 0.3167, 0.01);
+  // 19.8 M agent-days per run, as FLEE-MODEL.md §11.1 counts for upstream:
+  // the agent count each day does not depend on the seed.
+  EXPECT_EQ(e->agent_days, 2 * 19769519LL);
+}
+
 // --- The metric -------------------------------------------------------------
 
 TEST(MetricTest, HandTable) {
