@@ -278,6 +278,28 @@ TEST(ReaderErrorTest, ValidationFolderProblems) {
   ExpectInputError(ReadValidation(dir, 1, s), "in/registration_corrections.csv:7:1: C: no data row on day 3");
 }
 
+TEST(ReaderTest, ConflictPeriodIsTheOlderNameOfSimPeriod) {
+  std::string dir = testing::TempDir() + "/flee_old_names";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(kFlee + "/mali/conflict_input/mali", dir);
+  std::filesystem::rename(dir + "/sim_period.csv", dir + "/conflict_period.csv");
+  auto s = ReadScenario(dir, kFlee + "/mali/conflict_validation/mali2012", Settings());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->length, 300);
+  EXPECT_EQ(FormatIsoDate(s->start_date), "2012-02-29");
+}
+
+TEST(ReaderTest, HastenDividesPopulationsCapacitiesAndData) {
+  Settings st;
+  st.hasten = 10;
+  auto s =
+      ReadScenario(kFlee + "/mali/conflict_input/mali", kFlee + "/mali/conflict_validation/mali2012", st);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->locations[static_cast<size_t>(s->FindLocation("Kidal"))].population, 25617 / 10);
+  EXPECT_EQ(s->locations[static_cast<size_t>(s->FindLocation("Fassala-Mbera"))].capacity, 75882 / 10);
+  EXPECT_EQ(s->series[0].raw.rows()[0].value, 2007.5);
+}
+
 TEST(ReaderErrorTest, WholeFolderErrorsCarryThePath) {
   auto r = ReadScenario("/nonexistent-flee-dir", "", Settings());
   EXPECT_TRUE(r.status().IsNotFound());
