@@ -50,12 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   switch (pick) {
-    case 0:
-      CheckError(fc::ReadSimPeriod(text, "sim_period.csv", s), "sim_period.csv");
-      break;
+    case 0: CheckError(fc::ReadSimPeriod(text, "sim_period.csv", s), "sim_period.csv"); break;
     case 1: {
       fc::Scenario fresh;
-      CheckError(fc::ReadLocations(text, "locations.csv", 1 + static_cast<int>(size % 3), fresh), "locations.csv");
+      CheckError(fc::ReadLocations(text, "locations.csv", 1 + static_cast<int>(size % 3), fresh),
+                 "locations.csv");
       break;
     }
     case 2:
@@ -75,7 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (s.conflicts && static_cast<int>(s.conflicts->days.size()) < s.length) std::abort();
       break;
     case 5:
-      CheckError(fc::ReadCorrections(text, "registration_corrections.csv", s), "registration_corrections.csv");
+      CheckError(fc::ReadCorrections(text, "registration_corrections.csv", s),
+                 "registration_corrections.csv");
       break;
     case 6: {
       auto t = fc::ReadSeriesFile(text, "camp.csv", 0, 1);
@@ -88,9 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       break;
     }
-    case 7:
-      CheckError(fc::ParseSettings(text, "s.yml").status(), "s.yml");
-      break;
+    case 7: CheckError(fc::ParseSettings(text, "s.yml").status(), "s.yml"); break;
     case 8: {
       size_t cut = text.find('|');
       auto a = fc::ReadSeriesFile(text.substr(0, cut), "a.csv", 0, 1);

@@ -35,6 +35,15 @@ Status DataTable::Correct(int day) {
                                    " is 0: no correction factor");
   }
   double factor = rows_[i].value / prev;
+  for (size_t k = 0; k < i; ++k) {
+    // Counts are read as at most kMaxCount; a correction may not make one
+    // larger (it could then overflow the integer At() returns).
+    if (rows_[k].value * factor > kMaxCount) {
+      return Status::InvalidArgument("the correction on day " + std::to_string(day) +
+                                     " makes a count larger than " +
+                                     std::to_string(static_cast<long long>(kMaxCount)));
+    }
+  }
   for (size_t k = 0; k < i; ++k) rows_[k].value *= factor;
   return Status::Ok();
 }

@@ -15,6 +15,10 @@ struct DataRow {
   double value = 0.0;  // the count (integer-valued in every data set, kept as Flee keeps it)
 };
 
+// The largest count a series may hold (far above any population), so that
+// sums and corrections stay exact integers in a double.
+inline constexpr double kMaxCount = 1e12;
+
 class DataTable {
  public:
   DataTable() = default;

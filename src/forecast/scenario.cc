@@ -122,7 +122,8 @@ Status ReadLocations(const std::string& text, const std::string& name, int haste
     }
     long long pop = 0;
     const CsvField& popf = row.fields[7];
-    if (!TrimAscii(popf.text).empty() && (!ParseInt(popf.text, pop) || pop < 0)) {
+    if (!TrimAscii(popf.text).empty() &&
+        (!ParseInt(popf.text, pop) || pop < 0 || static_cast<double>(pop) > kMaxCount)) {
       return InputError(name, row.line, popf.column,
                         "population \"" + popf.text + "\" is not a whole number ≥ 0");
     }
@@ -365,7 +366,7 @@ Result<DataTable> ReadSeriesFile(const std::string& text, const std::string& nam
                         "\"" + row.fields[0].text + "\" is not a YYYY-MM-DD date");
     }
     long long count = 0;
-    if (!ParseInt(row.fields[1].text, count) || count < 0) {
+    if (!ParseInt(row.fields[1].text, count) || count < 0 || static_cast<double>(count) > kMaxCount) {
       return InputError(name, row.line, row.fields[1].column,
                         "count \"" + row.fields[1].text + "\" is not a whole number ≥ 0");
     }

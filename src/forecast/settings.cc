@@ -1,5 +1,6 @@
 #include "forecast/settings.h"
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -38,7 +39,11 @@ Setter Int(int Settings::*field, long long lo, long long hi) {
     double d = 0;
     if (!ParseInt(v, n)) {
       // Flee's files write 1.0 for an integer at times.
-      if (!ParseDouble(v, d) || d != static_cast<double>(static_cast<long long>(d))) return false;
+      // Range first: casting a double beyond long long is undefined.
+      if (!ParseDouble(v, d) || !(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) ||
+          d != std::floor(d)) {
+        return false;
+      }
       n = static_cast<long long>(d);
     }
     if (n < lo || n > hi) return false;
