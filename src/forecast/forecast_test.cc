@@ -192,6 +192,8 @@ TEST(ReaderErrorTest, EveryMalformedFileNamesLineAndColumn) {
   s = base;
   ExpectInputError(ReadRoutes("A,C,-4\n", "routes.csv", s), "routes.csv:1:5: negative distance");
   s = base;
+  ExpectInputError(ReadRoutes("A,C,1e9\n", "routes.csv", s), "routes.csv:1:5: distance 1e9 km is longer");
+  s = base;
   ExpectInputError(ReadRoutes("A,C\n", "routes.csv", s), "routes.csv:1:4: missing column: distance");
   s = base;
   ExpectInputError(ReadRoutes("A,C,ten\n", "routes.csv", s), "routes.csv:1:5: distance");

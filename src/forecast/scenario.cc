@@ -197,6 +197,9 @@ Status ReadRoutes(const std::string& text, const std::string& name, Scenario& s)
       return InputError(name, row.line, df.column, "distance \"" + df.text + "\" is not a number");
     }
     if (r.distance < 0) return InputError(name, row.line, df.column, "negative distance " + df.text);
+    if (r.distance > 40075) {
+      return InputError(name, row.line, df.column, "distance " + df.text + " km is longer than the equator");
+    }
     if (row.fields.size() > 3 && !TrimAscii(row.fields[3].text).empty()) {
       long long f = 0;
       if (!ParseInt(row.fields[3].text, f) || f < 0 || f > 2) {
