@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "forecast/csv.h"
@@ -634,6 +635,75 @@ TEST(EngineTest, NothingLeavesBujumburaWhileItIsCutOff) {
   int buj = sc.FindLocation("Bujumbura");
   for (int t = 0; t < sc.length; ++t) Step(*sim);
   EXPECT_EQ(sim->LocationCount(buj), sim->AgentCount() - sim->day0_agents(sc.FindLocation("Nyarugusu")));
+}
+
+TEST(EngineTest, InvariantsOnRandomNetworks) {
+  // FLEE-MODEL.md §13.2: random graphs, closures and settings; every day
+  // agents are conserved, no count is negative, and the run is the same
+  // again for the same seed.
+  std::mt19937 gen(20260514);
+  auto pick = [&](int n) { return static_cast<int>(gen() % static_cast<unsigned>(n)); };
+  for (int round = 0; round < 40; ++round) {
+    int n = 3 + pick(8);
+    std::string locs;
+    for (int i = 0; i < n; ++i) {
+      static const char* kTypes[] = {"conflict_zone", "town", "camp", "forwarding_hub", "marker"};
+      std::string type = i == 0 ? "conflict_zone" : (i == 1 ? "camp" : kTypes[pick(5)]);
+      locs += "L" + std::to_string(i) + ",R," + (pick(3) == 0 ? "Y" : "X") + ",0,0," + type + ",0," +
+              std::to_string(1 + pick(2000)) + "\n";
+    }
+    std::string routes;
+    for (int i = 1; i < n; ++i) {
+      routes += "L" + std::to_string(pick(i)) + ",L" + std::to_string(i) + "," + std::to_string(pick(500)) +
+                "," + std::to_string(pick(3)) + "\n";
+    }
+    for (int k = pick(n); k > 0; --k) {
+      int a = pick(n);
+      int b = pick(n);
+      if (a != b)
+        routes += "L" + std::to_string(a) + ",L" + std::to_string(b) + "," + std::to_string(pick(800)) + "\n";
+    }
+    std::string closures;
+    static const char* kClosures[] = {"location", "link", "country", "camp"};
+    for (int k = pick(4); k > 0; --k) {
+      std::string type = kClosures[pick(4)];
+      std::string a = type == "country" ? "X" : "L" + std::to_string(pick(n));
+      std::string b = type == "country" ? "Y" : "L" + std::to_string(pick(n));
+      if (type == "country" && locs.find(",Y,") == std::string::npos) continue;
+      closures += type + "," + a + "," + b + "," + std::to_string(pick(30)) + "," +
+                  std::to_string(pick(35) - 1) + "\n";
+    }
+    Scenario sc = Make(locs, routes, 30, closures);
+    sc.series[1].corrected = DataTable({{0, static_cast<double>(pick(50))}, {10, 500}, {20, 300}, {29, 900}});
+    Settings st;
+    st.awareness_level = 1 + pick(3);
+    st.start_on_foot = pick(2) == 0;
+    st.avoid_short_stints = pick(2) == 0;
+    st.capacity_scaling = 0.5 + pick(3) * 0.5;
+    st.forced_redirection = pick(2) == 0;
+    st.fix_location_closure = pick(2) == 0;
+    st.fix_link_closure = pick(2) == 0;
+    st.fix_day0_capacity = pick(2) == 0;
+    if (pick(2) == 0) st.conflict_spawn_decay = {1, 0.5, 0.1};
+    auto a = Sim(sc, st, static_cast<uint64_t>(round));
+    auto b = Sim(sc, st, static_cast<uint64_t>(round));
+    for (int t = 0; t < sc.length; ++t) {
+      Status st_a = a->Step();
+      if (!st_a.ok()) {
+        // A camp closure can turn the only conflict zone into a town: then
+        // nobody can spawn, which Flee stops on too.
+        EXPECT_NE(st_a.message().find("no location has a spawn weight"), std::string::npos) << st_a.message();
+        break;
+      }
+      ASSERT_TRUE(b->Step().ok());
+      ASSERT_EQ(Conserved(*a, sc), a->AgentCount()) << "round " << round << " day " << t;
+      ASSERT_GE(a->AgentsOnLinks(), 0);
+      for (int i = 0; i < n; ++i) {
+        ASSERT_GE(a->LocationCount(i), 0) << "round " << round;
+        ASSERT_EQ(a->LocationCount(i), b->LocationCount(i)) << "round " << round << " day " << t;
+      }
+    }
+  }
 }
 
 TEST(EnsembleTest, SameResultWithOneThreadOrMany) {
