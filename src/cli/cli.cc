@@ -9,6 +9,7 @@
 
 #include "app/config.h"
 #include "app/runtime.h"
+#include "cli/forecast.h"
 #include "cli/import.h"
 #include "cli/serve.h"
 #include "crypto/crypto.h"
@@ -226,6 +227,35 @@ int Main(int argc, char** argv) {
   import->add_flag("--strict", import_flags.strict, "Exit 3 when any row was rejected");
 
   // version
+  // forecast run
+  auto* forecast =
+      cli.add_subcommand("forecast", "Refugee-movement forecasts with the Flee model (docs/forecast.md)");
+  forecast->require_subcommand(1);
+  auto* forecast_run = forecast->add_subcommand(
+      "run", "Run a case in Flee's folder layout and score it against the observed arrivals");
+  ForecastFlags forecast_flags;
+  forecast_run->add_option("--input", forecast_flags.input, "Flee's conflict_input/<case> folder")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  forecast_run
+      ->add_option("--validation", forecast_flags.validation,
+                   "The conflict_validation/<case> folder (default: the one beside --input)")
+      ->check(CLI::ExistingDirectory);
+  forecast_run
+      ->add_option("--settings", forecast_flags.settings, "simsetting.yml (default: Flee's code defaults)")
+      ->check(CLI::ExistingFile);
+  forecast_run->add_option("--set", forecast_flags.set,
+                           "KEY=VALUE: a rule parameter or fix_* switch (repeatable; docs/forecast.md)");
+  forecast_run->add_option("--seeds", forecast_flags.seeds, "Number of seeds (runs) to average")
+      ->check(CLI::Range(1, 10000));
+  forecast_run->add_option("--seed", forecast_flags.first_seed, "The first seed (then +1 per run)");
+  forecast_run->add_option("--threads", forecast_flags.threads, "Threads (default: one per core)")
+      ->check(CLI::Range(1, 1024));
+  forecast_run->add_option("--days", forecast_flags.days, "Simulate only the first N days of the period")
+      ->check(CLI::Range(1, 100000));
+  forecast_run->add_option("--out", forecast_flags.out,
+                           "CSV: day,date, the mean population of each camp, total");
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   try {
@@ -243,6 +273,8 @@ int Main(int argc, char** argv) {
     std::cout << "waymark " << WAYMARK_VERSION << "\n";
     return 0;
   }
+
+  if (*forecast_run) return RunForecast(forecast_flags);
 
   if (*copy) return Copy(copy_from, copy_to, copy_replace, copy_batch);
 

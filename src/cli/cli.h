@@ -1,5 +1,5 @@
 // The `waymark` command line: serve, migrate, user add, org add, token
-// create, backup, copy, reindex, digest send, import, version. Exit codes:
+// create, backup, copy, reindex, digest send, import, forecast run, version. Exit codes:
 // 0 ok, 2 usage error, 1 other error, with one clear line on stderr (import
 // adds 3: rows were rejected and --strict was given).
 #pragma once
