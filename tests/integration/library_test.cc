@@ -656,30 +656,6 @@ TEST_P(LibraryTest, OaiBadRequestsGetTheProtocolsErrorCodes) {
 
 WM_INSTANTIATE_BACKENDS(LibraryTest);
 
-// `pdf` (from WriteTextPdf) grown to at least `size` bytes by an incremental
-// update whose only content is comment lines: the same document to any
-// reader, with a trailer that points back to the original one.
-std::string PadPdf(const std::string& pdf, std::size_t size) {
-  static const std::regex trailer(R"(/Size (\d+) /Root (\d+) 0 R /Info (\d+) 0 R >>\nstartxref\n(\d+))");
-  std::smatch m;
-  if (!std::regex_search(pdf, m, trailer)) return "";
-  std::string out = pdf;
-  std::string line(1023, ' ');
-  line[0] = '%';
-  line.back() = '\n';
-  for (std::size_t i = 1; out.size() + 300 < size; ++i) {
-    // Lines that differ, so a misplaced piece would change the checksum.
-    std::string n = std::to_string(i);
-    std::copy(n.begin(), n.end(), line.begin() + 1);
-    out += line;
-  }
-  std::size_t xref = out.size();
-  out += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size " + m[1].str() + " /Root " + m[2].str() +
-         " 0 R /Info " + m[3].str() + " 0 R /Prev " + m[4].str() + " >>\nstartxref\n" + std::to_string(xref) +
-         "\n%%EOF\n";
-  return out;
-}
-
 // Issue 12: a large PDF is uploaded in constant memory. The server spools
 // the body to a file as it arrives, hashes and stores the file a piece at a
 // time and extracts it from those pieces; meanwhile other requests are
@@ -737,7 +713,7 @@ TEST_P(LibraryStreamingTest, ALargePdfIsStoredAndExtractedInConstantMemoryWhileO
   ASSERT_EQ(small.status, 201) << small.Describe();
   ASSERT_EQ(SettledFiles(id).size(), 1u);
 
-  std::string pdf = PadPdf(
+  std::string pdf = pdf::PadPdf(
       pdf::WriteTextPdf({"An introduction.", "The " + word + " estimates by region."}, "A long report"),
       kFileBytes);
   ASSERT_GE(pdf.size(), kFileBytes);
@@ -813,7 +789,7 @@ TEST_P(LibraryStreamingTest, AMultipartUploadOfASpooledBodyKeepsItsBytes) {
   Member m = NewMember();
   long long id = MustCreate(m, "A form upload");
   ASSERT_GT(id, 0);
-  std::string pdf = PadPdf(pdf::WriteTextPdf({"One page."}, "Form"), 3u << 20);
+  std::string pdf = pdf::PadPdf(pdf::WriteTextPdf({"One page."}, "Form"), 3u << 20);
   std::string body =
       "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.pdf\"\r\n"
       "Content-Type: application/pdf\r\n\r\n" +
