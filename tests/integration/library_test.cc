@@ -687,6 +687,11 @@ class LibraryStreamingTest : public LibraryTest {
     o.config["spool_dir"] = SpoolDir();
     return o;
   }
+  static void TearDownTestSuite() {
+    LibraryTest::TearDownTestSuite();  // the server first, then its spool directory
+    std::error_code ec;
+    std::filesystem::remove_all(SpoolDir(), ec);
+  }
   static std::string SpoolDir() {
     static const std::string dir = [] {
       std::string d = ::testing::TempDir() + "wm-spool-" + std::to_string(::getpid());
