@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (ec || !parser.is_done()) return 0;  // the server answers 400, 413 or 431 and closes
     if (parser.get().body().size() > options.max_body_bytes) std::abort();
     waymark::http::Request req = waymark::http::RequestFromHeader(parser);
-    req.body = parser.get().body();
+    req.body = parser.get().body().memory;
     (void)req.QueryParam("q");
     (void)req.Cookie("wm_session");
     (void)req.ContentType();

@@ -86,6 +86,10 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.max_body_bytes, 1024, 1LL << 32);
     else if (k == "max_header_bytes")
       s = num(c.max_header_bytes, 1024, 1 << 20);
+    else if (k == "spool_threshold_bytes")
+      s = num(c.spool_threshold_bytes, 4096, 1LL << 30);
+    else if (k == "spool_dir")
+      s = str(c.spool_dir);
     else if (k == "request_timeout_ms")
       s = num(c.request_timeout_ms, 100, 3600000);
     else if (k == "shutdown_grace_ms")

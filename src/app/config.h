@@ -24,6 +24,11 @@ struct Config {
   // Uploads (media_max_bytes) must fit in a request body.
   std::size_t max_body_bytes = 8u << 20;
   std::size_t max_header_bytes = 16u << 10;
+  // Request bodies larger than this are written to a temporary file in
+  // spool_dir as they arrive instead of being held in memory ("" = the
+  // system's temporary directory, $TMPDIR or /tmp).
+  std::size_t spool_threshold_bytes = 256u << 10;
+  std::string spool_dir;
   int request_timeout_ms = 15000;
   int shutdown_grace_ms = 10000;
   // Set when a TLS proxy sits in front: cookies get the Secure flag.

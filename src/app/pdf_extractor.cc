@@ -22,22 +22,22 @@ class TempFile {
     if (!path_.empty()) ::unlink(path_.c_str());
   }
 
-  Status Write(const std::string& bytes) {
+  // Copies `bytes` into a new private file, a piece at a time.
+  Status Write(const ByteSource& bytes) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waymark-pdf-XXXXXX").string();
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) return Status::Internal("cannot create a temporary file for a PDF");
     path_ = tmpl;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n <= 0) {
-        ::close(fd);
-        return Status::Internal("cannot write a temporary file for a PDF");
+    Status written = ForEachPiece(bytes, [fd](std::string_view piece) {
+      while (!piece.empty()) {
+        ssize_t n = ::write(fd, piece.data(), piece.size());
+        if (n <= 0) return Status::Internal("cannot write a temporary file for a PDF");
+        piece.remove_prefix(static_cast<std::size_t>(n));
       }
-      done += static_cast<std::size_t>(n);
-    }
+      return Status::Ok();
+    });
     ::close(fd);
-    return Status::Ok();
+    return written;
   }
   const std::string& path() const { return path_; }
 
@@ -47,7 +47,7 @@ class TempFile {
 
 class PdfExtractor final : public library::TextExtractor {
  public:
-  Result<Output> Extract(const std::string& bytes) override {
+  Result<Output> Extract(const ByteSource& bytes) override {
     TempFile file;
     WM_RETURN_IF_ERROR(file.Write(bytes));
     Output out;

@@ -7,8 +7,8 @@
 
 namespace waymark::app {
 
-// Writes the bytes to a private temporary file (poppler reads from a path,
-// page by page) and extracts its text. Thread-safe.
+// Copies the bytes, a piece at a time, to a private temporary file (poppler
+// reads from a path, page by page) and extracts its text. Thread-safe.
 std::unique_ptr<library::TextExtractor> MakePdfExtractor();
 
 }  // namespace waymark::app

@@ -191,6 +191,8 @@ int Serve(const app::Config& config, bool demo) {
   so.worker_threads = config.worker_threads;
   so.max_body_bytes = config.max_body_bytes;
   so.max_header_bytes = config.max_header_bytes;
+  so.spool_threshold_bytes = config.spool_threshold_bytes;
+  so.spool_dir = config.spool_dir;
   so.request_timeout = std::chrono::milliseconds(config.request_timeout_ms);
   so.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
   so.default_headers = {

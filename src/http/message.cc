@@ -31,6 +31,18 @@ bool Request::HasHeader(std::string_view name) const {
   return false;
 }
 
+std::unique_ptr<ByteSource> Request::BodySource() const {
+  if (body_file) return body_file->Range(0, body_file->size());
+  return std::make_unique<StringByteSource>(body);
+}
+
+Status Request::LoadBody() {
+  if (!body_file) return Status::Ok();
+  WM_ASSIGN_OR_RETURN(body, ReadAll(*BodySource()));
+  body_file.reset();
+  return Status::Ok();
+}
+
 std::optional<std::string> Request::QueryParam(std::string_view name) const {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string error;

@@ -5,11 +5,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/byte_source.h"
+#include "http/body_file.h"
 
 namespace waymark::http {
 
@@ -19,7 +23,11 @@ struct Request {
   std::string path;                                          // percent-decoded path
   std::string query;                                         // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  // The body: in `body` when it was small, else in `body_file` (spooled to
+  // disk as it arrived; see ServerOptions::spool_threshold_bytes) with
+  // `body` empty.
   std::string body;
+  std::shared_ptr<BodyFile> body_file;
   std::string remote_addr;
   std::string request_id;
   std::map<std::string, std::string> params;  // from the route pattern: {slug}
@@ -35,6 +43,15 @@ struct Request {
   // The media type of the body without parameters, lower-case ("application/json").
   std::string ContentType() const;
   bool IsApi() const { return path.rfind("/api/", 0) == 0; }
+  // The body's length, wherever it is.
+  std::int64_t BodySize() const {
+    return body_file ? body_file->size() : static_cast<std::int64_t>(body.size());
+  }
+  // The body as a ByteSource, wherever it is; borrows `body` when in memory.
+  std::unique_ptr<ByteSource> BodySource() const;
+  // Reads a spooled body into `body` (for handlers that want it in one
+  // string) and drops the file. Unavailable on a read error.
+  Status LoadBody();
 };
 
 // Most name=value pairs a query string or form body may hold. Work and

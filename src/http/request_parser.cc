@@ -9,6 +9,8 @@ namespace waymark::http {
 void ApplyLimits(RequestParser& parser, const ServerOptions& options) {
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(options.max_body_bytes);
+  parser.get().body().threshold = options.spool_threshold_bytes;
+  parser.get().body().spool_dir = options.spool_dir;
 }
 
 Request RequestFromHeader(const RequestParser& parser) {

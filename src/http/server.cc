@@ -50,7 +50,7 @@ bool HasObsFold(std::string_view bytes) {
 }
 
 // The transfer codings of a request, in order, lower-case ("gzip", "chunked").
-std::vector<std::string> TransferCodings(const bhttp::request_parser<bhttp::string_body>::value_type& h) {
+std::vector<std::string> TransferCodings(const RequestParser::value_type& h) {
   std::vector<std::string> codings;
   auto range = h.equal_range(bhttp::field::transfer_encoding);
   for (auto it = range.first; it != range.second; ++it) {
@@ -254,7 +254,13 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     StopReading();
+    // A body spooled so far is of no use now: its file goes at once.
+    parser_->get().body().file.reset();
     bool got_some = parser_->got_some() || buffer_.size() > 0;
+    if (Status spool = parser_->get().body().spool_error; !spool.ok() && !timed_out_) {
+      if (server_.hooks.error_log) server_.hooks.error_log("spooling a request body: " + spool.message());
+      return Refuse(503, "the server cannot store the request body now; try again later");
+    }
     if (timed_out_) {
       // A client that sent part of a request and stalled is told so
       // (RFC 9110, 15.5.9); an idle keep-alive connection just closes.
@@ -268,7 +274,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == bhttp::error::body_limit) {
       return Refuse(413, "the request body is larger than " + std::to_string(server_.options.max_body_bytes) +
-                             " bytes");
+                             " bytes, the most this server accepts");
     }
     if (ec == bhttp::error::header_limit) {
       return Refuse(431, "the request headers are larger than " +
@@ -285,7 +291,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     start_ = SteadyClock::now();
     StopReading();
     Request req = FromHeader();
-    req.body = std::move(parser_->get().body());
+    req.body = std::move(parser_->get().body().memory);
+    req.body_file = std::move(parser_->get().body().file);
     keep_alive_ = parser_->get().keep_alive();
     ++server_.in_flight;
     auto self = shared_from_this();

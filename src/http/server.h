@@ -29,11 +29,17 @@ namespace waymark::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                                   // 0 picks a free port
-  int io_threads = 0;                                // 0: one per core
-  int worker_threads = 0;                            // 0: four per core, at least 4
-  std::size_t max_body_bytes = 1u << 20;             // larger bodies get 413
-  std::size_t max_header_bytes = 16u << 10;          // larger header blocks get 431
+  int port = 8080;                           // 0 picks a free port
+  int io_threads = 0;                        // 0: one per core
+  int worker_threads = 0;                    // 0: four per core, at least 4
+  std::size_t max_body_bytes = 1u << 20;     // larger bodies get 413
+  std::size_t max_header_bytes = 16u << 10;  // larger header blocks get 431
+  // A body larger than this is written to a temporary file as it arrives
+  // (Request::body_file) instead of being kept in memory.
+  std::size_t spool_threshold_bytes = 256u << 10;
+  // Where those files go (made with mkstemp, removed when the request ends);
+  // empty: the system's temporary directory ($TMPDIR or /tmp).
+  std::string spool_dir;
   std::chrono::milliseconds request_timeout{15000};  // to receive one whole request
   std::chrono::milliseconds shutdown_grace{10000};   // in-flight requests get this long
   // Added to every response unless the handler set the same header.

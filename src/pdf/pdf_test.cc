@@ -101,6 +101,21 @@ TEST_F(PdfTest, TextRoundTripKeepsPagesAccentsAndOrder) {
   }
 }
 
+// PadPdf: the same document, however large (tests of large uploads).
+TEST_F(PdfTest, PaddedPdfReadsAsTheOriginal) {
+  std::string small = WriteTextPdf({"One.", "Two with padding after it."}, "Padded");
+  std::string big = PadPdf(small, 3u << 20);
+  ASSERT_GE(big.size(), 3u << 20);
+  EXPECT_EQ(big.substr(0, small.size()), small);
+  EXPECT_EQ(PadPdf(small, 10), small) << "already large enough";
+  Extraction e = Extract(Write("padded.pdf", big));
+  ASSERT_TRUE(e.result.ok()) << e.result.status().message();
+  EXPECT_EQ(e.result->page_count, 2);
+  EXPECT_EQ(e.result->title, "Padded");
+  ASSERT_EQ(e.pages.size(), 2U);
+  EXPECT_EQ(e.pages[1].second, "Two with padding after it.");
+}
+
 TEST_F(PdfTest, WriterMapsWindows1252AndReplacesTheRest) {
   std::string path = Write("cp1252.pdf", WriteTextPdf({"“Œuvre” – 5 € … l’été — 日本 done"}, "日本 title"));
   Extraction e = Extract(path);

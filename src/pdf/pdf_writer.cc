@@ -327,4 +327,29 @@ std::string WriteImageOnlyPdf(int page_count) {
   return pdf.Finish(1, 3);
 }
 
+std::string PadPdf(const std::string& pdf, std::size_t size) {
+  // The trailer Builder::Finish writes: "/Size N /Root 1 0 R /Info 3 0 R >>
+  // startxref X %%EOF".
+  std::size_t size_at = pdf.rfind("/Size ");
+  std::size_t xref_at = pdf.rfind("startxref\n");
+  if (pdf.size() >= size || size_at == std::string::npos || xref_at == std::string::npos) return pdf;
+  std::string count = pdf.substr(size_at + 6, pdf.find(' ', size_at + 6) - size_at - 6);
+  std::size_t digits = xref_at + 10;
+  std::string prev = pdf.substr(digits, pdf.find('\n', digits) - digits);
+  std::string out = pdf;
+  out.reserve(size + 256);
+  std::string line(1023, ' ');
+  line[0] = '%';
+  line.back() = '\n';
+  for (std::size_t i = 1; out.size() + 200 < size; ++i) {
+    std::string n = std::to_string(i);  // lines that differ: a misplaced piece changes the checksum
+    std::copy(n.begin(), n.end(), line.begin() + 1);
+    out += line;
+  }
+  std::size_t xref = out.size();
+  out += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size " + count + " /Root 1 0 R /Info 3 0 R /Prev " +
+         prev + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
 }  // namespace waymark::pdf

@@ -22,4 +22,11 @@ std::string WriteTextPdf(const std::vector<std::string>& pages, std::string_view
 // scan: `page_count` pages (at least one).
 std::string WriteImageOnlyPdf(int page_count);
 
+// `pdf`, as the two functions above write it, grown to at least `size`
+// bytes by an incremental update that holds only comment lines (each one
+// different) and a trailer pointing back to the original: the same
+// document to any reader, as large as a test of uploads needs. `pdf`
+// unchanged when it is already that large or not written by this file.
+std::string PadPdf(const std::string& pdf, std::size_t size);
+
 }  // namespace waymark::pdf

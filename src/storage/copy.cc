@@ -136,6 +136,8 @@ const std::vector<TableSpec>& Specs() {
       {"library_blobs",
        "sha256, media_type, byte_size, page_count, text_status, text_error, created_at, content", "sha256",
        false},
+      // 0009_library_blob_chunks: a blob's pieces after it.
+      {"library_blob_chunks", "sha256, seq, content", "sha256, seq", false},
       {"library_files", "id, item_id, sha256, filename, created_at", "id", true},
       {"library_pages", "id, sha256, page_number, text", "id", true},
       {"library_terms", "vocabulary, code, position, active, labels", "vocabulary, code", false},

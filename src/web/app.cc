@@ -50,7 +50,8 @@ WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::M
                Options options)
     : site_(site), modules_(std::move(modules)), metrics_(metrics), options_(std::move(options)) {
   auto own = [this](const char* method, const char* pattern, Response (WebApp::*fn)(Context&)) {
-    Add(method, pattern, Access::kPublic, [this, fn](Context& ctx) { return (this->*fn)(ctx); });
+    Add(method, pattern, Access::kPublic, BodyUse::kInMemory,
+        [this, fn](Context& ctx) { return (this->*fn)(ctx); });
   };
   own("GET", "/healthz", &WebApp::Health);
   own("GET", "/metrics", &WebApp::MetricsText);
@@ -72,9 +73,9 @@ WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::M
 
 WebApp::~WebApp() = default;
 
-void WebApp::Add(const char* method, const char* pattern, Access access, Handler handler) {
-  router_.Add(method, pattern, [this, access, handler = std::move(handler)](Request& req) {
-    return Run(req, access, handler);
+void WebApp::Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) {
+  router_.Add(method, pattern, [this, access, body, handler = std::move(handler)](Request& req) {
+    return Run(req, access, body, handler);
   });
 }
 
@@ -150,7 +151,7 @@ Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
   return &ctx;
 }
 
-Response WebApp::Run(Request& req, Access access, const Handler& handler) {
+Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& handler) {
   Context ctx{req};
   auto made = MakeContext(req, ctx);
   auto finish = [&](Response r) {
@@ -180,15 +181,24 @@ Response WebApp::Run(Request& req, Access access, const Handler& handler) {
                                        {})));
   }
 
+  if (req.body_file && body == BodyUse::kInMemory) {
+    // A large body the server spooled, for a handler that wants a string:
+    // read only now, after the refusals above.
+    if (Status loaded = req.LoadBody(); !loaded.ok()) return finish(site_.Error(ctx, loaded));
+  }
   bool unsafe = req.method != "GET" && req.method != "HEAD";
   if (unsafe && !req.IsApi() && access != Access::kProtocol) {
     if (req.ContentType() == "multipart/form-data") {
       // File uploads: the text fields (the CSRF token among them) go to
-      // ctx.form; the handler reads the file parts itself.
-      auto parts = http::ParseMultipart(req.Header("content-type"), req.body);
+      // ctx.form; the handler reads the file parts itself, or, on a
+      // streamed route, finds them in ctx.files (still in the spooled file).
+      auto parts = http::ParseMultipart(req);
       if (!parts.ok()) return finish(site_.Error(ctx, parts.status()));
       for (auto& p : *parts) {
-        if (!p.filename) ctx.form.emplace_back(p.name, std::move(p.body));
+        if (!p.filename)
+          ctx.form.emplace_back(p.name, std::move(p.body));
+        else if (body == BodyUse::kStreamed)
+          ctx.files.push_back(std::move(p));
       }
     } else if (req.ContentType() != "application/x-www-form-urlencoded") {
       return finish(site_.Error(

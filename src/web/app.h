@@ -53,8 +53,8 @@ class WebApp final : private RouteTable {
   const nlohmann::json& OpenApiSpec() const { return openapi_; }
 
  private:
-  void Add(const char* method, const char* pattern, Access access, Handler handler) override;
-  http::Response Run(http::Request& req, Access access, const Handler& handler);
+  void Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) override;
+  http::Response Run(http::Request& req, Access access, BodyUse body, const Handler& handler);
   Result<Context*> MakeContext(http::Request& req, Context& ctx);
 
   http::Response Health(Context& ctx);

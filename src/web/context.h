@@ -10,6 +10,7 @@
 
 #include "domain/accounts/model.h"
 #include "http/message.h"
+#include "http/multipart.h"
 
 namespace waymark::web {
 
@@ -18,6 +19,14 @@ namespace waymark::web {
 // without a session or CSRF token (OAI-PMH harvesters); such a handler only
 // reads public data and parses its own body.
 enum class Access { kPublic, kSignedIn, kAdmin, kProtocol };
+
+// Where a route wants a large request body. The server spools a body over
+// its spool threshold to a file (http::Request::body_file); WebApp reads it
+// into req.body for kInMemory routes (every handler that parses JSON or a
+// form), and leaves it in the file for kStreamed ones (uploads of large
+// files), whose multipart file parts stay ranges of that file
+// (Context::files).
+enum class BodyUse { kInMemory, kStreamed };
 
 // Everything a handler knows about the request beyond the request itself.
 struct Context {
@@ -30,6 +39,8 @@ struct Context {
   std::string csrf;                                       // the token forms must carry
   bool csrf_cookie_pending = false;                       // a new anonymous token not yet sent
   std::vector<std::pair<std::string, std::string>> form;  // parsed urlencoded body
+  // A kStreamed route's multipart file parts (the text fields are in form).
+  std::vector<http::MultipartPart> files;
   std::vector<std::string> set_cookies;
 
   accounts::Actor actor() const;

@@ -27,7 +27,7 @@ using Handler = std::function<http::Response(Context&)>;
 class RouteTable {
  public:
   virtual ~RouteTable() = default;
-  virtual void Add(const char* method, const char* pattern, Access access, Handler handler) = 0;
+  virtual void Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) = 0;
 };
 
 // One entry of the navigation bar.
@@ -74,7 +74,18 @@ class Module {
   template <class M>
   void Route(const char* method, const char* pattern, Access access, http::Response (M::*fn)(Context&)) {
     M* self = static_cast<M*>(this);
-    routes_->Add(method, pattern, access, [self, fn](Context& ctx) { return (self->*fn)(ctx); });
+    routes_->Add(method, pattern, access, BodyUse::kInMemory,
+                 [self, fn](Context& ctx) { return (self->*fn)(ctx); });
+  }
+  // The same for a route that takes large uploads: a spooled body stays in
+  // its file (see BodyUse::kStreamed); the handler reads it through
+  // ctx.files (forms) or ctx.req.BodySource().
+  template <class M>
+  void StreamingRoute(const char* method, const char* pattern, Access access,
+                      http::Response (M::*fn)(Context&)) {
+    M* self = static_cast<M*>(this);
+    routes_->Add(method, pattern, access, BodyUse::kStreamed,
+                 [self, fn](Context& ctx) { return (self->*fn)(ctx); });
   }
 
   // The shared rendering (site.h), for brevity in handlers.

@@ -131,8 +131,9 @@ class FakeExtractor final : public TextExtractor {
   }
   void Fail(const std::string& marker, Status error) { errors_.emplace(marker, std::move(error)); }
 
-  Result<Output> Extract(const std::string& bytes) override {
+  Result<Output> Extract(const ByteSource& source) override {
     ++calls;
+    WM_ASSIGN_OR_RETURN(std::string bytes, ReadAll(source));
     for (const auto& [marker, error] : errors_) {
       if (bytes.find("% " + marker + "\n") != std::string::npos) return error;
     }

@@ -1191,8 +1191,11 @@ TEST_P(ConcurrencyTest, LibraryImportsUploadsAndPublishesUnderLoad) {
   const std::string admin = d().AdminToken();
   const std::vector<Read> reads = LibraryReads();
   std::string run = Word(d(), "lib");
-  const std::string pdf =
-      pdf::WriteTextPdf({"Coastal erosion.", "Families moved inland after the " + run + " storm."}, run);
+  // Over the server's spool threshold (256 KiB): every upload is spooled
+  // to a file on an I/O thread and read from it on a worker (issue 12).
+  const std::string pdf = pdf::PadPdf(
+      pdf::WriteTextPdf({"Coastal erosion.", "Families moved inland after the " + run + " storm."}, run),
+      600u << 10);
   constexpr int kReaders = 3;
   Tally tally;
   std::mutex mu;

@@ -788,15 +788,17 @@ Result<std::vector<Item>> LibraryService::ForOrganisation(const Actor& actor, co
 // --- files ---
 
 Result<ItemFile> LibraryService::AddFile(const Actor& actor, Id item_id, const std::string& filename,
-                                         const std::string& bytes) {
+                                         const ByteSource& bytes) {
   WM_ASSIGN_OR_RETURN(Item item, VisibleOrNotFound(actor, item_id));
   if (!CanEdit(actor, item) && !CanModerate(actor, item))
     return Status::PermissionDenied("you may not add files to this item");
-  if (static_cast<std::int64_t>(bytes.size()) > options_.max_file_bytes)
+  if (bytes.size() > options_.max_file_bytes)
     return Status::PayloadTooLarge("the file is larger than " + std::to_string(options_.max_file_bytes) +
                                    " bytes");
-  if (bytes.empty()) return Status::InvalidArgument("the file is empty");
-  std::string type = SniffMediaType(bytes);
+  if (bytes.size() == 0) return Status::InvalidArgument("the file is empty");
+  constexpr std::size_t kSniffBytes = 16;  // the longest signature SniffMediaType reads is 12
+  WM_ASSIGN_OR_RETURN(std::string head, ReadPrefix(bytes, kSniffBytes));
+  std::string type = SniffMediaType(head);
   if (type != "application/pdf" && type != "image/png" && type != "image/jpeg")
     return Status::UnsupportedMediaType("'" + Shown(SanitizeFilename(filename)) +
                                         "' is not a PDF, PNG or JPEG file, whatever its name says");
@@ -806,8 +808,13 @@ Result<ItemFile> LibraryService::AddFile(const Actor& actor, Id item_id, const s
   meta.item_id = item_id;
   meta.filename = SanitizeFilename(filename);
   meta.media_type = type;
-  meta.size = static_cast<std::int64_t>(bytes.size());
-  meta.sha256 = crypto::Sha256Hex(bytes);
+  meta.size = bytes.size();
+  crypto::Sha256 sha;
+  WM_RETURN_IF_ERROR(ForEachPiece(bytes, [&sha](std::string_view piece) {
+    sha.Update(piece);
+    return Status::Ok();
+  }));
+  meta.sha256 = sha.FinalHex();
   meta.created_at = clock_.NowMs();
   Blob blob;
   blob.sha256 = meta.sha256;
@@ -878,9 +885,9 @@ Result<int> LibraryService::ExtractPending(TextExtractor& extractor, int limit) 
   WM_ASSIGN_OR_RETURN(std::vector<Blob> pending, stores_.items->PendingBlobs(limit));
   int done = 0;
   for (Blob blob : pending) {
-    WM_ASSIGN_OR_RETURN(std::string bytes, stores_.items->BlobBytes(blob.sha256));
-    auto out = extractor.Extract(bytes);
-    bytes.clear();
+    WM_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bytes, stores_.items->OpenBlob(blob.sha256));
+    auto out = extractor.Extract(*bytes);
+    bytes.reset();
     std::vector<PageText> pages;
     if (!out.ok()) {
       Status::Kind k = out.status().kind();

@@ -126,7 +126,8 @@ class TextExtractor {
   };
   // InvalidArgument (encrypted, damaged) and UnsupportedMediaType become
   // the blob's failed state with the message; other errors are retried.
-  virtual Result<Output> Extract(const std::string& bytes) = 0;
+  // The bytes are read in pieces (the store's OpenBlob).
+  virtual Result<Output> Extract(const ByteSource& bytes) = 0;
 };
 
 class LibraryService {
@@ -161,9 +162,15 @@ class LibraryService {
 
   // Files. UnsupportedMediaType unless the bytes are a PDF or a PNG/JPEG
   // image; PayloadTooLarge over the limit. A PDF's text is extracted later
-  // (ExtractPending): its status is "pending" until then.
+  // (ExtractPending): its status is "pending" until then. The bytes are
+  // read in pieces (checksum, then storing), never held whole: a spooled
+  // upload of any size costs constant memory.
   Result<ItemFile> AddFile(const Actor& actor, Id item_id, const std::string& filename,
-                           const std::string& bytes);
+                           const ByteSource& bytes);
+  Result<ItemFile> AddFile(const Actor& actor, Id item_id, const std::string& filename,
+                           const std::string& bytes) {
+    return AddFile(actor, item_id, filename, StringByteSource(bytes));
+  }
   Status RemoveFile(const Actor& actor, Id file_id);
   Result<std::pair<ItemFile, std::string>> GetFile(const Actor& actor, Id file_id);
   // The text of pages [from, from + count) of a file.

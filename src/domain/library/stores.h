@@ -7,10 +7,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/byte_source.h"
 #include "core/status.h"
 #include "domain/library/model.h"
 
@@ -74,10 +76,20 @@ class ItemStore {
 
   // Files. The bytes are stored once per checksum: a second upload of the
   // same bytes (to any item) only adds the file row. A new blob starts as
-  // `blob.text_status` (pending for a PDF, not_pdf otherwise).
-  virtual Result<ItemFile> AddFile(const ItemFile& f, const Blob& blob, const std::string& bytes) = 0;
+  // `blob.text_status` (pending for a PDF, not_pdf otherwise). The bytes
+  // are read from `bytes` and stored in pieces (kBytePieceSize), so memory
+  // stays constant whatever the file's size. REQUIRES: `blob.sha256` is
+  // the SHA-256 of `bytes`.
+  virtual Result<ItemFile> AddFile(const ItemFile& f, const Blob& blob, const ByteSource& bytes) = 0;
+  Result<ItemFile> AddFile(const ItemFile& f, const Blob& blob, const std::string& bytes) {
+    return AddFile(f, blob, StringByteSource(bytes));
+  }
   virtual Result<ItemFile> GetFile(Id file_id) = 0;
+  // A blob's bytes in one string (downloads).
   virtual Result<std::string> BlobBytes(const std::string& sha256) = 0;
+  // A blob's bytes read a piece at a time (extraction): the source borrows
+  // the store and reads from the database as it is read; not thread-safe.
+  virtual Result<std::unique_ptr<ByteSource>> OpenBlob(const std::string& sha256) = 0;
   // Removes the file row; the blob and its pages go when no file uses them.
   virtual Status RemoveFile(Id file_id) = 0;
   // Blobs waiting for extraction, oldest first.

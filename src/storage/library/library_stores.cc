@@ -35,6 +35,56 @@ using sql::Connection;
 using sql::Row;
 using Json = nlohmann::json;
 
+// A blob stored whole in library_blobs.content (before 0009).
+class OwnedBytes final : public ByteSource {
+ public:
+  explicit OwnedBytes(std::string bytes) : bytes_(std::move(bytes)), view_(bytes_) {}
+  std::int64_t size() const override { return view_.size(); }
+  Result<std::size_t> ReadAt(std::int64_t offset, char* out, std::size_t n) const override {
+    return view_.ReadAt(offset, out, n);
+  }
+
+ private:
+  std::string bytes_;
+  StringByteSource view_;
+};
+
+// A blob stored in pieces of kBytePieceSize (library_blob_chunks): each read
+// fetches the piece it starts in, and keeps the last one for the next read.
+class ChunkSource final : public ByteSource {
+ public:
+  ChunkSource(sql::Database& db, std::string sha256, std::int64_t size)
+      : db_(db), sha256_(std::move(sha256)), size_(size) {}
+  std::int64_t size() const override { return size_; }
+  Result<std::size_t> ReadAt(std::int64_t offset, char* out, std::size_t n) const override {
+    const auto piece = static_cast<std::int64_t>(kBytePieceSize);
+    std::int64_t seq = offset / piece;
+    if (offset >= size_ || n == 0) return std::size_t{0};
+    if (seq != cached_seq_) {
+      WM_ASSIGN_OR_RETURN(
+          cached_, sql::WithConnection<std::string>(db_, [&](Connection& c) -> Result<std::string> {
+            auto r = c.QueryOne("SELECT content FROM library_blob_chunks WHERE sha256=$1 AND seq=$2",
+                                {sha256_, seq});
+            if (!r.ok()) return NotFoundAs(r.status(), "a piece of file " + sha256_ + " is missing");
+            return r->Text(0);
+          }));
+      cached_seq_ = seq;
+    }
+    auto within = static_cast<std::size_t>(offset - seq * piece);
+    if (within >= cached_.size()) return Status::Internal("a piece of file " + sha256_ + " is short");
+    std::size_t count = std::min(n, cached_.size() - within);
+    std::copy_n(cached_.data() + within, count, out);
+    return count;
+  }
+
+ private:
+  sql::Database& db_;
+  std::string sha256_;
+  std::int64_t size_;
+  mutable std::int64_t cached_seq_ = -1;
+  mutable std::string cached_;
+};
+
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string Str(const Json& j, const char* key) {
@@ -498,7 +548,7 @@ class SqlItemStore final : public library::ItemStore {
         });
   }
 
-  Result<ItemFile> AddFile(const ItemFile& given, const Blob& blob, const std::string& bytes) override {
+  Result<ItemFile> AddFile(const ItemFile& given, const Blob& blob, const ByteSource& bytes) override {
     ItemFile f = given;
     return sql::Transact<ItemFile>(db_, true, [&](Connection& c) -> Result<ItemFile> {
       auto item = c.QueryOne("SELECT 1 FROM library_items WHERE id=$1", {f.item_id});
@@ -510,13 +560,24 @@ class SqlItemStore final : public library::ItemStore {
       // one did just before, the blob is inserted again.
       const bool postgres = c.dialect() == sql::Dialect::kPostgres;
       for (int attempt = 0;; ++attempt) {
-        WM_RETURN_IF_ERROR(
-            c.Execute("INSERT INTO library_blobs(sha256, media_type, byte_size, page_count, "
-                      "text_status, text_error, created_at, content) VALUES ($1,$2,$3,0,$4,'',$5,$6) "
-                      "ON CONFLICT (sha256) DO NOTHING",
-                      {blob.sha256, blob.media_type, blob.size,
-                       std::string(library::ToString(blob.text_status)), f.created_at, sql::Blob{bytes}})
-                .status());
+        // The bytes go into library_blob_chunks, a piece at a time, only
+        // when this call inserted the blob row.
+        WM_ASSIGN_OR_RETURN(
+            auto inserted,
+            c.Query("INSERT INTO library_blobs(sha256, media_type, byte_size, page_count, "
+                    "text_status, text_error, created_at, content) VALUES ($1,$2,$3,0,$4,'',$5,$6) "
+                    "ON CONFLICT (sha256) DO NOTHING RETURNING 1",
+                    {blob.sha256, blob.media_type, blob.size,
+                     std::string(library::ToString(blob.text_status)), f.created_at, sql::Blob{}}));
+        if (!inserted.empty()) {
+          std::int64_t seq = 0;
+          WM_RETURN_IF_ERROR(ForEachPiece(bytes, [&](std::string_view piece) {
+            return c
+                .Execute("INSERT INTO library_blob_chunks(sha256, seq, content) VALUES ($1,$2,$3)",
+                         {blob.sha256, seq++, sql::Blob{std::string(piece)}})
+                .status();
+          }));
+        }
         if (!postgres) break;
         WM_ASSIGN_OR_RETURN(auto held,
                             c.Query("SELECT 1 FROM library_blobs WHERE sha256=$1 FOR SHARE", {blob.sha256}));
@@ -552,11 +613,25 @@ class SqlItemStore final : public library::ItemStore {
   }
 
   Result<std::string> BlobBytes(const std::string& sha256) override {
-    return sql::WithConnection<std::string>(db_, [&](Connection& c) -> Result<std::string> {
-      auto r = c.QueryOne("SELECT content FROM library_blobs WHERE sha256=$1", {sha256});
-      if (!r.ok()) return NotFoundAs(r.status(), "no file with checksum " + sha256);
-      return r->Text(0);
-    });
+    WM_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, OpenBlob(sha256));
+    return ReadAll(*source);
+  }
+
+  Result<std::unique_ptr<ByteSource>> OpenBlob(const std::string& sha256) override {
+    return sql::WithConnection<std::unique_ptr<ByteSource>>(
+        db_, [&](Connection& c) -> Result<std::unique_ptr<ByteSource>> {
+          // A blob stored before 0009 has its bytes in content (small:
+          // uploads were held in memory then); later ones have pieces.
+          auto r =
+              c.QueryOne("SELECT byte_size, length(content) FROM library_blobs WHERE sha256=$1", {sha256});
+          if (!r.ok()) return NotFoundAs(r.status(), "no file with checksum " + sha256);
+          if (r->Int(1) > 0) {
+            WM_ASSIGN_OR_RETURN(Row legacy,
+                                c.QueryOne("SELECT content FROM library_blobs WHERE sha256=$1", {sha256}));
+            return std::unique_ptr<ByteSource>(std::make_unique<OwnedBytes>(legacy.Text(0)));
+          }
+          return std::unique_ptr<ByteSource>(std::make_unique<ChunkSource>(db_, sha256, r->Int(0)));
+        });
   }
 
   Status RemoveFile(Id file_id) override {
@@ -578,6 +653,8 @@ class SqlItemStore final : public library::ItemStore {
                                      c.Query("SELECT 1 FROM library_files WHERE sha256=$1", {sha}));
                  if (users.empty()) {
                    WM_RETURN_IF_ERROR(c.Execute("DELETE FROM library_pages WHERE sha256=$1", {sha}).status());
+                   WM_RETURN_IF_ERROR(
+                       c.Execute("DELETE FROM library_blob_chunks WHERE sha256=$1", {sha}).status());
                    WM_RETURN_IF_ERROR(c.Execute("DELETE FROM library_blobs WHERE sha256=$1", {sha}).status());
                  }
                  return true;

@@ -376,18 +376,28 @@ Response LibraryModule::ApiFileUpload(Context& ctx) {
   const std::string& id = ctx.req.params.at("id");
   if (!IsDigits(id)) return Error(ctx, Status::NotFound("no such library item"));
   std::string filename = ctx.req.QueryParam("filename").value_or("file");
-  std::string bytes = ctx.req.body;
+  // A streamed route: the body (raw, or a form) may be a spooled file, read
+  // from there in pieces.
+  std::unique_ptr<ByteSource> bytes = ctx.req.BodySource();
   if (ctx.req.ContentType() == "multipart/form-data") {
-    auto parts = http::ParseMultipart(ctx.req.Header("content-type"), ctx.req.body);
+    auto parts = http::ParseMultipart(ctx.req);
     if (!parts.ok()) return Error(ctx, parts.status());
-    bytes.clear();
-    for (auto& part : *parts) {
+    bytes = std::make_unique<StringByteSource>("");
+    for (const auto& part : *parts) {
       if (part.name == "file" && part.filename) {
         filename = *part.filename;
-        bytes = std::move(part.body);
+        bytes = part.Bytes();
       }
     }
+    // The parts own what `bytes` borrows (a small body's string): both
+    // live until the file is added.
+    return AddUploadedFile(ctx, id, filename, *bytes);
   }
+  return AddUploadedFile(ctx, id, filename, *bytes);
+}
+
+Response LibraryModule::AddUploadedFile(Context& ctx, const std::string& id, const std::string& filename,
+                                        const ByteSource& bytes) {
   auto f = services_.library->AddFile(ctx.actor(), std::stoll(id), filename, bytes);
   if (!f.ok()) return Error(ctx, f.status());
   json j = {{"id", f->id},

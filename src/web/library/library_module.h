@@ -62,6 +62,8 @@ class LibraryModule final : public Module {
   http::Response ApiImport(Context& ctx);
   http::Response ApiFiles(Context& ctx);
   http::Response ApiFileUpload(Context& ctx);
+  http::Response AddUploadedFile(Context& ctx, const std::string& id, const std::string& filename,
+                                 const ByteSource& bytes);
   http::Response ApiPages(Context& ctx);
   http::Response ApiTerms(Context& ctx);
   http::Response ExportItem(Context& ctx);    // /library/{id}.bib|.ris|.json

@@ -208,7 +208,7 @@ void LibraryModule::RegisterRoutes() {
   Route("GET", "/library/{id}/edit", Access::kSignedIn, &LibraryModule::EditForm);
   Route("POST", "/library/{id}/edit", Access::kSignedIn, &LibraryModule::SaveEdit);
   Route("GET", "/library/{id}/history", Access::kPublic, &LibraryModule::HistoryPage);
-  Route("POST", "/library/{id}/files", Access::kSignedIn, &LibraryModule::FileUpload);
+  StreamingRoute("POST", "/library/{id}/files", Access::kSignedIn, &LibraryModule::FileUpload);
   for (const char* action : {"submit", "publish", "return", "archive"}) {
     Route("POST", ("/library/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
           &LibraryModule::Action);
@@ -228,7 +228,7 @@ void LibraryModule::RegisterRoutes() {
   Route("GET", "/api/v1/library/{id}", Access::kPublic, &LibraryModule::ApiGet);
   Route("PATCH", "/api/v1/library/{id}", Access::kSignedIn, &LibraryModule::ApiPatch);
   Route("GET", "/api/v1/library/{id}/files", Access::kPublic, &LibraryModule::ApiFiles);
-  Route("POST", "/api/v1/library/{id}/files", Access::kSignedIn, &LibraryModule::ApiFileUpload);
+  StreamingRoute("POST", "/api/v1/library/{id}/files", Access::kSignedIn, &LibraryModule::ApiFileUpload);
   Route("GET", "/api/v1/library/files/{fid}/pages", Access::kPublic, &LibraryModule::ApiPages);
   for (const char* action : {"submit", "publish", "return", "archive"}) {
     Route("POST", ("/api/v1/library/{id}/" + std::string(action)).c_str(), Access::kSignedIn,
@@ -714,12 +714,12 @@ Response LibraryModule::FileUpload(Context& ctx) {
   if (!IsDigits(id_text)) return Error(ctx, Status::NotFound("no such library item"));
   if (ctx.req.ContentType() != "multipart/form-data")
     return Error(ctx, Status::UnsupportedMediaType("send the file as multipart/form-data"));
-  auto parts = http::ParseMultipart(ctx.req.Header("content-type"), ctx.req.body);
-  if (!parts.ok()) return Error(ctx, parts.status());
+  // A streamed route: WebApp has parsed the form; the files are still where
+  // the server put them (in a spooled body's file when large).
   int added = 0;
-  for (auto& part : *parts) {
-    if (part.name != "file" || !part.filename || part.body.empty()) continue;
-    auto f = services_.library->AddFile(ctx.actor(), std::stoll(id_text), *part.filename, part.body);
+  for (const auto& part : ctx.files) {
+    if (part.name != "file" || part.size() == 0) continue;
+    auto f = services_.library->AddFile(ctx.actor(), std::stoll(id_text), *part.filename, *part.Bytes());
     if (!f.ok()) return Error(ctx, f.status());
     ++added;
   }
