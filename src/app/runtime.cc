@@ -133,6 +133,13 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
 
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);
+  // After the mailer: registrations are confirmed by e-mail when there is one.
+  rt->consultation_stores_ = std::make_unique<storage::ConsultationStores>(*rt->db_);
+  consultations::ConsultationOptions cno;
+  cno.public_url = config.base_url;
+  rt->consultation_service_ = std::make_unique<consultations::ConsultationService>(
+      rt->stores_->stores(), rt->consultation_stores_->store(), rt->clock_, rt->random_, rt->mailer_.get(),
+      cno);
   return rt;
 }
 

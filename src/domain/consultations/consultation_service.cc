@@ -412,7 +412,7 @@ Result<ActionPoint> ConsultationService::ValidatePoint(const Consultation& c, co
       errors.Add("owners", "owner_unknown", "must be iom, organisation or all_csos");
       continue;
     }
-    Owner owner{*kind, 0, ""};
+    Owner owner{*kind, 0, "", ""};
     if (*kind == OwnerKind::kOrganisation) {
       auto org = accounts_.organisations->FindBySlug(Trimmed(o.organisation));
       if (!org.ok()) {
@@ -421,6 +421,7 @@ Result<ActionPoint> ConsultationService::ValidatePoint(const Consultation& c, co
         continue;
       }
       owner.org_id = org->id;
+      owner.slug = org->slug;
       owner.name = org->name;
     }
     if (std::find(p.owners.begin(), p.owners.end(), owner) == p.owners.end()) p.owners.push_back(owner);
@@ -689,6 +690,50 @@ Result<ActionPoint> ConsultationService::CarryOver(const Actor& actor, Id point_
   });
 }
 
+Result<PointFilter> ConsultationService::ParseFilter(const std::string& year_in, const std::string& owner_in,
+                                                     const std::string& status_in,
+                                                     const std::string& theme_in) {
+  PointFilter f;
+  FieldErrors errors;
+  if (!TrimAscii(year_in).empty()) {
+    auto year = ParseInt(year_in);
+    if (!year || *year < kMinYear || *year > kMaxYear) {
+      errors.Add("year", "year_invalid", "must be a year between 1990 and 2100");
+    } else {
+      f.year = *year;
+    }
+  }
+  std::string owner = Trimmed(owner_in);
+  if (!owner.empty()) {
+    auto kind = ParseOwnerKind(owner);
+    if (kind && *kind != OwnerKind::kOrganisation) {
+      f.owner_kind = kind;
+    } else {
+      auto org = accounts_.organisations->FindBySlug(owner);
+      if (org.ok()) {
+        f.owner_org = org->id;
+      } else if (org.status().IsNotFound()) {
+        errors.Add("owner", "owner_unknown", "must be iom, all_csos or an organisation's slug");
+      } else {
+        return org.status();
+      }
+    }
+  }
+  if (!TrimAscii(status_in).empty()) {
+    auto st = ParsePointStatus(Trimmed(status_in));
+    if (!st) {
+      errors.Add("status", "status_unknown", "must be open, in_progress, done, dropped or carried_over");
+    } else {
+      f.status = st;
+    }
+  }
+  f.theme = Trimmed(theme_in);
+  if (f.theme.size() > kMaxShort || f.theme.find(',') != std::string::npos)
+    errors.Add("theme", "theme_invalid", "is not a theme");
+  if (!errors.empty()) return errors.ToStatus();
+  return f;
+}
+
 Result<Tracker> ConsultationService::Track(const PointFilter& filter) {
   PointFilter all;
   all.consultation_id = filter.consultation_id;
@@ -795,6 +840,11 @@ void ConsultationService::SendConfirmation(const Consultation& c, const Registra
                             ". We will write again if a place frees up.\n") +
            "\nTo cancel: " + options_.public_url + "/registrations/" + r.token + "\n";
   (void)mailer_->Send(e);  // a lost e-mail does not undo the registration
+}
+
+Result<Registration> ConsultationService::FindRegistration(const std::string& token) {
+  if (!IsToken(token)) return Status::NotFound("no such registration");
+  return store_.FindRegistration(token);
 }
 
 Result<Registration> ConsultationService::CancelRegistration(const std::string& token) {

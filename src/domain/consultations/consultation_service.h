@@ -160,6 +160,11 @@ class ConsultationService {
   bool MayChangeStatus(const Actor& actor, const ActionPoint& p) const;
   bool MayOrganise(const Actor& actor) const { return actor.IsAdmin(); }
 
+  // The tracker's filters from their text form: year, owner ("iom",
+  // "all_csos" or an organisation's slug), status, theme. Validation naming
+  // the bad one.
+  Result<PointFilter> ParseFilter(const std::string& year, const std::string& owner,
+                                  const std::string& status, const std::string& theme);
   // The public tracker; progress is the weighted progress.
   Result<Tracker> Track(const PointFilter& filter);
   Result<std::vector<ProgressUpdate>> ListUpdates(Id point_id);
@@ -172,6 +177,9 @@ class ConsultationService {
   // takes registrations. A registration past capacity goes on the waiting
   // list (not an error). Sends the confirmation e-mail when a mailer is set.
   Result<Registration> Register(const Actor& actor, Id consultation_id, const RegistrationInput& in);
+  // The registration behind a private link (NotFound for a malformed or
+  // unknown token).
+  Result<Registration> FindRegistration(const std::string& token);
   // NotFound for an unknown token; Conflict when already cancelled.
   Result<Registration> CancelRegistration(const std::string& token);
   // Organisers only.

@@ -148,6 +148,28 @@ TrackerSummary Summarise(const std::vector<ActionPoint>& points, std::string_vie
   return s;
 }
 
+bool NumberLess(std::string_view a, std::string_view b) {
+  while (!a.empty() || !b.empty()) {
+    if (a.empty() || b.empty()) return a.empty() && !b.empty();
+    std::string_view pa = a.substr(0, a.find('.'));
+    std::string_view pb = b.substr(0, b.find('.'));
+    bool da = !pa.empty() && pa.find_first_not_of("0123456789") == std::string_view::npos;
+    bool db = !pb.empty() && pb.find_first_not_of("0123456789") == std::string_view::npos;
+    if (da && db && pa.size() != pb.size()) {
+      // Leading zeros aside, the longer number is the larger.
+      auto strip = [](std::string_view v) { return v.substr(std::min(v.find_first_not_of('0'), v.size())); };
+      std::string_view sa = strip(pa), sb = strip(pb);
+      if (sa.size() != sb.size()) return sa.size() < sb.size();
+      if (sa != sb) return sa < sb;
+    } else if (pa != pb) {
+      return pa < pb;
+    }
+    a.remove_prefix(std::min(a.size(), pa.size() + 1));
+    b.remove_prefix(std::min(b.size(), pb.size() + 1));
+  }
+  return false;
+}
+
 bool IsDate(std::string_view s) {
   int y = 0, m = 0, d = 0;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;

@@ -106,7 +106,8 @@ struct Consultation {
 struct Owner {
   OwnerKind kind = OwnerKind::kIom;
   Id org_id = 0;     // for kOrganisation
-  std::string name;  // the organisation's name (filled by the service)
+  std::string slug;  // the organisation's slug and name (filled by the service)
+  std::string name;
   bool operator==(const Owner&) const = default;
 };
 
@@ -214,6 +215,10 @@ int WeightedProgress(const ActionPoint& p, const std::map<Id, std::vector<Action
 
 // Summary of `points` (top-level ones only count) as of `today`.
 TrackerSummary Summarise(const std::vector<ActionPoint>& points, std::string_view today);
+
+// Whether point number `a` comes before `b` ("2" < "4" < "4.1" < "4.2" <
+// "10"): dot-separated parts compared as numbers where both are digits.
+bool NumberLess(std::string_view a, std::string_view b);
 
 // Date and time checks. "YYYY-MM-DD" and "YYYY-MM-DDTHH:MM" (a real date).
 bool IsDate(std::string_view s);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace waymark::consultations {
 namespace {
 
@@ -79,6 +81,12 @@ TEST(ConsultationModel, DatesAndZones) {
   EXPECT_TRUE(IsZoneName("America/Port-au-Prince"));
   EXPECT_FALSE(IsZoneName("../etc/passwd"));
   EXPECT_FALSE(IsZoneName("Europe/Zurich\n"));
+}
+
+TEST(ConsultationModel, PointNumbersSortNaturally) {
+  std::vector<std::string> v = {"10", "4.2", "2", "4", "4.10", "4.1", "b", "a"};
+  std::sort(v.begin(), v.end(), [](const std::string& x, const std::string& y) { return NumberLess(x, y); });
+  EXPECT_EQ(v, (std::vector<std::string>{"2", "4", "4.1", "4.2", "4.10", "10", "a", "b"}));
 }
 
 TEST(ConsultationModel, PickFallsBackToEnglish) {

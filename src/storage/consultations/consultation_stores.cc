@@ -1,5 +1,7 @@
 #include "storage/consultations/consultation_stores.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/store_util.h"
@@ -172,8 +174,10 @@ Status AddRevision(Connection& c, Revision rev, const std::string& type, Id id, 
 Json PointBody(const ActionPoint& p) {
   Json owners = Json::array();
   for (const auto& o : p.owners)
-    owners.push_back(
-        Json{{"kind", std::string(consultations::ToString(o.kind))}, {"org_id", o.org_id}, {"name", o.name}});
+    owners.push_back(Json{{"kind", std::string(consultations::ToString(o.kind))},
+                          {"org_id", o.org_id},
+                          {"slug", o.slug},
+                          {"name", o.name}});
   Json links = Json::array();
   for (const auto& l : p.links)
     links.push_back(Json{{"kind", std::string(consultations::ToString(l.kind))},
@@ -250,7 +254,7 @@ ActionPoint PointFromRow(const Row& r) {
   for (const auto& o : Get<Json>(b, "owners", Json::array())) {
     p.owners.push_back(Owner{consultations::ParseOwnerKind(Get<std::string>(o, "kind"))
                                  .value_or(consultations::OwnerKind::kAllCsos),
-                             Get<Id>(o, "org_id"), Get<std::string>(o, "name")});
+                             Get<Id>(o, "org_id"), Get<std::string>(o, "slug"), Get<std::string>(o, "name")});
   }
   p.progress = Get<int>(b, "progress");
   p.weight = Get<int>(b, "weight", 1);
@@ -460,10 +464,20 @@ class SqlConsultationStore final : public consultations::ConsultationStore {
           if (!f.theme.empty() && f.theme.find_first_of("%_,") == std::string::npos)
             add("p.theme_keys LIKE ", "%," + f.theme + ",%");
           WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kPointColumns) + where +
-                                                     " ORDER BY c.year, c.starts_on, p.consultation_id, "
-                                                     "LENGTH(p.number), p.number, p.id",
+                                                     " ORDER BY c.year, c.starts_on, p.consultation_id, p.id",
                                                  params));
-          return internal::MapRows(rows, PointFromRow);
+          auto points = internal::MapRows(rows, PointFromRow);
+          // Each consultation's points (contiguous) by number: "4", "4.1", "10".
+          for (auto first = points.begin(); first != points.end();) {
+            auto last = std::find_if(first, points.end(), [&](const ActionPoint& p) {
+              return p.consultation_id != first->consultation_id;
+            });
+            std::stable_sort(first, last, [](const ActionPoint& a, const ActionPoint& b) {
+              return consultations::NumberLess(a.number, b.number);
+            });
+            first = last;
+          }
+          return points;
         });
   }
 
