@@ -406,6 +406,32 @@ TEST_P(ConsultationsTest, PointsAreCarriedOverOnlyToALaterConsultation) {
   EXPECT_EQ(client().SendJson("POST", carry_q, {{"consultation", "no-such"}}, Admin()).status, 422);
 }
 
+TEST_P(ConsultationsTest, FollowersOfWhatAPointLinksToHearOfItsStatus) {
+  Person follower = d().AddPerson({.label = "follower"});
+  std::string follower_token = d().CreateToken(follower.email);
+  // Starting an idea thread follows it.
+  HttpResponse thread = client().SendJson(
+      "POST", "/api/v1/threads", {{"kind", "idea"}, {"title", "Rescue at sea"}, {"body", "Who works on it?"}},
+      Bearer(follower_token));
+  ASSERT_EQ(thread.status, 201) << thread.Describe();
+  long long thread_id = thread.Json()["id"].get<long long>();
+  json c = NewConsultation();
+  json p = AddPoint(c, "1", {"iom"},
+                    {{"links", {{{"kind", "thread"}, {"target_id", thread_id}, {"label", "The idea"}}}}});
+  ASSERT_EQ(p["links"][0]["href"], "/threads/" + std::to_string(thread_id));
+  HttpResponse moved = client().SendJson(
+      "POST", "/api/v1/action-points/" + std::to_string(p["id"].get<long long>()) + "/status",
+      {{"status", "in_progress"}}, Admin());
+  ASSERT_EQ(moved.status, 200) << moved.Describe();
+  HttpResponse notes = client().Get("/api/v1/notifications", Bearer(follower_token));
+  ASSERT_EQ(notes.status, 200) << notes.Describe();
+  EXPECT_NE(notes.body.find("action_point.status"), std::string::npos) << notes.body;
+  EXPECT_NE(notes.body.find("2015/1: Point 1 (in_progress)"), std::string::npos) << notes.body;
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, follower.email, follower.password, "/notifications");
+  EXPECT_NE(in.landing.body.find("Action point status changed"), std::string::npos);
+}
+
 WM_INSTANTIATE_BACKENDS(ConsultationsTest);
 
 }  // namespace

@@ -611,7 +611,7 @@ Result<ActionPoint> ConsultationService::SetStatus(const Actor& actor, Id point_
   CheckTextField(errors, "note", note, kMaxShort, false);
   if (!errors.empty()) return errors.ToStatus();
   PointStatus from = p.status;
-  return accounts::RunInUnit<ActionPoint>(*accounts_.unit, [&]() -> Result<ActionPoint> {
+  auto changed = accounts::RunInUnit<ActionPoint>(*accounts_.unit, [&]() -> Result<ActionPoint> {
     WM_ASSIGN_OR_RETURN(
         ActionPoint out,
         store_.ModifyPoint(
@@ -636,6 +636,8 @@ Result<ActionPoint> ConsultationService::SetStatus(const Actor& actor, Id point_
                              {{"from", std::string(ToString(from))}, {"to", std::string(ToString(*to))}}));
     return out;
   });
+  if (changed.ok() && options_.on_status_change) options_.on_status_change(actor, *changed, from);
+  return changed;
 }
 
 Result<ActionPoint> ConsultationService::CarryOver(const Actor& actor, Id point_id, Id target,

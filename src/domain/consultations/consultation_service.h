@@ -22,6 +22,7 @@
 // PermissionDenied, NotFound, Conflict. Thread-safe: holds no mutable state.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,11 +45,19 @@ inline constexpr std::size_t kMaxLong = 20000;
 inline constexpr int kMinYear = 1990;
 inline constexpr int kMaxYear = 2100;
 
+// Called after a point's status changed (committed), with the point as it
+// now is and the status it left; the app tells the followers of what the
+// point links to. Must be thread-safe; its failures are its own.
+using StatusListener =
+    std::function<void(const accounts::Actor& actor, const ActionPoint& after, PointStatus from)>;
+
 struct ConsultationOptions {
   // The organisation that stands for the owner "IOM".
   std::string iom_slug = "iom";
   // Where links in e-mails point ("https://waymark.example").
   std::string public_url;
+  // May be empty.
+  StatusListener on_status_change;
 };
 
 // Form fields as sent; numbers are strings so that a bad one names its field.
