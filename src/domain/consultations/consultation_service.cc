@@ -747,7 +747,14 @@ Result<Tracker> ConsultationService::Track(const PointFilter& filter) {
   }
   std::map<Id, int> weighted;
   for (const auto& p : everything) weighted[p.id] = WeightedProgress(p, children_of);
-  WM_ASSIGN_OR_RETURN(auto points, store_.ListPoints(filter));
+  // Without a filter on owner, status or theme the list is the one just read.
+  bool narrower = filter.owner_kind || filter.owner_org || filter.status || !filter.theme.empty();
+  std::vector<ActionPoint> points;
+  if (narrower) {
+    WM_ASSIGN_OR_RETURN(points, store_.ListPoints(filter));
+  } else {
+    points = std::move(everything);
+  }
   for (auto& p : points) {
     auto it = weighted.find(p.id);
     if (it != weighted.end()) p.progress = it->second;

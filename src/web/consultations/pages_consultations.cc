@@ -427,7 +427,10 @@ Response ConsultationsModule::TrackerPage(Context& ctx) {
     Errors(ctx, filter.status(), model);
     return View(ctx, "consultations/tracker", T(ctx, "cn_tracker_title"), model, 422);
   }
-  auto t = services_.consultations->Track(*filter);
+  bool unfiltered =
+      !filter->year && !filter->owner_kind && !filter->owner_org && !filter->status && filter->theme.empty();
+  // Unfiltered, the list is the one just read for the choices.
+  auto t = unfiltered ? all : services_.consultations->Track(*filter);
   if (!t.ok()) return Error(ctx, t.status());
   json points = json::array();
   for (const auto& p : t->points) points.push_back(PointJson(ctx, p, t->today));
