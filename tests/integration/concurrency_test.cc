@@ -1222,11 +1222,12 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
 }
 
 // Readers on the consultations' routes while people register for a coming
-// consultation with five places (many more than five at once), the owners'
-// editors post progress on an action point and an administrator moves its
-// status back and forth: exactly five registrations are confirmed, the rest
-// wait, and the point's revisions are its creation plus one per accepted
-// update and status change.
+// consultation with five places (many more than five at once; through the
+// API and through the form, some cancelling through their private page), the
+// owners' editors post progress on an action point and an administrator
+// moves its status back and forth: exactly five registrations are confirmed,
+// the rest wait, and the point's revisions are its creation plus one per
+// accepted update and status change.
 TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   const std::vector<Client>& members = Members();
   std::string slug = Word(d(), "cn");
@@ -1253,7 +1254,7 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   reads.emplace_back("/action-points/" + std::to_string(pid));
   constexpr int kReaders = 3;
   Tally tally;
-  std::atomic<long> registered{0}, progress_ok{0}, status_ok{0};
+  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0};
   Clock::time_point deadline = Clock::now() + seconds(20);
   RunClients(kClients, deadline, 12, tally, [&](int t, int round) {
     if (t < kReaders) {
@@ -1288,20 +1289,48 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       }
       return true;
     }
-    HttpResponse r = client().SendJson(
-        "POST", "/api/v1/consultations/" + slug + "/registrations",
-        {{"name", "P" + std::to_string(t)},
-         {"email", slug + "-" + std::to_string(t) + "-" + std::to_string(round) + "@example.org"}});
-    tally.Check("POST registration", r);
-    if (r.status == 201) {
-      ++registered;
-    } else {
-      tally.Fail("POST registration answered " + r.Describe());
+    std::string email = slug + "-" + std::to_string(t) + "-" + std::to_string(round) + "@example.org";
+    if (t % 2 == 0) {
+      HttpResponse r = client().SendJson("POST", "/api/v1/consultations/" + slug + "/registrations",
+                                         {{"name", "P" + std::to_string(t)}, {"email", email}});
+      tally.Check("POST registration", r);
+      if (r.status == 201) {
+        ++registered;
+      } else {
+        tally.Fail("POST registration answered " + r.Describe());
+      }
+      return true;
+    }
+    // The form, without JavaScript; every third registration is cancelled
+    // again through its private page.
+    Browser b(client());
+    HttpResponse page = b.Get("/consultations/" + slug);
+    tally.Check("GET consultation", page);
+    HttpResponse r = b.Submit("/consultations/" + slug + "/register", {{"name", "F"}, {"email", email}});
+    tally.Check("POST register form", r);
+    if (r.status != 303) {
+      tally.Fail("POST register form answered " + r.Describe());
+      return true;
+    }
+    ++registered;
+    if (round % 3 == 0) {
+      std::string mine = r.Header("location");
+      mine = mine.substr(0, mine.find('?'));
+      HttpResponse shown = b.Get(mine);
+      tally.Check("GET registration", shown);
+      HttpResponse c = b.Submit(mine + "/cancel", {});
+      tally.Check("POST cancel form", c);
+      if (c.status == 303) {
+        ++cancelled;
+      } else {
+        tally.Fail("POST cancel form answered " + c.Describe());
+      }
     }
     return true;
   });
-  std::cout << "[consultations] " << tally.requests() << " requests, " << registered << " registrations, "
-            << progress_ok << " updates, " << status_ok << " status changes\n";
+  std::cout << "[consultations] " << tally.requests() << " requests, " << registered << " registrations ("
+            << cancelled << " cancelled), " << progress_ok << " updates, " << status_ok
+            << " status changes\n";
   EXPECT_EQ(tally.failures(), 0) << tally.Describe();
   ASSERT_TRUE(server().running()) << "the server died under load";
   HttpResponse list =
@@ -1313,8 +1342,9 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
     if (r["state"] == "confirmed") ++confirmed;
     if (r["state"] == "waitlisted") ++waiting;
   }
-  EXPECT_EQ(confirmed, std::min(5L, registered.load()));
-  EXPECT_EQ(confirmed + waiting, registered.load());
+  long active = registered.load() - cancelled.load();
+  EXPECT_EQ(confirmed, std::min(5L, active));
+  EXPECT_EQ(confirmed + waiting, active);
   EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM action_point_updates WHERE point_id = " +
                                           std::to_string(pid))),
             progress_ok.load());

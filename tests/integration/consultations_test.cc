@@ -406,6 +406,68 @@ TEST_P(ConsultationsTest, PointsAreCarriedOverOnlyToALaterConsultation) {
   EXPECT_EQ(client().SendJson("POST", carry_q, {{"consultation", "no-such"}}, Admin()).status, 422);
 }
 
+TEST_P(ConsultationsTest, OrganisersUseFormsWithoutJavaScript) {
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, d().Admin().email, d().Admin().password, "/consultations");
+  ASSERT_NE(in.landing.body.find("action=\"/consultations\""), std::string::npos)
+      << "the new-consultation form";
+  EXPECT_EQ(in.landing.body.find("<script"), std::string::npos);
+  HttpResponse bad = b.PostForm("/consultations", {{"csrf", in.csrf}, {"title", "Forms"}, {"year", "1900"}});
+  ASSERT_EQ(bad.status, 422) << bad.Describe();
+  EXPECT_NE(bad.body.find("id=\"n-year\""), std::string::npos);
+  EXPECT_NE(bad.body.find("value=\"Forms\""), std::string::npos) << "what was typed is kept";
+  HttpResponse made = b.PostForm("/consultations", {{"csrf", in.csrf},
+                                                    {"title", "Forms consultation"},
+                                                    {"year", "2028"},
+                                                    {"starts_on", "2028-05-02"},
+                                                    {"ends_on", "2028-05-03"},
+                                                    {"venue", "Dakar"},
+                                                    {"time_zone", "Africa/Dakar"},
+                                                    {"status", "planned"},
+                                                    {"capacity", "30"}});
+  ASSERT_EQ(made.status, 303) << made.Describe();
+  std::string page = made.Header("location");
+  page = page.substr(0, page.find('?'));
+  HttpResponse shown = b.Get(page);
+  ASSERT_NE(shown.body.find("action=\"" + page + "/sessions\""), std::string::npos);
+  HttpResponse session = b.PostForm(page + "/sessions", {{"csrf", in.csrf},
+                                                         {"date", "2028-05-02"},
+                                                         {"from", "09:00"},
+                                                         {"to", "10:30"},
+                                                         {"type", "plenary"},
+                                                         {"title_en", "Opening"},
+                                                         {"speakers", "Awa Diop; Director; Org A\nBo Li"}});
+  ASSERT_EQ(session.status, 303) << session.Describe();
+  HttpResponse overlap = b.PostForm(page + "/sessions", {{"csrf", in.csrf},
+                                                         {"date", "2028-05-02"},
+                                                         {"from", "10:00"},
+                                                         {"to", "11:00"},
+                                                         {"type", "panel"},
+                                                         {"title_en", "Too early"}});
+  ASSERT_EQ(overlap.status, 422) << overlap.Describe();
+  EXPECT_NE(overlap.body.find("overlaps the session"), std::string::npos);
+  EXPECT_NE(overlap.body.find("value=\"Too early\""), std::string::npos);
+  HttpResponse point = b.PostForm(page + "/action-points", {{"csrf", in.csrf},
+                                                            {"number", "1"},
+                                                            {"text_en", "Meet again"},
+                                                            {"owners", "iom, all_csos"},
+                                                            {"target_date", "2029-01-31"}});
+  ASSERT_EQ(point.status, 303) << point.Describe();
+  EXPECT_EQ(point.Header("location").rfind("/action-points/", 0), 0u);
+  json got = client().Get("/api/v1" + page).Json();
+  ASSERT_EQ(got["sessions"].size(), 1u);
+  EXPECT_EQ(got["sessions"][0]["speakers"][0]["role"], "Director");
+  EXPECT_EQ(got["time_zone"], "Africa/Dakar");
+  ASSERT_EQ(got["action_points"].size(), 1u);
+  EXPECT_EQ(got["action_points"][0]["owners"].size(), 2u);
+  // Others see no organisers' forms and may not post them.
+  Person outsider = d().AddPerson({.label = "notorganiser"});
+  Browser o = NewBrowser();
+  SignedIn oin = SignIn(o, outsider.email, outsider.password, page);
+  EXPECT_EQ(oin.landing.body.find("/sessions\""), std::string::npos);
+  EXPECT_EQ(o.PostForm(page + "/action-points", {{"csrf", oin.csrf}, {"number", "2"}}).status, 403);
+}
+
 TEST_P(ConsultationsTest, FollowersOfWhatAPointLinksToHearOfItsStatus) {
   Person follower = d().AddPerson({.label = "follower"});
   std::string follower_token = d().CreateToken(follower.email);

@@ -39,6 +39,10 @@ class ConsultationsModule final : public Module {
   // /consultations/{key}: the page, or the iCalendar file when key ends in .ics.
   http::Response ConsultationPage(Context& ctx);
   http::Response Register(Context& ctx);
+  // Organisers' forms (organiser_forms.cc): a new consultation, a session, an action point.
+  http::Response CreateForm(Context& ctx);
+  http::Response SessionForm(Context& ctx);
+  http::Response PointForm(Context& ctx);
   http::Response RegistrationPage(Context& ctx);
   http::Response RegistrationCancel(Context& ctx);
   http::Response TrackerPage(Context& ctx);
@@ -73,13 +77,18 @@ class ConsultationsModule final : public Module {
   // The form's errors into `model` (errors, has_errors, error_<field>), with
   // this module's field labels (cn_field_<field>) where it has them.
   nlohmann::json Errors(const Context& ctx, const Status& error, nlohmann::json& model) const;
+  // `form` names the form `error` belongs to ("register", "session", "point").
   http::Response ConsultationView(Context& ctx, const consultations::Consultation& c,
                                   const consultations::RegistrationInput& values, const Status& error,
-                                  int status);
+                                  int status, const std::string& form = "register");
   http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error,
                            int status);
   Result<consultations::Consultation> FindConsultation(const std::string& key);
   Result<consultations::Id> PointId(const Context& ctx) const;
+  // The list of consultations, with the new-consultation form's errors.
+  http::Response ListView(Context& ctx, const Status& error);
+  // The organisers' form fields as sent, for showing them again.
+  static std::map<std::string, std::string> FormEcho(const Context& ctx);
   Result<consultations::PointFilter> FilterFromQuery(const Context& ctx) const;
   // iCalendar of these consultations' sessions (ical.h does the format).
   http::Response Ics(const std::vector<consultations::Consultation>& list, const std::string& lang,

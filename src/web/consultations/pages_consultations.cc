@@ -50,7 +50,10 @@ void ConsultationsModule::RegisterRoutes() {
   Route("GET", "/consultations", Access::kPublic, &ConsultationsModule::ListPage);
   Route("GET", "/consultations.ics", Access::kPublic, &ConsultationsModule::AllIcs);
   Route("GET", "/consultations/{key}", Access::kPublic, &ConsultationsModule::ConsultationPage);
+  Route("POST", "/consultations", Access::kSignedIn, &ConsultationsModule::CreateForm);
   Route("POST", "/consultations/{key}/register", Access::kPublic, &ConsultationsModule::Register);
+  Route("POST", "/consultations/{key}/sessions", Access::kSignedIn, &ConsultationsModule::SessionForm);
+  Route("POST", "/consultations/{key}/action-points", Access::kSignedIn, &ConsultationsModule::PointForm);
   Route("GET", "/consultations/{key}/registrations.csv", Access::kSignedIn,
         &ConsultationsModule::RegistrationsCsv);
   Route("GET", "/registrations/{token}", Access::kPublic, &ConsultationsModule::RegistrationPage);
@@ -291,7 +294,9 @@ json ConsultationsModule::Errors(const Context& ctx, const Status& error, json& 
 
 // --- consultations ---
 
-Response ConsultationsModule::ListPage(Context& ctx) {
+Response ConsultationsModule::ListPage(Context& ctx) { return ListView(ctx, Status::Ok()); }
+
+Response ConsultationsModule::ListView(Context& ctx, const Status& error) {
   auto list = services_.consultations->ListConsultations();
   if (!list.ok()) return Error(ctx, list.status());
   json items = json::array();
@@ -301,7 +306,15 @@ Response ConsultationsModule::ListPage(Context& ctx) {
     items.push_back(item);
   }
   json model = {{"items", items}, {"has_items", !items.empty()}};
-  return View(ctx, "consultations/list", T(ctx, "cn_title"), model);
+  model["can_organise"] = services_.consultations->MayOrganise(ctx.actor());
+  if (model["can_organise"].get<bool>()) model["create_form"] = json::object();
+  if (!error.ok()) {
+    json form = json::object();
+    Errors(ctx, error, form);
+    for (const auto& [k, v] : FormEcho(ctx)) form["f_" + k] = v;
+    model["create_form"] = form;
+  }
+  return View(ctx, "consultations/list", T(ctx, "cn_title"), model, error.ok() ? 200 : 422);
 }
 
 Response ConsultationsModule::ConsultationPage(Context& ctx) {
@@ -316,7 +329,7 @@ Response ConsultationsModule::ConsultationPage(Context& ctx) {
 
 Response ConsultationsModule::ConsultationView(Context& ctx, const Consultation& c,
                                                const consultations::RegistrationInput& values,
-                                               const Status& error, int status) {
+                                               const Status& error, int status, const std::string& form) {
   json model = ConsultationJson(ctx, c, true);
   if (c.ends_on == c.starts_on) model["ends_on"] = nullptr;  // one day
   model["has_sessions"] = !c.sessions.empty();
@@ -335,8 +348,33 @@ Response ConsultationsModule::ConsultationView(Context& ctx, const Consultation&
   model["reg_name"] = values.name;
   model["reg_email"] = values.email;
   model["reg_organisation"] = values.organisation;
+  if (model["can_organise"].get<bool>()) {
+    json types = json::array();
+    for (const char* code : {"plenary", "panel", "breakout", "interactive"})
+      types.push_back({{"value", code}, {"label", T(ctx, std::string("cn_type_") + code)}});
+    model["session_types"] = types;
+    json sessions = json::array();
+    for (const auto& s : c.sessions) sessions.push_back({{"id", s.id}, {"title", Pick(s.title, ctx.lang)}});
+    model["session_choices"] = sessions;
+    json parents = json::array();
+    for (const auto& p : tracker->points) {
+      if (!p.parent_id) parents.push_back({{"id", p.id}, {"number", p.number}});
+    }
+    model["parent_choices"] = parents;
+    model["day"] = c.starts_on;
+    model["session_form"] = json::object();
+    model["point_form"] = json::object();
+  }
   if (!error.ok()) {
-    Errors(ctx, error, model);
+    if (form == "register") {
+      Errors(ctx, error, model);
+    } else {
+      // An organiser's form: its own errors, and what was typed kept.
+      json errors = json::object();
+      Errors(ctx, error, errors);
+      model[form] = errors;
+      for (const auto& [k, v] : FormEcho(ctx)) model[form]["f_" + k] = v;
+    }
   }
   return View(ctx, "consultations/consultation", c.title, model, status);
 }
