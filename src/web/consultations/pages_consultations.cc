@@ -262,9 +262,10 @@ json ConsultationsModule::SummaryJson(const Context& ctx, const consultations::T
     int n = it == s.by_status.end() ? 0 : it->second;
     by_status[std::string(consultations::ToString(st))] = n;
     if (n > 0)
-      line += ", " + std::to_string(n) + " " + T(ctx, "cn_point_" + std::string(consultations::ToString(st)));
+      line +=
+          ", " + T(ctx, "cn_point_" + std::string(consultations::ToString(st))) + ": " + std::to_string(n);
   }
-  if (s.overdue > 0) line += "; " + std::to_string(s.overdue) + " " + T(ctx, "cn_overdue");
+  if (s.overdue > 0) line += "; " + T(ctx, "cn_overdue") + ": " + std::to_string(s.overdue);
   return {{"since_year", s.since_year ? json(s.since_year) : json(nullptr)},
           {"total", s.total},
           {"by_status", by_status},
