@@ -1225,7 +1225,9 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
 // consultation with five places (many more than five at once; through the
 // API and through the form, some cancelling through their private page), the
 // owners' editors post progress on an action point and an administrator
-// moves its status back and forth: exactly five registrations are confirmed,
+// moves its status back and forth (each through the API and the point's
+// forms; the administrator also adds a session and a sub-point through the
+// organisers' forms): exactly five registrations are confirmed,
 // the rest wait, and the point's revisions are its creation plus one per
 // accepted update and status change.
 TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
@@ -1252,6 +1254,12 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   reads.emplace_back("/consultations/" + slug);
   reads.emplace_back("/consultations/" + slug + ".ics");
   reads.emplace_back("/action-points/" + std::to_string(pid));
+  std::string page = "/action-points/" + std::to_string(pid);
+  // Signed in once, each used by one client thread only.
+  Browser admin = NewBrowser();
+  SignedIn admin_in = SignIn(admin, d().Admin().email, d().Admin().password, page);
+  Browser editor = NewBrowser();
+  SignedIn editor_in = SignIn(editor, members[1].person.email, members[1].person.password, page);
   constexpr int kReaders = 3;
   Tally tally;
   std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0};
@@ -1265,12 +1273,32 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       return true;
     }
     if (t == kReaders) {
-      // The administrator: open <-> in progress, whatever the version.
+      // The administrator: open <-> in progress, whatever the version; every
+      // other time through the point's form. Early on, a session and a
+      // sub-point through the organisers' forms.
+      std::string next = round % 2 == 0 ? "in_progress" : "open";
+      if (round == 1 || round == 2) {
+        HttpResponse f =
+            round == 1 ? admin.PostForm("/consultations/" + slug + "/sessions", {{"csrf", admin_in.csrf},
+                                                                                 {"from", "09:00"},
+                                                                                 {"to", "10:00"},
+                                                                                 {"type", "plenary"},
+                                                                                 {"title_en", "Opening"}})
+                       : admin.PostForm("/consultations/" + slug + "/action-points",
+                                        {{"csrf", admin_in.csrf},
+                                         {"number", "1.1"},
+                                         {"parent", std::to_string(pid)},
+                                         {"text_en", "A part of it"},
+                                         {"owners", members[0].org}});
+        tally.Check("POST organiser form", f);
+        if (f.status != 303) tally.Fail("POST organiser form answered " + f.Describe());
+      }
       HttpResponse r =
-          client().SendJson("POST", base + "/status", {{"status", round % 2 == 0 ? "in_progress" : "open"}},
-                            Bearer(d().AdminToken()));
+          round % 4 < 2
+              ? client().SendJson("POST", base + "/status", {{"status", next}}, Bearer(d().AdminToken()))
+              : admin.PostForm(page + "/status", {{"csrf", admin_in.csrf}, {"status", next}});
       tally.Check("POST status", r);
-      if (r.status == 200) {
+      if (r.status == 200 || r.status == 303) {
         ++status_ok;
       } else if (r.status != 422) {
         tally.Fail("POST status answered " + r.Describe());
@@ -1278,11 +1306,17 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       return true;
     }
     if (t == kReaders + 1) {
-      HttpResponse r = client().SendJson(
-          "POST", base + "/progress", {{"text", "Round " + std::to_string(round)}, {"progress", round * 5}},
-          Bearer(members[static_cast<std::size_t>(round) % members.size()].token));
+      // An owner's editor: through the API, and every other time the form.
+      HttpResponse r =
+          round % 2 == 0
+              ? client().SendJson("POST", base + "/progress",
+                                  {{"text", "Round " + std::to_string(round)}, {"progress", round * 5}},
+                                  Bearer(members[static_cast<std::size_t>(round) % members.size()].token))
+              : editor.PostForm(page + "/progress", {{"csrf", editor_in.csrf},
+                                                     {"text", "Form round " + std::to_string(round)},
+                                                     {"progress", std::to_string(round * 5)}});
       tally.Check("POST progress", r);
-      if (r.status == 201) {
+      if (r.status == 201 || r.status == 303) {
         ++progress_ok;
       } else {
         tally.Fail("POST progress answered " + r.Describe());
