@@ -171,6 +171,9 @@ NAMES=(
   "waymark GET /atlas (SVG map, layer)"
   "waymark GET /atlas/cases/{id}"
   "waymark GET /survey/results"
+  "waymark GET /consultations/{slug} (agenda)"
+  "waymark GET /action-points (tracker)"
+  "waymark GET /consultations/{slug}.ics"
 )
 URLS=(
   "http://127.0.0.1:$NGINX_PORT/static.css"
@@ -195,6 +198,9 @@ URLS=(
   "$W/atlas"
   "$W/atlas/cases/1"
   "$W/survey/results"
+  "$W/consultations/2015"
+  "$W/action-points"
+  "$W/consultations/2015.ics"
 )
 
 for url in "${URLS[@]}"; do

@@ -3,6 +3,7 @@
 #include "app/runtime.h"
 #include "demo/atlas/atlas_demo.h"
 #include "demo/campaigns/campaigns_demo.h"
+#include "demo/consultations/consultations_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
 #include "demo/library/library_demo.h"
@@ -47,6 +48,21 @@ Result<int> LoadDemoAtlas(Runtime& runtime) { return demo::LoadAtlas(runtime.atl
 Result<int> LoadDemoSurvey(Runtime& runtime) {
   // A fixed seed: the same answers on every machine.
   return demo::LoadSurvey(runtime.survey(), 20151218);
+}
+
+Result<int> LoadDemoConsultations(Runtime& runtime) {
+  demo::ConsultationLinks links;
+  // Run again, the campaigns demo adds nothing and gives the demo campaigns' ids.
+  WM_ASSIGN_OR_RETURN(demo::CampaignsReport campaigns,
+                      demo::LoadCampaigns(runtime.accounts(), runtime.campaigns(),
+                                          [](const std::string&, accounts::Id) { return Status::Ok(); }));
+  links.campaigns = campaigns.ids;
+  WM_ASSIGN_OR_RETURN(auto groups, runtime.exchange().Groups(500, 0));
+  for (const auto& g : groups) {
+    if (g.slug == "inclusion-integration") links.inclusion_group = g.id;
+  }
+  return demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(), runtime.random(),
+                                 links);
 }
 
 }  // namespace waymark::app

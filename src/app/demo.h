@@ -37,5 +37,8 @@ Result<int> LoadDemoAtlas(Runtime& runtime);
 // Synthetic survey answers in a few batches of the demo organisations, one
 // batch withdrawn. Needs LoadDemo first. Returns how many answers were kept.
 Result<int> LoadDemoSurvey(Runtime& runtime);
+// The 2015 consultation and its action points (after the campaigns and the
+// exchange demo, whose campaigns and working group the points link to).
+Result<int> LoadDemoConsultations(Runtime& runtime);
 
 }  // namespace waymark::app

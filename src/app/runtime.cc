@@ -133,6 +133,29 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
 
   if (!config.smtp_host.empty())
     rt->mailer_ = std::make_unique<mail::SmtpMailer>(SmtpOptionsFrom(config), rt->clock_, rt->random_);
+  // After the mailer: registrations are confirmed by e-mail when there is one.
+  rt->consultation_stores_ = std::make_unique<storage::ConsultationStores>(*rt->db_);
+  consultations::ConsultationOptions cno;
+  cno.public_url = config.base_url;
+  // A status change is news for the followers of what the point links to
+  // (a campaign, a thread, a working group): in-app and in their digests.
+  cno.on_status_change = [exchange = rt->exchange_service_.get()](const accounts::Actor& actor,
+                                                                  const consultations::ActionPoint& p,
+                                                                  consultations::PointStatus) {
+    std::string title = std::to_string(p.consultation_year) + "/" + p.number + ": " +
+                        consultations::Pick(p.text, "en") + " (" +
+                        std::string(consultations::ToString(p.status)) + ")";
+    for (const auto& l : p.links) {
+      std::string kind = l.kind == consultations::LinkKind::kCampaign       ? "campaign"
+                         : l.kind == consultations::LinkKind::kThread       ? "thread"
+                         : l.kind == consultations::LinkKind::kWorkingGroup ? "group"
+                                                                            : "";
+      if (!kind.empty()) (void)exchange->Notify(actor, "action_point.status", {kind, l.target_id}, title);
+    }
+  };
+  rt->consultation_service_ = std::make_unique<consultations::ConsultationService>(
+      rt->stores_->stores(), rt->consultation_stores_->store(), rt->clock_, rt->random_, rt->mailer_.get(),
+      cno);
   return rt;
 }
 

@@ -12,6 +12,7 @@
 #include "domain/accounts/auth_service.h"
 #include "domain/atlas/atlas_service.h"
 #include "domain/campaigns/campaign_service.h"
+#include "domain/consultations/consultation_service.h"
 #include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
 #include "domain/library/library_service.h"
@@ -24,6 +25,7 @@
 #include "storage/accounts/account_stores.h"
 #include "storage/atlas/atlas_stores.h"
 #include "storage/campaigns/campaign_stores.h"
+#include "storage/consultations/consultation_stores.h"
 #include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
 #include "storage/library/library_stores.h"
@@ -64,6 +66,8 @@ class Runtime {
   practices::PracticeService& practices() { return *practice_service_; }
   library::LibraryService& library() { return *library_service_; }
   survey::SurveyService& survey() { return *survey_service_; }
+  consultations::ConsultationService& consultations() { return *consultation_service_; }
+  consultations::ConsultationStore& consultation_store() { return consultation_stores_->store(); }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
@@ -103,6 +107,8 @@ class Runtime {
   std::unique_ptr<atlas::AtlasService> atlas_service_;
   std::unique_ptr<storage::SurveyStores> survey_stores_;
   std::unique_ptr<survey::SurveyService> survey_service_;
+  std::unique_ptr<storage::ConsultationStores> consultation_stores_;
+  std::unique_ptr<consultations::ConsultationService> consultation_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

@@ -3,6 +3,7 @@
 #include "web/accounts/accounts_module.h"
 #include "web/atlas/atlas_module.h"
 #include "web/campaigns/campaigns_module.h"
+#include "web/consultations/consultations_module.h"
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
 #include "web/library/library_module.h"
@@ -38,6 +39,9 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
                                        &runtime.library(), &runtime.clock()}));
   modules.push_back(std::make_unique<web::SurveyModule>(
       site, web::SurveyModule::Services{&runtime.accounts(), &runtime.survey()}));
+  modules.push_back(std::make_unique<web::ConsultationsModule>(
+      site, web::ConsultationsModule::Services{&runtime.accounts(), &runtime.consultations(),
+                                               &runtime.clock(), runtime.config().base_url}));
   return modules;
 }
 

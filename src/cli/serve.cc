@@ -130,6 +130,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*sv) + " survey answers added");
+    auto cn = app::LoadDemoConsultations(runtime);
+    if (!cn.ok()) {
+      std::cerr << "waymark: demo consultations: " << cn.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*cn) + " action points added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";

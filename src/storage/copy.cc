@@ -158,6 +158,22 @@ const std::vector<TableSpec>& Specs() {
        "id, batch_id, org_id, interview_country, lang, origin, destination, year_left, month_left, age_band, "
        "gender, reasons, env_reason, env_factors, env_how, submitted_from, created_at",
        "id", true},
+      // 0010_consultations. Points after their consultation and parent (by id);
+      // action_points.carried_to has no foreign key.
+      {"consultations", "id, slug, year, starts_on, status, version, created_at, updated_at, body", "id",
+       true},
+      {"consultation_sessions", "id, consultation_id, starts, ends, body", "id", true},
+      {"action_points",
+       "id, consultation_id, number, parent_id, status, target_date, owner_keys, theme_keys, carried_from, "
+       "carried_to, version, created_at, updated_at, body",
+       "id", true},
+      {"action_point_updates", "id, point_id, at, text, links, author_id, author_name, progress", "id", true},
+      {"consultation_revisions",
+       "id, entity_type, entity_id, version, at, actor_user_id, actor_label, action, note, snapshot", "id",
+       true},
+      {"consultation_registrations",
+       "id, consultation_id, name, email, email_key, organisation, state, token, created_at, cancelled_at",
+       "id", true},
   };
   return specs;
 }

@@ -12,6 +12,11 @@
 // stays in step with the records, and each quarantined row is resolved once.
 // The Atlas's routes are read while members publish case studies and two
 // moderators race on each version of a glossary term.
+// The consultations' routes (the demo's 2015 consultation, its calendar, the
+// tracker and its files) are read while people register for a coming
+// consultation past its capacity, an owner's editors post progress and an
+// administrator changes the point's status: the places are never
+// overbooked, and each update and status change is one revision.
 // The practices module's routes are read while anonymous contributors send
 // the open form, members submit drafts and the administrator publishes both:
 // each contribution gets its own status link, and the index and the matrix
@@ -437,6 +442,7 @@ class ConcurrencyTest : public ServerTest {
     for (Read& r : LibraryReads()) urls.push_back(std::move(r));
     for (Read& r : SurveyReads()) urls.push_back(std::move(r));
     for (Read& r : AtlasReads()) urls.push_back(std::move(r));
+    for (Read& r : ConsultationReads()) urls.push_back(std::move(r));
     return urls;
   }
 
@@ -530,6 +536,45 @@ class ConcurrencyTest : public ServerTest {
         reads.emplace_back("/library/files/" + fid);
         reads.emplace_back("/library/files/" + fid + "/text?from=1");
         reads.emplace_back("/api/v1/library/files/" + fid + "/pages");
+      }
+    }
+    return reads;
+  }
+
+  // Every public route of the consultations module on the demo's 2015
+  // consultation: the list, the page, the calendars, the tracker with its
+  // filters and files, each action point's page and JSON, bad filters.
+  std::vector<Read> ConsultationReads() {
+    std::vector<Read> reads = {
+        "/consultations",
+        "/consultations/2015",
+        "/consultations/2015?lang=fr",
+        "/consultations/2015.ics",
+        "/consultations.ics",
+        "/action-points",
+        "/action-points?year=2015&status=in_progress&lang=es",
+        "/action-points?owner=iom&theme=campaigns",
+        "/action-points.csv",
+        "/action-points.csv?owner=jcwi",
+        "/action-points.atom",
+        "/api/v1/consultations",
+        "/api/v1/consultations/2015",
+        "/api/v1/action-points",
+        "/api/v1/action-points?owner=all_csos",
+        {"/api/v1/action-points?year=abc", 422},
+        {"/action-points?status=finished", 422},
+        {"/consultations/no-such-consultation", 404},
+        {"/action-points/999999999", 404},
+        {"/registrations/000000000000000000000000000000000000000000000000", 404},
+    };
+    HttpResponse r = client().Get("/api/v1/consultations/2015");
+    EXPECT_EQ(r.status, 200) << r.Describe();
+    if (r.status == 200) {
+      json consultation = r.Json();
+      for (const auto& p : consultation["action_points"]) {
+        std::string id = std::to_string(p["id"].get<long long>());
+        reads.emplace_back("/action-points/" + id);
+        reads.emplace_back("/api/v1/action-points/" + id);
       }
     }
     return reads;
@@ -1174,6 +1219,175 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
     EXPECT_EQ(res.Json()["total"].dump(), in_db);
   }
   EXPECT_EQ(AuditCount("survey_batch.withdraw", "survey_batch", dropped["id"].get<long long>()), 1);
+}
+
+// Readers on the consultations' routes while people register for a coming
+// consultation with five places (many more than five at once; through the
+// API and through the form, some cancelling through their private page), the
+// owners' editors post progress on an action point and an administrator
+// moves its status back and forth (each through the API and the point's
+// forms; the administrator also adds a session and a sub-point through the
+// organisers' forms): exactly five registrations are confirmed,
+// the rest wait, and the point's revisions are its creation plus one per
+// accepted update and status change.
+TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
+  const std::vector<Client>& members = Members();
+  std::string slug = Word(d(), "cn");
+  HttpResponse made = client().SendJson("POST", "/api/v1/consultations",
+                                        {{"slug", slug},
+                                         {"title", "Load " + slug},
+                                         {"year", "2027"},
+                                         {"starts_on", "2027-06-10"},
+                                         {"venue", "Geneva"},
+                                         {"status", "planned"},
+                                         {"capacity", "5"}},
+                                        Bearer(d().AdminToken()));
+  ASSERT_EQ(made.status, 201) << made.Describe();
+  HttpResponse point =
+      client().SendJson("POST", "/api/v1/consultations/" + slug + "/action-points",
+                        {{"number", "1"}, {"text", {{"en", "Under load"}}}, {"owners", {members[0].org}}},
+                        Bearer(d().AdminToken()));
+  ASSERT_EQ(point.status, 201) << point.Describe();
+  long long pid = point.Json()["id"].get<long long>();
+  std::string base = "/api/v1/action-points/" + std::to_string(pid);
+  std::vector<Read> reads = ConsultationReads();
+  reads.emplace_back("/consultations/" + slug);
+  reads.emplace_back("/consultations/" + slug + ".ics");
+  reads.emplace_back("/action-points/" + std::to_string(pid));
+  std::string page = "/action-points/" + std::to_string(pid);
+  // Signed in once, each used by one client thread only.
+  Browser admin = NewBrowser();
+  SignedIn admin_in = SignIn(admin, d().Admin().email, d().Admin().password, page);
+  Browser editor = NewBrowser();
+  SignedIn editor_in = SignIn(editor, members[1].person.email, members[1].person.password, page);
+  constexpr int kReaders = 3;
+  Tally tally;
+  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0};
+  Clock::time_point deadline = Clock::now() + seconds(20);
+  RunClients(kClients, deadline, 12, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return true;
+    }
+    if (t == kReaders) {
+      // The administrator: open <-> in progress, whatever the version; every
+      // other time through the point's form. Early on, a session and a
+      // sub-point through the organisers' forms.
+      std::string next = round % 2 == 0 ? "in_progress" : "open";
+      if (round == 1 || round == 2) {
+        HttpResponse f =
+            round == 1 ? admin.PostForm("/consultations/" + slug + "/sessions", {{"csrf", admin_in.csrf},
+                                                                                 {"from", "09:00"},
+                                                                                 {"to", "10:00"},
+                                                                                 {"type", "plenary"},
+                                                                                 {"title_en", "Opening"}})
+                       : admin.PostForm("/consultations/" + slug + "/action-points",
+                                        {{"csrf", admin_in.csrf},
+                                         {"number", "1.1"},
+                                         {"parent", std::to_string(pid)},
+                                         {"text_en", "A part of it"},
+                                         {"owners", members[0].org}});
+        tally.Check("POST organiser form", f);
+        if (f.status != 303) tally.Fail("POST organiser form answered " + f.Describe());
+      }
+      HttpResponse r =
+          round % 4 < 2
+              ? client().SendJson("POST", base + "/status", {{"status", next}}, Bearer(d().AdminToken()))
+              : admin.PostForm(page + "/status", {{"csrf", admin_in.csrf}, {"status", next}});
+      tally.Check("POST status", r);
+      if (r.status == 200 || r.status == 303) {
+        ++status_ok;
+      } else if (r.status != 422) {
+        tally.Fail("POST status answered " + r.Describe());
+      }
+      return true;
+    }
+    if (t == kReaders + 1) {
+      // An owner's editor: through the API, and every other time the form.
+      HttpResponse r =
+          round % 2 == 0
+              ? client().SendJson("POST", base + "/progress",
+                                  {{"text", "Round " + std::to_string(round)}, {"progress", round * 5}},
+                                  Bearer(members[static_cast<std::size_t>(round) % members.size()].token))
+              : editor.PostForm(page + "/progress", {{"csrf", editor_in.csrf},
+                                                     {"text", "Form round " + std::to_string(round)},
+                                                     {"progress", std::to_string(round * 5)}});
+      tally.Check("POST progress", r);
+      if (r.status == 201 || r.status == 303) {
+        ++progress_ok;
+      } else {
+        tally.Fail("POST progress answered " + r.Describe());
+      }
+      return true;
+    }
+    std::string email = slug + "-" + std::to_string(t) + "-" + std::to_string(round) + "@example.org";
+    if (t % 2 == 0) {
+      HttpResponse r = client().SendJson("POST", "/api/v1/consultations/" + slug + "/registrations",
+                                         {{"name", "P" + std::to_string(t)}, {"email", email}});
+      tally.Check("POST registration", r);
+      if (r.status == 201) {
+        ++registered;
+      } else {
+        tally.Fail("POST registration answered " + r.Describe());
+      }
+      return true;
+    }
+    // The form, without JavaScript; every third registration is cancelled
+    // again through its private page.
+    Browser b(client());
+    HttpResponse page = b.Get("/consultations/" + slug);
+    tally.Check("GET consultation", page);
+    HttpResponse r = b.Submit("/consultations/" + slug + "/register", {{"name", "F"}, {"email", email}});
+    tally.Check("POST register form", r);
+    if (r.status != 303) {
+      tally.Fail("POST register form answered " + r.Describe());
+      return true;
+    }
+    ++registered;
+    if (round % 3 == 0) {
+      std::string mine = r.Header("location");
+      mine = mine.substr(0, mine.find('?'));
+      HttpResponse shown = b.Get(mine);
+      tally.Check("GET registration", shown);
+      HttpResponse c = b.Submit(mine + "/cancel", {});
+      tally.Check("POST cancel form", c);
+      if (c.status == 303) {
+        ++cancelled;
+      } else {
+        tally.Fail("POST cancel form answered " + c.Describe());
+      }
+    }
+    return true;
+  });
+  std::cout << "[consultations] " << tally.requests() << " requests, " << registered << " registrations ("
+            << cancelled << " cancelled), " << progress_ok << " updates, " << status_ok
+            << " status changes\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  HttpResponse list =
+      client().Get("/api/v1/consultations/" + slug + "/registrations", Bearer(d().AdminToken()));
+  ASSERT_EQ(list.status, 200) << list.Describe();
+  long confirmed = 0, waiting = 0;
+  json registrations = list.Json();
+  for (const auto& r : registrations["items"]) {
+    if (r["state"] == "confirmed") ++confirmed;
+    if (r["state"] == "waitlisted") ++waiting;
+  }
+  long active = registered.load() - cancelled.load();
+  EXPECT_EQ(confirmed, std::min(5L, active));
+  EXPECT_EQ(confirmed + waiting, active);
+  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM action_point_updates WHERE point_id = " +
+                                          std::to_string(pid))),
+            progress_ok.load());
+  EXPECT_EQ(
+      std::stol(d().db().QueryValue(
+          "SELECT count(*) FROM consultation_revisions WHERE entity_type = 'action_point' AND entity_id = " +
+          std::to_string(pid))),
+      1 + progress_ok.load() + status_ok.load());
+  EXPECT_EQ(AuditCount("action_point.status", "action_point", pid), status_ok.load());
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind

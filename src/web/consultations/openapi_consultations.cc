@@ -1,0 +1,282 @@
+// The consultations module's part of the OpenAPI document.
+#include "web/consultations/consultations_module.h"
+#include "web/openapi.h"
+
+namespace waymark::web {
+
+using nlohmann::json;
+using namespace openapi;
+
+void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
+  part.tags.push_back("consultations");
+  json person = {{"type", "object"},
+                 {"properties", {{"name", Str()}, {"role", Str()}, {"organisation", Str()}}}};
+  json texts = {
+      {"type", "object"}, {"additionalProperties", Str()}, {"description", "texts by language (en, fr, es)"}};
+  part.schemas["ConsultationSession"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", Int()},
+        {"starts",
+         {{"type", "string"}, {"description", "local time in the consultation's zone, YYYY-MM-DDTHH:MM"}}},
+        {"ends", Str()},
+        {"type", {{"type", "string"}, {"enum", {"plenary", "panel", "breakout", "interactive"}}}},
+        {"title", Str()},
+        {"titles", texts},
+        {"description", Str()},
+        {"descriptions", texts},
+        {"moderator", {{"allOf", json::array({person})}, {"nullable", true}}},
+        {"speakers", Arr(person)},
+        {"conclusions", {{"type", "string"}, {"description", "Markdown"}}},
+        {"online_url", Str()}}}};
+  part.schemas["Consultation"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", Int()},
+        {"slug", Str()},
+        {"title", Str()},
+        {"year", Int()},
+        {"edition", Int()},
+        {"starts_on", Str()},
+        {"ends_on", Str()},
+        {"time_zone", Str()},
+        {"venue", Str()},
+        {"online_url", Str()},
+        {"organisers", Arr(Str())},
+        {"languages", Arr(Str())},
+        {"participants", Arr(Str())},
+        {"status", {{"type", "string"}, {"enum", {"planned", "held", "report_published"}}}},
+        {"capacity", Int()},
+        {"version", Int()},
+        {"sessions", Arr(Ref("ConsultationSession"))},
+        {"action_points", Arr(Ref("ActionPoint"))}}}};
+  part.schemas["ConsultationInput"] = {{"type", "object"},
+                                       {"required", {"title", "year", "starts_on"}},
+                                       {"properties",
+                                        {{"slug", Str()},
+                                         {"title", Str()},
+                                         {"year", Str()},
+                                         {"edition", Str()},
+                                         {"starts_on", Str()},
+                                         {"ends_on", Str()},
+                                         {"time_zone", Str()},
+                                         {"venue", Str()},
+                                         {"online_url", Str()},
+                                         {"organisers", Arr(Str())},
+                                         {"languages", Arr(Str())},
+                                         {"participants", Arr(Str())},
+                                         {"status", Str()},
+                                         {"capacity", Str()},
+                                         {"version", Int()}}}};
+  part.schemas["ConsultationSessionInput"] = {{"type", "object"},
+                                              {"required", {"starts", "ends", "type", "title"}},
+                                              {"properties",
+                                               {{"starts", Str()},
+                                                {"ends", Str()},
+                                                {"type", Str()},
+                                                {"title", texts},
+                                                {"description", texts},
+                                                {"moderator", person},
+                                                {"speakers", Arr(person)},
+                                                {"conclusions", Str()},
+                                                {"online_url", Str()}}}};
+  json update = {{"type", "object"},
+                 {"properties",
+                  {{"id", Int()},
+                   {"point_id", Int()},
+                   {"at", Str()},
+                   {"text", Str()},
+                   {"links", Arr(Str())},
+                   {"author", Str()},
+                   {"progress", {{"type", "integer"}, {"nullable", true}}}}}};
+  part.schemas["ActionPointUpdate"] = update;
+  json statuses = json::array({"open", "in_progress", "done", "dropped", "carried_over"});
+  part.schemas["ActionPoint"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", Int()},
+        {"consultation_id", Int()},
+        {"year", Int()},
+        {"number", Str()},
+        {"parent_id", {{"type", "integer"}, {"nullable", true}}},
+        {"text", Str()},
+        {"texts", texts},
+        {"session_id", {{"type", "integer"}, {"nullable", true}}},
+        {"owners", Arr({{"type", "object"},
+                        {"properties",
+                         {{"kind", {{"type", "string"}, {"enum", {"iom", "organisation", "all_csos"}}}},
+                          {"organisation", NullableStr()},
+                          {"name", Str()}}}})},
+        {"target_date", Str()},
+        {"status", {{"type", "string"}, {"enum", statuses}}},
+        {"progress",
+         {{"type", "integer"}, {"description", "0-100; a parent's is its sub-points' weighted sum"}}},
+        {"weight", Int()},
+        {"overdue", Bool()},
+        {"themes", Arr(Str())},
+        {"links",
+         Arr({{"type", "object"},
+              {"properties", {{"kind", Str()}, {"target_id", Int()}, {"label", Str()}, {"href", Str()}}}})},
+        {"milestones",
+         Arr({{"type", "object"}, {"properties", {{"date", Str()}, {"text", Str()}, {"reached", Bool()}}}})},
+        {"carried_from", {{"type", "integer"}, {"nullable", true}}},
+        {"carried_to", {{"type", "integer"}, {"nullable", true}}},
+        {"version", Int()},
+        {"latest", {{"allOf", json::array({Ref("ActionPointUpdate")})}, {"nullable", true}}},
+        {"updates", Arr(Ref("ActionPointUpdate"))},
+        {"history", Arr({{"type", "object"}})}}}};
+  part.schemas["ActionPointInput"] = {
+      {"type", "object"},
+      {"required", {"number", "text", "owners"}},
+      {"properties",
+       {{"number", Str()},
+        {"parent_id", Int()},
+        {"text", texts},
+        {"session_id", Int()},
+        {"owners",
+         Arr({{"description", "\"iom\", \"all_csos\" or an organisation's slug"}, {"type", "string"}})},
+        {"target_date", Str()},
+        {"weight", Str()},
+        {"themes", Arr(Str())},
+        {"links", Arr({{"type", "object"},
+                       {"properties", {{"kind", Str()}, {"target_id", Int()}, {"label", Str()}}}})},
+        {"milestones", Arr({{"type", "object"},
+                            {"properties", {{"date", Str()}, {"text", Str()}, {"reached", Bool()}}}})}}}};
+  part.schemas["ConsultationRegistration"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", Int()},
+        {"consultation_id", Int()},
+        {"name", Str()},
+        {"email", Str()},
+        {"organisation", Str()},
+        {"state", {{"type", "string"}, {"enum", {"confirmed", "waitlisted", "cancelled"}}}},
+        {"created_at", Str()},
+        {"token", Str()},
+        {"cancel_url", Str()}}}};
+  part.schemas["ActionPointTracker"] = {
+      {"type", "object"},
+      {"properties",
+       {{"summary",
+         {{"type", "object"},
+          {"properties",
+           {{"since_year", {{"type", "integer"}, {"nullable", true}}},
+            {"total", Int()},
+            {"by_status", {{"type", "object"}, {"additionalProperties", Int()}}},
+            {"overdue", Int()},
+            {"line", Str()}}}}},
+        {"today", Str()},
+        {"items", Arr(Ref("ActionPoint"))}}}};
+
+  json key = json::array({PathParam("key", "The consultation's slug (\"2015\") or id")});
+  json id = json::array({PathParam("id", "Action point id", Int())});
+  part.paths["/api/v1/consultations"]["get"] =
+      Op("listConsultations", "Every consultation, newest first", "consultations",
+         {{"200", Resp("The consultations",
+                       {{"type", "object"}, {"properties", {{"items", Arr(Ref("Consultation"))}}}})}},
+         json::array());
+  part.paths["/api/v1/consultations"]["post"] =
+      Op("createConsultation", "Create a consultation (organisers)", "consultations",
+         {{"201", Resp("The consultation", Ref("Consultation"))},
+          {"403", ErrResp("Not an organiser")},
+          {"409", ErrResp("The slug is taken")},
+          {"422", ErrResp("A field is missing or wrong; each is named")}},
+         json::array(), JsonBody(Ref("ConsultationInput")), true);
+  part.paths["/api/v1/consultations/{key}"]["get"] =
+      Op("getConsultation", "A consultation with its agenda and action points", "consultations",
+         {{"200", Resp("The consultation", Ref("Consultation"))}, {"404", ErrResp("No such consultation")}},
+         key);
+  part.paths["/api/v1/consultations/{key}"]["put"] =
+      Op("updateConsultation", "Edit a consultation (organisers); version guards against lost updates",
+         "consultations",
+         {{"200", Resp("The consultation", Ref("Consultation"))},
+          {"403", ErrResp("Not an organiser")},
+          {"404", ErrResp("No such consultation")},
+          {"409", ErrResp("Changed meanwhile")},
+          {"422", ErrResp("A field is wrong; each is named")}},
+         key, JsonBody(Ref("ConsultationInput")), true);
+  part.paths["/api/v1/consultations/{key}/sessions"]["post"] =
+      Op("addConsultationSession", "Add a session to the agenda (organisers)", "consultations",
+         {{"201", Resp("The session", Ref("ConsultationSession"))},
+          {"403", ErrResp("Not an organiser")},
+          {"404", ErrResp("No such consultation")},
+          {"422", ErrResp("Overlapping, ending before it starts, outside the dates, or another bad field")}},
+         key, JsonBody(Ref("ConsultationSessionInput")), true);
+  part.paths["/api/v1/consultations/{key}/action-points"]["post"] =
+      Op("addActionPoint", "Record an action point of the consultation (organisers)", "consultations",
+         {{"201", Resp("The action point", Ref("ActionPoint"))},
+          {"403", ErrResp("Not an organiser")},
+          {"409", ErrResp("The number is taken")},
+          {"422", ErrResp("A field is wrong; each is named")}},
+         key, JsonBody(Ref("ActionPointInput")), true);
+  part.paths["/api/v1/consultations/{key}/registrations"]["post"] = Op(
+      "registerForConsultation", "Register for a coming consultation; past capacity, on the waiting list",
+      "consultations",
+      {{"201", Resp("The registration, with its private cancellation link", Ref("ConsultationRegistration"))},
+       {"409", ErrResp("The consultation takes no registrations")},
+       {"422", ErrResp("A field is wrong or the address is already registered")}},
+      key,
+      JsonBody({{"type", "object"},
+                {"required", {"name", "email"}},
+                {"properties", {{"name", Str()}, {"email", Str()}, {"organisation", Str()}}}}));
+  part.paths["/api/v1/consultations/{key}/registrations"]["get"] =
+      Op("listConsultationRegistrations", "The registrations (organisers)", "consultations",
+         {{"200",
+           Resp("The registrations",
+                {{"type", "object"},
+                 {"properties", {{"items", Arr(Ref("ConsultationRegistration"))}, {"capacity", Int()}}}})},
+          {"403", ErrResp("Not an organiser")}},
+         key, nullptr, true);
+  part.paths["/api/v1/registrations/{token}"]["delete"] =
+      Op("cancelConsultationRegistration", "Cancel a registration through its private link", "consultations",
+         {{"200", Resp("The cancelled registration", Ref("ConsultationRegistration"))},
+          {"404", ErrResp("No such registration")},
+          {"409", ErrResp("Already cancelled")}},
+         json::array({PathParam("token", "The registration's private token (48 hex digits)")}));
+  json filters = json::array({QueryParam("year", "Year of the consultation", Int()),
+                              QueryParam("owner", "iom, all_csos or an organisation's slug"),
+                              QueryParam("status", "open, in_progress, done, dropped or carried_over"),
+                              QueryParam("theme", "A theme")});
+  part.paths["/api/v1/action-points"]["get"] =
+      Op("actionPointTracker", "Every action point of every year, filtered, with a summary", "consultations",
+         {{"200", Resp("The tracker", Ref("ActionPointTracker"))}, {"422", ErrResp("A filter is wrong")}},
+         filters);
+  part.paths["/api/v1/action-points/{id}"]["get"] = Op(
+      "getActionPoint", "An action point with its progress updates and history", "consultations",
+      {{"200", Resp("The action point", Ref("ActionPoint"))}, {"404", ErrResp("No such action point")}}, id);
+  part.paths["/api/v1/action-points/{id}/progress"]["post"] =
+      Op("postActionPointProgress", "Post a dated progress update (editors of the point's owners)",
+         "consultations",
+         {{"201", Resp("The update", Ref("ActionPointUpdate"))},
+          {"403", ErrResp("Not an editor of an owner")},
+          {"404", ErrResp("No such action point")},
+          {"422", ErrResp("A field is wrong; each is named")}},
+         id,
+         JsonBody({{"type", "object"},
+                   {"required", {"text"}},
+                   {"properties", {{"text", Str()}, {"links", Arr(Str())}, {"progress", Int()}}}}),
+         true);
+  part.paths["/api/v1/action-points/{id}/status"]["post"] =
+      Op("setActionPointStatus", "Change the status (moderators of the point's owners)", "consultations",
+         {{"200", Resp("The action point", Ref("ActionPoint"))},
+          {"403", ErrResp("Not a moderator of an owner")},
+          {"409", ErrResp("Changed meanwhile")},
+          {"422", ErrResp("A status that does not fit (status_transition)")}},
+         id,
+         JsonBody({{"type", "object"},
+                   {"required", {"status"}},
+                   {"properties", {{"status", Str()}, {"note", Str()}, {"version", Int()}}}}),
+         true);
+  part.paths["/api/v1/action-points/{id}/carry-over"]["post"] =
+      Op("carryOverActionPoint", "Carry the point over to a later consultation (organisers)", "consultations",
+         {{"201", Resp("The new point", Ref("ActionPoint"))},
+          {"403", ErrResp("Not an organiser")},
+          {"422", ErrResp("The target consultation is not later (carry_over_older), or another bad field")}},
+         id,
+         JsonBody({{"type", "object"},
+                   {"required", {"consultation"}},
+                   {"properties", {{"consultation", Str()}, {"number", Str()}}}}),
+         true);
+}
+
+}  // namespace waymark::web
