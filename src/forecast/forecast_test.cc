@@ -670,8 +670,8 @@ TEST(EngineTest, InvariantsOnRandomNetworks) {
       std::string a = type == "country" ? "X" : "L" + std::to_string(pick(n));
       std::string b = type == "country" ? "Y" : "L" + std::to_string(pick(n));
       if (type == "country" && locs.find(",Y,") == std::string::npos) continue;
-      closures += type + "," + a + "," + b + "," + std::to_string(pick(30)) + "," +
-                  std::to_string(pick(35) - 1) + "\n";
+      closures.append(type).append(",").append(a).append(",").append(b).append(",");
+      closures.append(std::to_string(pick(30))).append(",").append(std::to_string(pick(35) - 1)).append("\n");
     }
     Scenario sc = Make(locs, routes, 30, closures);
     sc.series[1].corrected = DataTable({{0, static_cast<double>(pick(50))}, {10, 500}, {20, 300}, {29, 900}});

@@ -73,7 +73,7 @@ Localized CheckLocalized(FieldErrors& errors, const std::string& field, const Lo
       errors.Add(field, "locale_unknown", "has a language other than en, fr or es");
       return out;
     }
-    if (!CheckTextField(errors, field + "_" + lang, v, max, multiline)) continue;
+    if (!CheckTextField(errors, std::string(field).append("_").append(lang), v, max, multiline)) continue;
     out[lang] = v;
   }
   if (required && out.empty()) errors.Add(field, "required", "is required in at least one language");
