@@ -55,10 +55,12 @@ it('reads the 2015 agenda and follows the action points without JavaScript', { t
 
   await page.goto('/action-points?lang=en');
   assert.match(await page.locator('#tracker-summary').innerText(), /^Since 2015: 7 points/);
+  assert.equal(await page.locator('#tracker-filtered').count(), 0, 'no second summary without a filter');
   await page.locator('#f-status').selectOption('done');
   await Promise.all([page.waitForURL(/status=done/), page.getByRole('button', { name: en.cn_filter }).click()]);
   const rows = page.locator('table.action-points tbody tr');
   assert.equal(await rows.count(), 3, 'points 2, 3 and 4.1 are done');
+  assert.match(await page.locator('#tracker-filtered').innerText(), /done: 2$/, 'two points done; 4.1 is a sub-point');
   await accessible('/action-points?status=done', 'tracker');
 
   await page.goto('/action-points');

@@ -476,7 +476,9 @@ Response ConsultationsModule::TrackerPage(Context& ctx) {
   model["points"] = points;
   model["has_points"] = !points.empty();
   model["summary"] = SummaryJson(ctx, all->summary);
-  model["filtered_summary"] = SummaryJson(ctx, t->summary);
+  // The filtered count only when a filter narrows the list; unfiltered it
+  // would repeat the summary above.
+  if (!unfiltered) model["filtered_summary"] = SummaryJson(ctx, t->summary);
   return View(ctx, "consultations/tracker", T(ctx, "cn_tracker_title"), model);
 }
 
