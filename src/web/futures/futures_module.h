@@ -51,6 +51,8 @@ class FuturesModule final : public Module {
   http::Response ReportJson(Context& ctx);
   http::Response Events(Context& ctx);
   http::Response StaticFile(Context& ctx);  // static_futures.cc
+  // The URL of an embedded file, with its content hash (static_futures.cc).
+  static std::string AssetUrl(const std::string& name);
 
   // JSON API (api_futures.cc).
   http::Response ApiList(Context& ctx);
