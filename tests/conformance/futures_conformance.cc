@@ -361,6 +361,16 @@ TEST_F(FuturesTest, ActNowBecomesAnActionPointOnce) {
   ASSERT_TRUE(IsOk(made));
   Workshop w = *made;
   Statement s = Add(w, p_[0], "A");
+  // Settings without a consultation keep the link, even from a facilitator who is no organiser.
+  WorkshopInput edit;
+  edit.title = "Linked, renamed";
+  edit.horizon_year = "2050";
+  auto kept = service_->UpdateWorkshop(As(mod_), w.id, edit);
+  ASSERT_TRUE(IsOk(kept));
+  EXPECT_EQ(kept->consultation_id, c.id);
+  EXPECT_EQ(kept->session_id, c.sessions.at(0).id);
+  edit.consultation = "none";
+  EXPECT_TRUE(HasFieldCode(service_->UpdateWorkshop(As(mod_), w.id, edit).status(), "consultation", "fu_permission"));
   // Before it is closed: the phase is named.
   EXPECT_TRUE(HasFieldCode(service_->MakeActionPoint(As(root_), w.id, s.id).status(), "phase", "fu_phase_closed"));
   for (const char* ph : {"rating", "voting", "closed"}) ASSERT_TRUE(IsOk(service_->SetPhase(As(root_), w.id, ph)));

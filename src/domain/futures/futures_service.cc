@@ -173,16 +173,18 @@ Result<Workshop> FuturesService::UpdateWorkshop(const Actor& actor, Id id, const
   WM_ASSIGN_OR_RETURN(Workshop cur, store_.GetWorkshop(id));
   if (!MayFacilitate(actor, cur)) return Status::PermissionDenied("only the facilitator edits the workshop");
   WorkshopInput input = in;
-  // Keep the link unless the form says otherwise and may.
-  if (input.consultation.empty() && cur.consultation_id && !MayLinkConsultation(actor)) {
-    input.consultation = std::to_string(*cur.consultation_id);
-    if (cur.session_id && input.session_id.empty()) input.session_id = std::to_string(*cur.session_id);
-  }
+  // An empty consultation keeps the link as it is; "none" removes it (organisers only).
   Actor as = actor;
-  if (!MayLinkConsultation(actor) && cur.consultation_id &&
-      input.consultation == std::to_string(*cur.consultation_id)) {
-    // An unchanged link needs no organiser.
-    as = Actor::System();
+  std::string wanted = Trimmed(input.consultation);
+  if (wanted == "none") {
+    if (cur.consultation_id && !MayLinkConsultation(actor))
+      return FieldStatus("consultation", "fu_permission", "may be changed only by organisers of consultations");
+    input.consultation.clear();
+    input.session_id.clear();
+  } else if (cur.consultation_id && (wanted.empty() || wanted == std::to_string(*cur.consultation_id))) {
+    input.consultation = std::to_string(*cur.consultation_id);
+    if (TrimAscii(input.session_id).empty() && cur.session_id) input.session_id = std::to_string(*cur.session_id);
+    as = Actor::System();  // an unchanged link needs no organiser
   }
   WM_ASSIGN_OR_RETURN(Workshop next, Validate(as, input, cur, false));
   return accounts::RunInUnit<Workshop>(*accounts_.unit, [&]() -> Result<Workshop> {

@@ -73,6 +73,7 @@ class FuturesService {
 
   Result<Workshop> CreateWorkshop(const Actor& actor, const WorkshopInput& in);
   // Settings, while statements are being written (Validation naming "phase").
+  // An empty `consultation` keeps the workshop's link; "none" removes it.
   Result<Workshop> UpdateWorkshop(const Actor& actor, Id id, const WorkshopInput& in);
   Result<Workshop> GetWorkshop(Id id);
   // By slug, or by id when `key` is all digits.
