@@ -72,8 +72,8 @@ class FuturesTest : public BackendTest {
   }
   Statement Add(const Workshop& w, const User& who, const std::string& group = "A",
                 const std::string& kind = "predicted", const std::string& area = "technology") {
-    auto s = service_->AddStatement(As(who), w.id, StatementInput{area, group, kind, "Text by " + who.email,
-                                                                  "drivers", "signals"});
+    auto s = service_->AddStatement(
+        As(who), w.id, StatementInput{area, group, kind, "Text by " + who.email, "drivers", "signals"});
     EXPECT_TRUE(IsOk(s));
     return s.ok() ? *s : Statement{};
   }
@@ -140,10 +140,11 @@ TEST_F(FuturesTest, CreateDefaultsAndValidation) {
   linked.title = "Linked";
   linked.horizon_year = "2050";
   linked.consultation = "2015";
-  EXPECT_TRUE(HasFieldCode(service_->CreateWorkshop(As(fay_), linked).status(), "consultation", "fu_permission"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->CreateWorkshop(As(fay_), linked).status(), "consultation", "fu_permission"));
   linked.session_id = "999999";
-  EXPECT_TRUE(HasFieldCode(service_->CreateWorkshop(As(root_), linked).status(), "session_id",
-                           "fu_session_unknown"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->CreateWorkshop(As(root_), linked).status(), "session_id", "fu_session_unknown"));
   linked.session_id = std::to_string(c.sessions.at(0).id);
   auto ok = service_->CreateWorkshop(As(root_), linked);
   ASSERT_TRUE(IsOk(ok));
@@ -163,7 +164,8 @@ TEST_F(FuturesTest, StatementsNameTheirBadFieldsAndNeedTheirPhase) {
   EXPECT_TRUE(HasFieldCode(bad.status(), "kind", "kind_unknown"));
   EXPECT_TRUE(HasFieldCode(bad.status(), "text", "required"));
   Move(w, "rating");
-  auto late = service_->AddStatement(As(p_[0]), w.id, StatementInput{"technology", "A", "predicted", "x", "", ""});
+  auto late =
+      service_->AddStatement(As(p_[0]), w.id, StatementInput{"technology", "A", "predicted", "x", "", ""});
   EXPECT_TRUE(HasFieldCode(late.status(), "phase", "fu_phase_closed"));
   auto listed = service_->ListStatements(w.id);
   ASSERT_TRUE(IsOk(listed));
@@ -172,8 +174,10 @@ TEST_F(FuturesTest, StatementsNameTheirBadFieldsAndNeedTheirPhase) {
 
 TEST_F(FuturesTest, PhasesMoveOneStepAndOnlyForFacilitators) {
   Workshop w = Make();
-  EXPECT_TRUE(HasFieldCode(service_->SetPhase(As(fay_), w.id, "voting").status(), "phase", "fu_phase_transition"));
-  EXPECT_TRUE(HasFieldCode(service_->SetPhase(As(fay_), w.id, "later").status(), "phase", "fu_phase_unknown"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->SetPhase(As(fay_), w.id, "voting").status(), "phase", "fu_phase_transition"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->SetPhase(As(fay_), w.id, "later").status(), "phase", "fu_phase_unknown"));
   EXPECT_TRUE(HasKind(service_->SetPhase(As(p_[0]), w.id, "rating"), Kind::kPermissionDenied));
   // Moderators and administrators facilitate too.
   EXPECT_TRUE(IsOk(service_->SetPhase(As(mod_), w.id, "rating")));
@@ -187,7 +191,8 @@ TEST_F(FuturesTest, PhasesMoveOneStepAndOnlyForFacilitators) {
   WorkshopInput in;
   in.title = "Renamed";
   in.horizon_year = "2050";
-  EXPECT_TRUE(HasFieldCode(service_->UpdateWorkshop(As(fay_), w.id, in).status(), "phase", "fu_phase_closed"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->UpdateWorkshop(As(fay_), w.id, in).status(), "phase", "fu_phase_closed"));
 }
 
 TEST_F(FuturesTest, SettingsEditTheAreasAndGroups) {
@@ -212,7 +217,8 @@ TEST_F(FuturesTest, SettingsEditTheAreasAndGroups) {
 TEST_F(FuturesTest, RatingsUpsertAndStayWithinOneToFive) {
   Workshop w = Make();
   Statement s = Add(w, p_[0]);
-  EXPECT_TRUE(HasFieldCode(service_->Rate(As(p_[1]), w.id, s.id, "4", "4").status(), "phase", "fu_phase_closed"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->Rate(As(p_[1]), w.id, s.id, "4", "4").status(), "phase", "fu_phase_closed"));
   Move(w, "rating");
   auto bad = service_->Rate(As(p_[1]), w.id, s.id, "0", "six");
   EXPECT_TRUE(HasFieldCode(bad.status(), "likelihood", "fu_rating_range"));
@@ -230,7 +236,8 @@ TEST_F(FuturesTest, RatingsUpsertAndStayWithinOneToFive) {
   Workshop other = Make();
   EXPECT_TRUE(HasKind(service_->Rate(As(p_[1]), other.id, s.id, "3", "3"), Kind::kNotFound));
   Move(w, "voting");
-  EXPECT_TRUE(HasFieldCode(service_->Rate(As(p_[1]), w.id, s.id, "3", "3").status(), "phase", "fu_phase_closed"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->Rate(As(p_[1]), w.id, s.id, "3", "3").status(), "phase", "fu_phase_closed"));
 }
 
 TEST_F(FuturesTest, VotesStayWithinTheBudget) {
@@ -314,7 +321,8 @@ TEST_F(FuturesTest, SmallGroupsAreHiddenInResults) {
   Statement b = Add(w, p_[1], "B", "preferred");
   Move(w, "rating");
   // Five people rate group A's statement, four group B's.
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsOk(service_->Rate(As(p_[i]), w.id, a.id, "4", std::to_string(1 + i))));
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(IsOk(service_->Rate(As(p_[i]), w.id, a.id, "4", std::to_string(1 + i))));
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(IsOk(service_->Rate(As(p_[i]), w.id, b.id, "2", "2")));
   Move(w, "voting");
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsOk(service_->AddVote(As(p_[i]), w.id, a.id)));
@@ -370,10 +378,13 @@ TEST_F(FuturesTest, ActNowBecomesAnActionPointOnce) {
   EXPECT_EQ(kept->consultation_id, c.id);
   EXPECT_EQ(kept->session_id, c.sessions.at(0).id);
   edit.consultation = "none";
-  EXPECT_TRUE(HasFieldCode(service_->UpdateWorkshop(As(mod_), w.id, edit).status(), "consultation", "fu_permission"));
+  EXPECT_TRUE(
+      HasFieldCode(service_->UpdateWorkshop(As(mod_), w.id, edit).status(), "consultation", "fu_permission"));
   // Before it is closed: the phase is named.
-  EXPECT_TRUE(HasFieldCode(service_->MakeActionPoint(As(root_), w.id, s.id).status(), "phase", "fu_phase_closed"));
-  for (const char* ph : {"rating", "voting", "closed"}) ASSERT_TRUE(IsOk(service_->SetPhase(As(root_), w.id, ph)));
+  EXPECT_TRUE(
+      HasFieldCode(service_->MakeActionPoint(As(root_), w.id, s.id).status(), "phase", "fu_phase_closed"));
+  for (const char* ph : {"rating", "voting", "closed"})
+    ASSERT_TRUE(IsOk(service_->SetPhase(As(root_), w.id, ph)));
   EXPECT_TRUE(HasKind(service_->MakeActionPoint(As(p_[0]), w.id, s.id), Kind::kPermissionDenied));
   // A moderator facilitates, though not an organiser of consultations.
   auto out = service_->MakeActionPoint(As(mod_), w.id, s.id);
@@ -410,7 +421,9 @@ TEST_F(FuturesTest, EveryWriteBumpsTheChangeCounter) {
   EXPECT_GT(v2, v1 + 1);
   // A refused write changes nothing.
   EXPECT_FALSE(service_->Rate(As(p_[1]), w.id, s.id, "9", "3").ok());
-  EXPECT_FALSE(service_->AddStatement(As(p_[1]), w.id, StatementInput{"technology", "A", "predicted", "x", "", ""}).ok());
+  EXPECT_FALSE(
+      service_->AddStatement(As(p_[1]), w.id, StatementInput{"technology", "A", "predicted", "x", "", ""})
+          .ok());
   EXPECT_EQ(service_->GetWorkshop(w.id)->version, v2);
 }
 

@@ -1442,7 +1442,8 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
   const std::string api = "/api/v1/futures/workshops/" + slug;
   const std::string page = "/futures/workshops/" + slug;
   std::vector<Read> reads = FuturesReads();
-  for (const std::string& u : {page, page + "/results", page + "/report.md", page + "/events", api, api + "/results"})
+  for (const std::string& u :
+       {page, page + "/results", page + "/report.md", page + "/events", api, api + "/results"})
     reads.emplace_back(u);
   constexpr int kReaders = 3;
   constexpr int kWriters = 4;
@@ -1483,8 +1484,9 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
       while (member_rounds.load() < round * kWriters && Clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       if (round == 0) {
-        judge("PUT settings", client().SendJson("PUT", api, {{"title", "Load renamed"}, {"horizon_year", "2050"}},
-                                                Bearer(admin_token)),
+        judge("PUT settings",
+              client().SendJson("PUT", api, {{"title", "Load renamed"}, {"horizon_year", "2050"}},
+                                Bearer(admin_token)),
               {200}, &settings);
       } else if (round == 1) {
         judge("POST settings form",
@@ -1498,9 +1500,9 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
       } else if (round % 3 == 2) {
         static const char* const kNext[] = {"rating", "voting", "closed"};
         std::string next = kNext[std::min(2, round / 3)];
-        HttpResponse r = round % 2 == 0
-                             ? client().SendJson("POST", api + "/phase", {{"phase", next}}, Bearer(admin_token))
-                             : admin.PostForm(page + "/phase", {{"csrf", admin_in.csrf}, {"phase", next}});
+        HttpResponse r =
+            round % 2 == 0 ? client().SendJson("POST", api + "/phase", {{"phase", next}}, Bearer(admin_token))
+                           : admin.PostForm(page + "/phase", {{"csrf", admin_in.csrf}, {"phase", next}});
         judge("POST phase " + next, r, {200, 303}, &phases);
       }
       return true;
@@ -1520,24 +1522,27 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
                                                    {"group", m % 2 ? "B" : "A"},
                                                    {"kind", "predicted"},
                                                    {"text", text}})
-               : client().SendJson("POST", api + "/statements",
-                                   {{"area", "technology"}, {"group", "A"}, {"kind", "preferred"}, {"text", text}},
-                                   token),
+               : client().SendJson(
+                     "POST", api + "/statements",
+                     {{"area", "technology"}, {"group", "A"}, {"kind", "preferred"}, {"text", text}}, token),
           {201, 303}, &statements);
     HttpResponse listed = client().Get(api + "/statements");
     tally.Check("GET statements", listed);
     if (listed.status != 200) return true;
     json items = listed.Json()["items"];
     if (items.empty()) return true;
-    std::string sid = std::to_string(items[static_cast<std::size_t>(round + m) % items.size()]["id"].get<long long>());
+    std::string sid =
+        std::to_string(items[static_cast<std::size_t>(round + m) % items.size()]["id"].get<long long>());
     std::string one = api + "/statements/" + sid;
     std::string form_one = page + "/statements/" + sid;
     std::string level = std::to_string(1 + (round + m) % 5);
-    judge("rate", form ? b.PostForm(form_one + "/rating", {{"csrf", csrf[static_cast<std::size_t>(m)]},
-                                                           {"likelihood", level},
-                                                           {"desirability", "3"}})
-                       : client().SendJson("PUT", one + "/rating", {{"likelihood", level}, {"desirability", 4}}, token),
-          {200, 303}, &ratings);
+    judge(
+        "rate",
+        form ? b.PostForm(form_one + "/rating", {{"csrf", csrf[static_cast<std::size_t>(m)]},
+                                                 {"likelihood", level},
+                                                 {"desirability", "3"}})
+             : client().SendJson("PUT", one + "/rating", {{"likelihood", level}, {"desirability", 4}}, token),
+        {200, 303}, &ratings);
     judge("vote",
           form ? b.PostForm(form_one + "/vote", {{"csrf", csrf[static_cast<std::size_t>(m)]}})
                : client().SendJson("POST", one + "/votes", json::object(), token),
@@ -1564,9 +1569,10 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
   std::string sid = std::to_string(listed.Json()["items"][0]["id"].get<long long>());
   std::atomic<long> points{0};
   RunClients(2, Clock::now() + seconds(10), 1, tally, [&](int t, int) {
-    HttpResponse r = t == 0 ? client().SendJson("POST", api + "/statements/" + sid + "/action-point",
-                                                json::object(), Bearer(admin_token))
-                            : admin.PostForm(page + "/statements/" + sid + "/action-point", {{"csrf", admin_in.csrf}});
+    HttpResponse r =
+        t == 0 ? client().SendJson("POST", api + "/statements/" + sid + "/action-point", json::object(),
+                                   Bearer(admin_token))
+               : admin.PostForm(page + "/statements/" + sid + "/action-point", {{"csrf", admin_in.csrf}});
     judge("POST action point", r, {201, 303}, &points, 409);
     return true;
   });
@@ -1576,8 +1582,9 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
   ASSERT_TRUE(server().running()) << "the server died under load";
   EXPECT_EQ(points.load(), 1);
   std::string wid = std::to_string(w["id"].get<long long>());
-  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM futures_statements WHERE workshop_id = " + wid)),
-            statements.load());
+  EXPECT_EQ(
+      std::stol(d().db().QueryValue("SELECT count(*) FROM futures_statements WHERE workshop_id = " + wid)),
+      statements.load());
   EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM futures_votes WHERE workshop_id = " + wid)),
             votes.load() - unvotes.load());
   EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM (SELECT user_id FROM futures_votes WHERE "

@@ -19,7 +19,9 @@ class FuturesTest : public ServerTest {
   HeaderList Admin() { return Bearer(d().AdminToken()); }
 
   json NewWorkshop(const HeaderList& who, json extra = json::object()) {
-    json body = {{"title", d().Unique("Workshop")}, {"horizon_year", "2045"}, {"groups", {"A", "B"}},
+    json body = {{"title", d().Unique("Workshop")},
+                 {"horizon_year", "2045"},
+                 {"groups", {"A", "B"}},
                  {"vote_budget", "2"}};
     body.update(extra);
     HttpResponse r = client().SendJson("POST", "/api/v1/futures/workshops", body, who);
@@ -29,7 +31,9 @@ class FuturesTest : public ServerTest {
   HttpResponse Phase(const json& w, const std::string& phase, const HeaderList& who) {
     return client().SendJson("POST", Api(w) + "/phase", {{"phase", phase}}, who);
   }
-  static std::string Api(const json& w) { return "/api/v1/futures/workshops/" + w["slug"].get<std::string>(); }
+  static std::string Api(const json& w) {
+    return "/api/v1/futures/workshops/" + w["slug"].get<std::string>();
+  }
   static std::string Page(const json& w) { return "/futures/workshops/" + w["slug"].get<std::string>(); }
   json AddStatement(const json& w, const HeaderList& who, const std::string& group, const std::string& kind,
                     const std::string& text) {
@@ -73,7 +77,8 @@ TEST_P(FuturesTest, AWorkshopRunsThroughTheFormsWithoutJavaScript) {
   EXPECT_EQ(pin.landing.body.find("action=\"" + board + "/phase\""), std::string::npos)
       << "participants do not move phases";
   EXPECT_EQ(p.PostForm(board + "/phase", {{"csrf", pin.csrf}, {"phase", "rating"}}).status, 403);
-  HttpResponse empty = p.PostForm(board + "/statements", {{"csrf", pin.csrf}, {"area", "weather"}, {"kind", "x"}});
+  HttpResponse empty =
+      p.PostForm(board + "/statements", {{"csrf", pin.csrf}, {"area", "weather"}, {"kind", "x"}});
   ASSERT_EQ(empty.status, 422) << empty.Describe();
   EXPECT_NE(empty.body.find("id=\"form-error\""), std::string::npos);
   HttpResponse added = p.PostForm(board + "/statements", {{"csrf", pin.csrf},
@@ -168,9 +173,11 @@ TEST_P(FuturesTest, TheApiRunsAWorkshopAndHidesSmallGroupsEverywhere) {
   // Bad input: each a 4xx naming its field.
   HttpResponse types = client().SendJson("POST", Api(w) + "/statements", {{"text", 5.5}, {"area", {1}}}, fac);
   ASSERT_EQ(types.status, 422) << types.Describe();
-  HttpResponse fields = client().SendJson("POST", Api(w) + "/statements", {{"area", "weather"}, {"kind", "x"}}, fac);
+  HttpResponse fields =
+      client().SendJson("POST", Api(w) + "/statements", {{"area", "weather"}, {"kind", "x"}}, fac);
   ASSERT_EQ(fields.status, 422);
-  for (const char* f : {"area", "kind", "text"}) EXPECT_TRUE(fields.Json()["error"]["fields"].contains(f)) << f;
+  for (const char* f : {"area", "kind", "text"})
+    EXPECT_TRUE(fields.Json()["error"]["fields"].contains(f)) << f;
   HttpResponse broken = client().Request("POST", Api(w) + "/statements",
                                          {{"Content-Type", "application/json"}, fac[0]}, "{\"area\": ");
   EXPECT_EQ(broken.status, 400) << broken.Describe();
@@ -191,21 +198,28 @@ TEST_P(FuturesTest, TheApiRunsAWorkshopAndHidesSmallGroupsEverywhere) {
   EXPECT_TRUE(out_of_range.Json()["error"]["fields"].contains("desirability"));
   // Six people rate A; four rate B. A rating again replaces the first.
   for (int i = 0; i < 6; ++i) {
-    ASSERT_EQ(client().SendJson("PUT", ra + "/rating", {{"likelihood", 1}, {"desirability", 1}}, Bearer(tokens[i]))
-                  .status,
-              200);
+    ASSERT_EQ(
+        client()
+            .SendJson("PUT", ra + "/rating", {{"likelihood", 1}, {"desirability", 1}}, Bearer(tokens[i]))
+            .status,
+        200);
     ASSERT_EQ(client()
-                  .SendJson("PUT", ra + "/rating", {{"likelihood", 4}, {"desirability", 2 + i % 2}}, Bearer(tokens[i]))
+                  .SendJson("PUT", ra + "/rating", {{"likelihood", 4}, {"desirability", 2 + i % 2}},
+                            Bearer(tokens[i]))
                   .status,
               200);
   }
   for (int i = 0; i < 4; ++i)
     ASSERT_EQ(
-        client().SendJson("PUT", rb + "/rating", {{"likelihood", 2}, {"desirability", 5}}, Bearer(tokens[i])).status,
+        client()
+            .SendJson("PUT", rb + "/rating", {{"likelihood", 2}, {"desirability", 5}}, Bearer(tokens[i]))
+            .status,
         200);
   ASSERT_EQ(Phase(w, "voting", Admin()).status, 200);
-  for (int i = 0; i < 6; ++i) ASSERT_EQ(client().SendJson("POST", ra + "/votes", json::object(), Bearer(tokens[i])).status, 201);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(client().SendJson("POST", rb + "/votes", json::object(), Bearer(tokens[i])).status, 201);
+  for (int i = 0; i < 6; ++i)
+    ASSERT_EQ(client().SendJson("POST", ra + "/votes", json::object(), Bearer(tokens[i])).status, 201);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(client().SendJson("POST", rb + "/votes", json::object(), Bearer(tokens[i])).status, 201);
   HttpResponse over = client().SendJson("POST", rb + "/votes", json::object(), Bearer(tokens[0]));
   ASSERT_EQ(over.status, 422) << over.Describe();
   EXPECT_TRUE(over.Json()["error"]["fields"].contains("votes"));
@@ -235,9 +249,11 @@ TEST_P(FuturesTest, TheApiRunsAWorkshopAndHidesSmallGroupsEverywhere) {
   HttpResponse md = client().Get(Page(w) + "/report.md");
   ASSERT_EQ(md.status, 200);
   EXPECT_EQ(md.Header("content-type"), "text/markdown; charset=utf-8");
-  EXPECT_NE(md.body.find("Likelihood 4.0 ± 0.0, Desirability 2.5 ± 0.5 (6 raters); votes: 6"), std::string::npos)
+  EXPECT_NE(md.body.find("Likelihood 4.0 ± 0.0, Desirability 2.5 ± 0.5 (6 raters); votes: 6"),
+            std::string::npos)
       << md.body;
-  EXPECT_NE(md.body.find("Migrants hold their own records  \n  Ratings: hidden: fewer than 5 people; votes: hidden"),
+  EXPECT_NE(md.body.find(
+                "Migrants hold their own records  \n  Ratings: hidden: fewer than 5 people; votes: hidden"),
             std::string::npos)
       << md.body;
   EXPECT_EQ(md.body.find("2.0 ±"), std::string::npos);
@@ -252,11 +268,13 @@ TEST_P(FuturesTest, TheApiRunsAWorkshopAndHidesSmallGroupsEverywhere) {
   ASSERT_EQ(svg.status, 200);
   EXPECT_EQ(svg.Header("content-type"), "image/svg+xml; charset=utf-8");
   EXPECT_NE(svg.body.find("<title id=\"plot-title\">"), std::string::npos);
-  EXPECT_NE(svg.body.find("S1: Phones guide every journey (4.0 ± 0.0, 2.5 ± 0.5)"), std::string::npos) << svg.body;
+  EXPECT_NE(svg.body.find("S1: Phones guide every journey (4.0 ± 0.0, 2.5 ± 0.5)"), std::string::npos)
+      << svg.body;
   EXPECT_EQ(svg.body.find("S2:"), std::string::npos);
 
   // The act-now item becomes an action point of the consultation, once.
-  HttpResponse not_facilitator = client().SendJson("POST", ra + "/action-point", json::object(), Bearer(tokens[3]));
+  HttpResponse not_facilitator =
+      client().SendJson("POST", ra + "/action-point", json::object(), Bearer(tokens[3]));
   EXPECT_EQ(not_facilitator.status, 403);
   HttpResponse point = client().SendJson("POST", ra + "/action-point", json::object(), Admin());
   ASSERT_EQ(point.status, 201) << point.Describe();

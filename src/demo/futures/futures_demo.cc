@@ -24,7 +24,8 @@ const std::vector<DemoStatement>& Statements() {
        "People fleeing violence find safe, legal routes, so that no one has to risk a sea crossing.",
        "Resettlement and humanitarian visas at scale", "More countries offering humanitarian corridors"},
       {"technology", "A", "predicted",
-       "Phones are the first tool of every journey: maps, money transfers and news from those who went before.",
+       "Phones are the first tool of every journey: maps, money transfers and news from those who went "
+       "before.",
        "Cheap smartphones and data", "Migrants' groups organised on messaging apps"},
       {"technology", "B", "preferred",
        "Migrants hold their own digital records (diplomas, health, identity) and decide who sees them.",
@@ -58,9 +59,12 @@ struct DemoParticipant {
 
 const std::vector<DemoParticipant>& Participants() {
   static const std::vector<DemoParticipant> kPeople = {
-      {"futures1@demo.waymark.example", "Amina Diallo"},    {"futures2@demo.waymark.example", "Lucía Fernández"},
-      {"futures3@demo.waymark.example", "Karim Benali"},    {"futures4@demo.waymark.example", "Sofia Papadaki"},
-      {"futures5@demo.waymark.example", "Jonas Lindqvist"}, {"futures6@demo.waymark.example", "Grace Mwangi"},
+      {"futures1@demo.waymark.example", "Amina Diallo"},
+      {"futures2@demo.waymark.example", "Lucía Fernández"},
+      {"futures3@demo.waymark.example", "Karim Benali"},
+      {"futures4@demo.waymark.example", "Sofia Papadaki"},
+      {"futures5@demo.waymark.example", "Jonas Lindqvist"},
+      {"futures6@demo.waymark.example", "Grace Mwangi"},
       {"futures7@demo.waymark.example", "Rafael Ortiz"},
   };
   return kPeople;

@@ -24,7 +24,8 @@ std::optional<int> ParseInt(std::string_view s) {
 }
 
 bool IsAllDigits(std::string_view s) {
-  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && s.size() <= 18 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool ValidSlug(const std::string& s) {
@@ -160,7 +161,8 @@ Result<Workshop> FuturesService::CreateWorkshop(const Actor& actor, const Worksh
     w.slug = attempt == 1 ? stem : stem + "-" + std::to_string(attempt);
     auto made = accounts::RunInUnit<Workshop>(*accounts_.unit, [&]() -> Result<Workshop> {
       WM_ASSIGN_OR_RETURN(Workshop out, store_.CreateWorkshop(w));
-      WM_RETURN_IF_ERROR(Audit(actor, "futures_workshop.create", "futures_workshop", out.id, {{"slug", out.slug}}));
+      WM_RETURN_IF_ERROR(
+          Audit(actor, "futures_workshop.create", "futures_workshop", out.id, {{"slug", out.slug}}));
       return out;
     });
     if (made.ok() || !made.status().IsConflict()) return made;
@@ -178,12 +180,14 @@ Result<Workshop> FuturesService::UpdateWorkshop(const Actor& actor, Id id, const
   std::string wanted = Trimmed(input.consultation);
   if (wanted == "none") {
     if (cur.consultation_id && !MayLinkConsultation(actor))
-      return FieldStatus("consultation", "fu_permission", "may be changed only by organisers of consultations");
+      return FieldStatus("consultation", "fu_permission",
+                         "may be changed only by organisers of consultations");
     input.consultation.clear();
     input.session_id.clear();
   } else if (cur.consultation_id && (wanted.empty() || wanted == std::to_string(*cur.consultation_id))) {
     input.consultation = std::to_string(*cur.consultation_id);
-    if (TrimAscii(input.session_id).empty() && cur.session_id) input.session_id = std::to_string(*cur.session_id);
+    if (TrimAscii(input.session_id).empty() && cur.session_id)
+      input.session_id = std::to_string(*cur.session_id);
     as = Actor::System();  // an unchanged link needs no organiser
   }
   WM_ASSIGN_OR_RETURN(Workshop next, Validate(as, input, cur, false));
@@ -217,17 +221,18 @@ Result<std::vector<Workshop>> FuturesService::ListWorkshops() { return store_.Li
 
 Result<Workshop> FuturesService::SetPhase(const Actor& actor, Id id, const std::string& phase) {
   WM_ASSIGN_OR_RETURN(Workshop cur, store_.GetWorkshop(id));
-  if (!MayFacilitate(actor, cur)) return Status::PermissionDenied("only the facilitator opens and closes phases");
+  if (!MayFacilitate(actor, cur))
+    return Status::PermissionDenied("only the facilitator opens and closes phases");
   auto to = ParsePhase(Trimmed(phase));
-  if (!to)
-    return FieldStatus("phase", "fu_phase_unknown", "must be statements, rating, voting or closed");
+  if (!to) return FieldStatus("phase", "fu_phase_unknown", "must be statements, rating, voting or closed");
   return accounts::RunInUnit<Workshop>(*accounts_.unit, [&]() -> Result<Workshop> {
     Phase from = Phase::kStatements;
     WM_ASSIGN_OR_RETURN(Workshop out, store_.ModifyWorkshop(id, [&](Workshop& w) -> Status {
       if (!PhaseTransitionAllowed(w.phase, *to))
-        return FieldStatus("phase", "fu_phase_transition",
-                           "cannot go from " + std::string(ToString(w.phase)) + " to " + std::string(ToString(*to)),
-                           {{"from", std::string(ToString(w.phase))}, {"to", std::string(ToString(*to))}});
+        return FieldStatus(
+            "phase", "fu_phase_transition",
+            "cannot go from " + std::string(ToString(w.phase)) + " to " + std::string(ToString(*to)),
+            {{"from", std::string(ToString(w.phase))}, {"to", std::string(ToString(*to))}});
       from = w.phase;
       w.phase = *to;
       w.updated_at = clock_.NowMs();
@@ -301,9 +306,11 @@ Result<Rating> FuturesService::Rate(const Actor& actor, Id workshop_id, Id state
   WM_ASSIGN_OR_RETURN(Statement s, StatementIn(workshop_id, statement_id));
   FieldErrors errors;
   auto l = ParseInt(likelihood);
-  if (!l || *l < 1 || *l > 5) errors.Add("likelihood", "fu_rating_range", "must be a whole number from 1 to 5");
+  if (!l || *l < 1 || *l > 5)
+    errors.Add("likelihood", "fu_rating_range", "must be a whole number from 1 to 5");
   auto d = ParseInt(desirability);
-  if (!d || *d < 1 || *d > 5) errors.Add("desirability", "fu_rating_range", "must be a whole number from 1 to 5");
+  if (!d || *d < 1 || *d > 5)
+    errors.Add("desirability", "fu_rating_range", "must be a whole number from 1 to 5");
   if (!errors.empty()) return errors.ToStatus();
   Rating r{s.id, actor.user->id, *l, *d, clock_.NowMs()};
   return store_.UpsertRating(workshop_id, r, [](const Workshop& w) -> Status {
@@ -362,7 +369,8 @@ Result<Statement> FuturesService::MakeActionPoint(const Actor& actor, Id worksho
   if (!MayFacilitate(actor, w))
     return Status::PermissionDenied("only the facilitator turns statements into action points");
   if (!w.consultation_id || consultations_ == nullptr)
-    return FieldStatus("consultation", "fu_consultation_missing", "is not set: the workshop is not linked to one");
+    return FieldStatus("consultation", "fu_consultation_missing",
+                       "is not set: the workshop is not linked to one");
   if (w.phase != Phase::kClosed) return WrongPhase(Phase::kClosed, w.phase);
   WM_ASSIGN_OR_RETURN(Statement s, StatementIn(workshop_id, statement_id));
   if (s.point_id) return Status::Conflict("the statement is already an action point");

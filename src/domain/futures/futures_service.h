@@ -48,8 +48,8 @@ struct WorkshopInput {
   std::string slug;  // defaults to one made of the title
   std::string title;
   std::string horizon_year;
-  std::string consultation;  // id or slug; optional
-  std::string session_id;    // optional, with a consultation
+  std::string consultation;         // id or slug; optional
+  std::string session_id;           // optional, with a consultation
   std::vector<std::string> areas;   // empty: the five defaults (on create)
   std::vector<std::string> groups;  // empty: one group "A" (on create)
   std::string vote_budget;          // empty: 5
@@ -118,6 +118,5 @@ class FuturesService {
   const Clock& clock_;
   consultations::ConsultationService* consultations_;
 };
-
 
 }  // namespace waymark::futures

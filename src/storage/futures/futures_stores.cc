@@ -37,20 +37,17 @@ T Get(const Json& j, const char* key, T fallback = T{}) {
   }
 }
 
-
 // ---- workshops ----
 
 Json WorkshopBody(const Workshop& w) {
-  return Json{{"title", w.title},
-              {"horizon_year", w.horizon_year},
-              {"areas", w.areas},
-              {"groups", w.groups},
-              {"vote_budget", w.vote_budget},
-              {"facilitator_name", w.facilitator_name}};
+  return Json{
+      {"title", w.title},   {"horizon_year", w.horizon_year}, {"areas", w.areas},
+      {"groups", w.groups}, {"vote_budget", w.vote_budget},   {"facilitator_name", w.facilitator_name}};
 }
 
 constexpr char kWorkshopColumns[] =
-    "SELECT id, slug, consultation_id, session_id, phase, facilitator_id, version, created_at, updated_at, body "
+    "SELECT id, slug, consultation_id, session_id, phase, facilitator_id, version, created_at, updated_at, "
+    "body "
     "FROM futures_workshops ";
 
 Workshop WorkshopFromRow(const Row& r) {
@@ -97,7 +94,8 @@ Result<Workshop> LockAndCheck(Connection& c, Id workshop_id, TimestampMs at, con
 // ---- statements ----
 
 constexpr char kStatementColumns[] =
-    "SELECT id, workshop_id, area, breakout, kind, author_id, point_id, created_at, body FROM futures_statements ";
+    "SELECT id, workshop_id, area, breakout, kind, author_id, point_id, created_at, body FROM "
+    "futures_statements ";
 
 Statement StatementFromRow(const Row& r) {
   Statement s;
@@ -156,21 +154,24 @@ struct FuturesStores::Impl final : futures::FuturesStore {
   }
 
   Result<std::vector<Workshop>> ListWorkshops() override {
-    return sql::WithConnection<std::vector<Workshop>>(db_, [&](Connection& c) -> Result<std::vector<Workshop>> {
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kWorkshopColumns) + "ORDER BY created_at DESC, id DESC", {}));
-      return internal::MapRows(rows, WorkshopFromRow);
-    });
+    return sql::WithConnection<std::vector<Workshop>>(
+        db_, [&](Connection& c) -> Result<std::vector<Workshop>> {
+          WM_ASSIGN_OR_RETURN(
+              auto rows, c.Query(std::string(kWorkshopColumns) + "ORDER BY created_at DESC, id DESC", {}));
+          return internal::MapRows(rows, WorkshopFromRow);
+        });
   }
 
   Result<Workshop> ModifyWorkshop(Id id, const std::function<Status(Workshop&)>& change) override {
     return sql::Transact<Workshop>(db_, true, [&](Connection& c) -> Result<Workshop> {
       WM_ASSIGN_OR_RETURN(Workshop w, LockAndCheck(c, id, 0, nullptr));
       WM_RETURN_IF_ERROR(change(w));
-      WM_RETURN_IF_ERROR(c.Execute("UPDATE futures_workshops SET consultation_id=$2, session_id=$3, phase=$4, "
-                                   "updated_at=$5, body=$6 WHERE id=$1",
-                                   {id, OptId(w.consultation_id), OptId(w.session_id),
-                                    std::string(futures::ToString(w.phase)), w.updated_at, Dump(WorkshopBody(w))})
-                             .status());
+      WM_RETURN_IF_ERROR(
+          c.Execute("UPDATE futures_workshops SET consultation_id=$2, session_id=$3, phase=$4, "
+                    "updated_at=$5, body=$6 WHERE id=$1",
+                    {id, OptId(w.consultation_id), OptId(w.session_id),
+                     std::string(futures::ToString(w.phase)), w.updated_at, Dump(WorkshopBody(w))})
+              .status());
       return LoadWorkshop(c, id);
     });
   }
@@ -178,13 +179,14 @@ struct FuturesStores::Impl final : futures::FuturesStore {
   Result<Statement> AddStatement(const Statement& s, const Check& check) override {
     return sql::Transact<Statement>(db_, true, [&](Connection& c) -> Result<Statement> {
       WM_RETURN_IF_ERROR(LockAndCheck(c, s.workshop_id, s.created_at, check).status());
-      Json body{{"text", s.text}, {"drivers", s.drivers}, {"signals", s.signals}, {"author_name", s.author_name}};
+      Json body{
+          {"text", s.text}, {"drivers", s.drivers}, {"signals", s.signals}, {"author_name", s.author_name}};
       WM_ASSIGN_OR_RETURN(
           Row row, c.QueryOne("INSERT INTO futures_statements(workshop_id, area, breakout, kind, author_id, "
                               "created_at, body) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
                               {s.workshop_id, s.area, s.group, std::string(futures::ToString(s.kind)),
-                               s.author_id > 0 ? sql::Value(s.author_id) : sql::Value(sql::Null{}), s.created_at,
-                               Dump(body)}));
+                               s.author_id > 0 ? sql::Value(s.author_id) : sql::Value(sql::Null{}),
+                               s.created_at, Dump(body)}));
       return LoadStatement(c, row.Int(0));
     });
   }
@@ -194,19 +196,22 @@ struct FuturesStores::Impl final : futures::FuturesStore {
   }
 
   Result<std::vector<Statement>> ListStatements(Id workshop_id) override {
-    return sql::WithConnection<std::vector<Statement>>(db_, [&](Connection& c) -> Result<std::vector<Statement>> {
-      WM_ASSIGN_OR_RETURN(auto rows,
-                          c.Query(std::string(kStatementColumns) + "WHERE workshop_id=$1 ORDER BY id", {workshop_id}));
-      return internal::MapRows(rows, StatementFromRow);
-    });
+    return sql::WithConnection<std::vector<Statement>>(
+        db_, [&](Connection& c) -> Result<std::vector<Statement>> {
+          WM_ASSIGN_OR_RETURN(
+              auto rows,
+              c.Query(std::string(kStatementColumns) + "WHERE workshop_id=$1 ORDER BY id", {workshop_id}));
+          return internal::MapRows(rows, StatementFromRow);
+        });
   }
 
   Result<Statement> SetStatementPoint(Id statement_id, Id point_id) override {
     return sql::Transact<Statement>(db_, true, [&](Connection& c) -> Result<Statement> {
       WM_ASSIGN_OR_RETURN(Statement s, LoadStatement(c, statement_id));
       WM_RETURN_IF_ERROR(LockAndCheck(c, s.workshop_id, 0, nullptr).status());
-      WM_ASSIGN_OR_RETURN(auto n, c.Execute("UPDATE futures_statements SET point_id=$2 WHERE id=$1 AND point_id IS NULL",
-                                            {statement_id, point_id}));
+      WM_ASSIGN_OR_RETURN(
+          auto n, c.Execute("UPDATE futures_statements SET point_id=$2 WHERE id=$1 AND point_id IS NULL",
+                            {statement_id, point_id}));
       if (n == 0) return Status::Conflict("the statement is already an action point");
       return LoadStatement(c, statement_id);
     });
@@ -216,7 +221,8 @@ struct FuturesStores::Impl final : futures::FuturesStore {
     return sql::Transact<Rating>(db_, true, [&](Connection& c) -> Result<Rating> {
       WM_RETURN_IF_ERROR(LockAndCheck(c, workshop_id, r.at, check).status());
       WM_RETURN_IF_ERROR(
-          c.Execute("INSERT INTO futures_ratings(statement_id, user_id, workshop_id, likelihood, desirability, at) "
+          c.Execute("INSERT INTO futures_ratings(statement_id, user_id, workshop_id, likelihood, "
+                    "desirability, at) "
                     "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (statement_id, user_id) DO UPDATE SET "
                     "likelihood=excluded.likelihood, desirability=excluded.desirability, at=excluded.at",
                     {r.statement_id, r.user_id, workshop_id, static_cast<std::int64_t>(r.likelihood),
@@ -228,9 +234,10 @@ struct FuturesStores::Impl final : futures::FuturesStore {
 
   Result<std::vector<Rating>> ListRatings(Id workshop_id) override {
     return sql::WithConnection<std::vector<Rating>>(db_, [&](Connection& c) -> Result<std::vector<Rating>> {
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT statement_id, user_id, likelihood, desirability, at FROM "
-                                             "futures_ratings WHERE workshop_id=$1 ORDER BY statement_id, user_id",
-                                             {workshop_id}));
+      WM_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT statement_id, user_id, likelihood, desirability, at FROM "
+                                  "futures_ratings WHERE workshop_id=$1 ORDER BY statement_id, user_id",
+                                  {workshop_id}));
       return internal::MapRows(rows, [](const Row& r) {
         return Rating{r.Int(0), r.Int(1), static_cast<int>(r.Int(2)), static_cast<int>(r.Int(3)), r.Int(4)};
       });
@@ -240,9 +247,10 @@ struct FuturesStores::Impl final : futures::FuturesStore {
   Result<int> AddVote(const Vote& v, int budget, const Check& check) override {
     return sql::Transact<int>(db_, true, [&](Connection& c) -> Result<int> {
       WM_RETURN_IF_ERROR(LockAndCheck(c, v.workshop_id, v.at, check).status());
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT slot FROM futures_votes WHERE workshop_id=$1 AND user_id=$2 "
-                                             "ORDER BY slot",
-                                             {v.workshop_id, v.user_id}));
+      WM_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT slot FROM futures_votes WHERE workshop_id=$1 AND user_id=$2 "
+                                  "ORDER BY slot",
+                                  {v.workshop_id, v.user_id}));
       if (static_cast<int>(rows.size()) >= budget)
         return futures::FieldStatus("votes", "fu_over_budget",
                                     "are all spent (" + std::to_string(budget) + "); take one back first",
@@ -268,26 +276,32 @@ struct FuturesStores::Impl final : futures::FuturesStore {
   Result<int> RemoveVote(Id workshop_id, Id statement_id, Id user_id, const Check& check) override {
     return sql::Transact<int>(db_, true, [&](Connection& c) -> Result<int> {
       WM_RETURN_IF_ERROR(LockAndCheck(c, workshop_id, 0, check).status());
-      auto row = c.QueryOne("SELECT MAX(slot) FROM futures_votes WHERE workshop_id=$1 AND statement_id=$2 AND "
-                            "user_id=$3",
-                            {workshop_id, statement_id, user_id});
+      auto row = c.QueryOne(
+          "SELECT MAX(slot) FROM futures_votes WHERE workshop_id=$1 AND statement_id=$2 AND "
+          "user_id=$3",
+          {workshop_id, statement_id, user_id});
       if (!row.ok()) return row.status();
       if (row->IsNull(0)) return Status::NotFound("no vote of yours on this statement");
-      WM_RETURN_IF_ERROR(c.Execute("DELETE FROM futures_votes WHERE workshop_id=$1 AND user_id=$2 AND slot=$3",
-                                   {workshop_id, user_id, row->Int(0)})
-                             .status());
-      WM_ASSIGN_OR_RETURN(Row n, c.QueryOne("SELECT COUNT(*) FROM futures_votes WHERE workshop_id=$1 AND user_id=$2",
-                                            {workshop_id, user_id}));
+      WM_RETURN_IF_ERROR(
+          c.Execute("DELETE FROM futures_votes WHERE workshop_id=$1 AND user_id=$2 AND slot=$3",
+                    {workshop_id, user_id, row->Int(0)})
+              .status());
+      WM_ASSIGN_OR_RETURN(Row n,
+                          c.QueryOne("SELECT COUNT(*) FROM futures_votes WHERE workshop_id=$1 AND user_id=$2",
+                                     {workshop_id, user_id}));
       return static_cast<int>(n.Int(0));
     });
   }
 
   Result<std::vector<Vote>> ListVotes(Id workshop_id) override {
     return sql::WithConnection<std::vector<Vote>>(db_, [&](Connection& c) -> Result<std::vector<Vote>> {
-      WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, workshop_id, statement_id, user_id, at FROM futures_votes "
-                                             "WHERE workshop_id=$1 ORDER BY id",
-                                             {workshop_id}));
-      return internal::MapRows(rows, [](const Row& r) { return Vote{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)}; });
+      WM_ASSIGN_OR_RETURN(auto rows,
+                          c.Query("SELECT id, workshop_id, statement_id, user_id, at FROM futures_votes "
+                                  "WHERE workshop_id=$1 ORDER BY id",
+                                  {workshop_id}));
+      return internal::MapRows(rows, [](const Row& r) {
+        return Vote{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)};
+      });
     });
   }
 

@@ -131,12 +131,13 @@ Response FuturesModule::ApiAddStatement(Context& ctx) {
   auto body = ObjectBody(ctx.req);
   if (!body.ok()) return Error(ctx, body.status());
   futures::StatementInput in;
-  for (auto [field, out] : std::initializer_list<std::pair<const char*, std::string*>>{{"area", &in.area},
-                                                                                      {"group", &in.group},
-                                                                                      {"kind", &in.kind},
-                                                                                      {"text", &in.text},
-                                                                                      {"drivers", &in.drivers},
-                                                                                      {"signals", &in.signals}}) {
+  for (auto [field, out] :
+       std::initializer_list<std::pair<const char*, std::string*>>{{"area", &in.area},
+                                                                   {"group", &in.group},
+                                                                   {"kind", &in.kind},
+                                                                   {"text", &in.text},
+                                                                   {"drivers", &in.drivers},
+                                                                   {"signals", &in.signals}}) {
     if (Status s = ReadString(*body, field, *out); !s.ok()) return Error(ctx, s);
   }
   auto s = services_.futures->AddStatement(ctx.actor(), w->id, in);
@@ -157,8 +158,9 @@ Response FuturesModule::ApiRate(Context& ctx) {
   if (Status s = ReadString(*body, "desirability", desirability); !s.ok()) return Error(ctx, s);
   auto r = services_.futures->Rate(ctx.actor(), w->id, *id, likelihood, desirability);
   if (!r.ok()) return Error(ctx, r.status());
-  return Json(ctx, 200,
-              {{"statement_id", r->statement_id}, {"likelihood", r->likelihood}, {"desirability", r->desirability}});
+  return Json(
+      ctx, 200,
+      {{"statement_id", r->statement_id}, {"likelihood", r->likelihood}, {"desirability", r->desirability}});
 }
 
 Response FuturesModule::ApiVote(Context& ctx) {

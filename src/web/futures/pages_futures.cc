@@ -50,7 +50,8 @@ void FuturesModule::RegisterRoutes() {
   Route("POST", "/futures/workshops/{slug}/statements", Access::kSignedIn, &FuturesModule::StatementForm);
   Route("POST", "/futures/workshops/{slug}/statements/{id}/rating", Access::kSignedIn,
         &FuturesModule::RatingForm);
-  Route("POST", "/futures/workshops/{slug}/statements/{id}/vote", Access::kSignedIn, &FuturesModule::VoteForm);
+  Route("POST", "/futures/workshops/{slug}/statements/{id}/vote", Access::kSignedIn,
+        &FuturesModule::VoteForm);
   Route("POST", "/futures/workshops/{slug}/statements/{id}/unvote", Access::kSignedIn,
         &FuturesModule::UnvoteForm);
   Route("POST", "/futures/workshops/{slug}/statements/{id}/action-point", Access::kSignedIn,
@@ -146,8 +147,9 @@ json FuturesModule::StatementJson(const Context& ctx, const Statement& s) const 
           {"action_point_id", s.point_id ? json(*s.point_id) : json(nullptr)}};
 }
 
-Response FuturesModule::AfterForm(Context& ctx, const Workshop& w, const Status& status, const std::string& flash,
-                                  const std::string& form, const std::string& anchor) {
+Response FuturesModule::AfterForm(Context& ctx, const Workshop& w, const Status& status,
+                                  const std::string& flash, const std::string& form,
+                                  const std::string& anchor) {
   if (status.ok()) return Response::Redirect(Href(w) + "?msg=" + flash + anchor);
   if (status.kind() != Status::Kind::kValidation) return Error(ctx, status);
   auto fresh = services_.futures->GetWorkshop(w.id);
@@ -171,7 +173,9 @@ Response FuturesModule::ListView(Context& ctx, const Status& error) {
     if (!cs.ok()) return Error(ctx, cs.status());
     json choices = json::array();
     for (const auto& c : *cs)
-      choices.push_back({{"value", std::to_string(c.id)}, {"label", c.title}, {"selected", ctx.Form("consultation") == std::to_string(c.id)}});
+      choices.push_back({{"value", std::to_string(c.id)},
+                         {"label", c.title},
+                         {"selected", ctx.Form("consultation") == std::to_string(c.id)}});
     model["consultations"] = choices;
   }
   model["f_title"] = ctx.Form("title");
@@ -281,9 +285,15 @@ Response FuturesModule::BoardView(Context& ctx, const Workshop& w, const Status&
       (s.kind == futures::Kind::kPredicted ? predicted : preferred).push_back(j);
     }
     json columns = json::array();
-    columns.push_back({{"kind_label", T(ctx, "fu_kind_predicted")}, {"items", predicted}, {"has_items", !predicted.empty()}});
-    columns.push_back({{"kind_label", T(ctx, "fu_kind_preferred")}, {"items", preferred}, {"has_items", !preferred.empty()}});
-    areas.push_back({{"anchor", "area-" + std::to_string(areas.size() + 1)}, {"label", AreaLabel(ctx, a)}, {"columns", columns}});
+    columns.push_back({{"kind_label", T(ctx, "fu_kind_predicted")},
+                       {"items", predicted},
+                       {"has_items", !predicted.empty()}});
+    columns.push_back({{"kind_label", T(ctx, "fu_kind_preferred")},
+                       {"items", preferred},
+                       {"has_items", !preferred.empty()}});
+    areas.push_back({{"anchor", "area-" + std::to_string(areas.size() + 1)},
+                     {"label", AreaLabel(ctx, a)},
+                     {"columns", columns}});
   }
   model["board_areas"] = areas;
   model["statement_count"] = statements->size();
@@ -304,7 +314,8 @@ Response FuturesModule::BoardView(Context& ctx, const Workshop& w, const Status&
     for (const auto& g : w.groups) group_opts.push_back({{"value", g}, {"selected", g == group}});
     json kinds = json::array();
     for (const char* k : {"predicted", "preferred"})
-      kinds.push_back({{"value", k}, {"label", T(ctx, std::string("fu_kind_") + k)}, {"selected", kind == k}});
+      kinds.push_back(
+          {{"value", k}, {"label", T(ctx, std::string("fu_kind_") + k)}, {"selected", kind == k}});
     model["statement_form"] = {{"areas", area_opts},
                                {"groups", group_opts},
                                {"kinds", kinds},
@@ -432,7 +443,10 @@ std::map<futures::Id, int> Numbers(const Results& r) {
 // The numbers of a statement for the pages: the hidden note instead of them
 // when the small-group rule hides them.
 json ResultNumbers(const StatementResult& r, const std::string& hidden, const std::string& label) {
-  json j = {{"label", label}, {"ratings_shown", r.ratings_shown}, {"votes_shown", r.votes_shown}, {"hidden", hidden}};
+  json j = {{"label", label},
+            {"ratings_shown", r.ratings_shown},
+            {"votes_shown", r.votes_shown},
+            {"hidden", hidden}};
   if (r.ratings_shown) {
     j["raters"] = r.raters;
     j["likelihood"] = Num1(r.likelihood);
@@ -451,8 +465,8 @@ std::string FuturesModule::Plot(const Context& ctx, const Results& r) const {
   std::vector<PlotPoint> points;
   for (const auto& p : r.plotted) {
     points.push_back({"S" + std::to_string(numbers[p.statement.id]), p.statement.text,
-                      p.statement.kind == futures::Kind::kPreferred, p.likelihood, p.desirability, p.likelihood_sd,
-                      p.desirability_sd});
+                      p.statement.kind == futures::Kind::kPreferred, p.likelihood, p.desirability,
+                      p.likelihood_sd, p.desirability_sd});
   }
   PlotText text{Fill(T(ctx, "fu_plot_title"), "{title}", r.workshop.title),
                 T(ctx, "fu_plot_desc"),
@@ -515,7 +529,9 @@ Response FuturesModule::ResultsSvg(Context& ctx) {
   if (!r.ok()) return Error(ctx, r.status());
   Response resp;
   resp.status = 200;
-  resp.body = R"(<?xml version="1.0" encoding="UTF-8"?>)" "\n" + Plot(ctx, *r);
+  resp.body = R"(<?xml version="1.0" encoding="UTF-8"?>)"
+              "\n" +
+              Plot(ctx, *r);
   resp.Set("Content-Type", "image/svg+xml; charset=utf-8");
   resp.Set("Cache-Control", "no-cache");
   return resp;
@@ -604,8 +620,10 @@ json FuturesModule::ResultsJson(const Context& ctx, const Results& r) const {
     json preferred = json::array();
     for (const auto& s : a.predicted) predicted.push_back(entry(s));
     for (const auto& s : a.preferred) preferred.push_back(entry(s));
-    areas.push_back(
-        {{"area", a.area}, {"label", AreaLabel(ctx, a.area)}, {"predicted", predicted}, {"preferred", preferred}});
+    areas.push_back({{"area", a.area},
+                     {"label", AreaLabel(ctx, a.area)},
+                     {"predicted", predicted},
+                     {"preferred", preferred}});
   }
   json act = json::array();
   for (const auto& s : r.act_now) act.push_back(entry(s));
@@ -673,23 +691,35 @@ std::string FuturesModule::ResultsMarkdown(const Context& ctx, const Results& r)
   std::string md;
   md.append("# ").append(esc(w.title)).append("\n\n");
   md.append(T(ctx, "fu_horizon")).append(": ").append(std::to_string(w.horizon_year)).append(" · ");
-  md.append(T(ctx, "fu_phase")).append(": ").append(T(ctx, "fu_phase_" + std::string(futures::ToString(w.phase))));
+  md.append(T(ctx, "fu_phase"))
+      .append(": ")
+      .append(T(ctx, "fu_phase_" + std::string(futures::ToString(w.phase))));
   md.append("\n\n");
   md.append(Fill(T(ctx, "fu_small_group_rule"), "{n}", std::to_string(futures::kMinGroup))).append("\n");
   for (const auto& a : r.areas) {
     md.append("\n## ").append(esc(AreaLabel(ctx, a.area))).append("\n");
     for (const auto* side : {&a.predicted, &a.preferred}) {
       bool predicted = side == &a.predicted;
-      md.append("\n### ").append(T(ctx, predicted ? "fu_kind_predicted" : "fu_kind_preferred")).append("\n\n");
+      md.append("\n### ")
+          .append(T(ctx, predicted ? "fu_kind_predicted" : "fu_kind_preferred"))
+          .append("\n\n");
       if (side->empty()) md.append("- ").append(T(ctx, "fu_none_yet")).append("\n");
       for (const auto& s : *side) {
         md.append("- **S").append(std::to_string(numbers[s.statement.id])).append("** (");
         md.append(T(ctx, "fu_group")).append(" ").append(esc(s.statement.group)).append("): ");
         md.append(esc(s.statement.text)).append("  \n  ").append(numbers_of(s)).append("\n");
         if (!s.statement.drivers.empty())
-          md.append("  - ").append(T(ctx, "fu_drivers")).append(": ").append(esc(s.statement.drivers)).append("\n");
+          md.append("  - ")
+              .append(T(ctx, "fu_drivers"))
+              .append(": ")
+              .append(esc(s.statement.drivers))
+              .append("\n");
         if (!s.statement.signals.empty())
-          md.append("  - ").append(T(ctx, "fu_signals")).append(": ").append(esc(s.statement.signals)).append("\n");
+          md.append("  - ")
+              .append(T(ctx, "fu_signals"))
+              .append(": ")
+              .append(esc(s.statement.signals))
+              .append("\n");
         if (s.statement.point_id)
           md.append("  - ")
               .append(T(ctx, "fu_action_point"))
@@ -703,7 +733,10 @@ std::string FuturesModule::ResultsMarkdown(const Context& ctx, const Results& r)
   if (r.act_now.empty()) md.append(T(ctx, "fu_act_now_none")).append("\n");
   int rank = 0;
   for (const auto& s : r.act_now) {
-    md.append(std::to_string(++rank)).append(". **S").append(std::to_string(numbers[s.statement.id])).append("** ");
+    md.append(std::to_string(++rank))
+        .append(". **S")
+        .append(std::to_string(numbers[s.statement.id]))
+        .append("** ");
     md.append(esc(s.statement.text)).append(" (").append(std::to_string(s.votes)).append(" ");
     md.append(T(ctx, "fu_votes")).append(")\n");
   }

@@ -27,7 +27,9 @@ std::string Num(double v) {
 
 double Clamp(double v) { return std::clamp(v, kMin, kMax); }
 double X(double v) { return kLeft + (Clamp(v) - kMin) / (kMax - kMin) * (kWidth - kLeft - kRight); }
-double Y(double v) { return kHeight - kBottom - (Clamp(v) - kMin) / (kMax - kMin) * (kHeight - kTop - kBottom); }
+double Y(double v) {
+  return kHeight - kBottom - (Clamp(v) - kMin) / (kMax - kMin) * (kHeight - kTop - kBottom);
+}
 
 }  // namespace
 
@@ -50,7 +52,12 @@ std::string PlotSvg(const std::vector<PlotPoint>& points, const PlotText& text) 
   for (int v = 1; v <= 5; ++v) {
     std::string x = Num(X(v));
     std::string y = Num(Y(v));
-    s.append(R"(<line x1=")").append(x).append(R"(" y1=")").append(Num(Y(kMin))).append(R"(" x2=")").append(x);
+    s.append(R"(<line x1=")")
+        .append(x)
+        .append(R"(" y1=")")
+        .append(Num(Y(kMin)))
+        .append(R"(" x2=")")
+        .append(x);
     s.append(R"(" y2=")").append(Num(Y(kMax))).append(R"("/>)");
     s.append(R"(<line x1=")").append(Num(X(kMin))).append(R"(" y1=")").append(y).append(R"(" x2=")");
     s.append(Num(X(kMax))).append(R"(" y2=")").append(y).append(R"("/>)");
@@ -77,7 +84,8 @@ std::string PlotSvg(const std::vector<PlotPoint>& points, const PlotText& text) 
       .append(R"(">)")
       .append(XmlEscape(text.x_axis))
       .append("</text>");
-  s.append(R"svg(<text class="axis" text-anchor="middle" font-size="13" fill="#222" transform="translate(18 )svg")
+  s.append(
+       R"svg(<text class="axis" text-anchor="middle" font-size="13" fill="#222" transform="translate(18 )svg")
       .append(Num((Y(kMin) + Y(kMax)) / 2))
       .append(R"svg() rotate(-90)">)svg")
       .append(XmlEscape(text.y_axis))

@@ -5,10 +5,13 @@
 namespace waymark::web {
 namespace {
 
-PlotText Text() { return {"Plot <title>", "desc", "Likelihood", "Desirability", "Predicted", "Preferred", "hidden"}; }
+PlotText Text() {
+  return {"Plot <title>", "desc", "Likelihood", "Desirability", "Predicted", "Preferred", "hidden"};
+}
 
 TEST(FuturesPlot, DrawsPointsWithSpreadAndEscapes) {
-  std::string svg = PlotSvg({{"P1", "A & B", false, 3.0, 4.0, 1.0, 0.5}, {"P2", "C", true, 1, 5, 0, 0}}, Text());
+  std::string svg =
+      PlotSvg({{"P1", "A & B", false, 3.0, 4.0, 1.0, 0.5}, {"P2", "C", true, 1, 5, 0, 0}}, Text());
   EXPECT_NE(svg.find(R"(role="img")"), std::string::npos);
   EXPECT_NE(svg.find("<title id=\"plot-title\">Plot &lt;title&gt;</title>"), std::string::npos);
   EXPECT_NE(svg.find("P1: A &amp; B (3.0 ± 1.0, 4.0 ± 0.5)"), std::string::npos);
