@@ -25,6 +25,11 @@
 // lists, upload the same PDF to many items at once, and the administrator
 // publishes: the bytes are stored once, each upload is a file of its item,
 // and the index finds each published item and its PDF's word with its page.
+// The futures module's routes are read while participants write through
+// every write route of a workshop (API and forms, whatever the phase) and
+// its facilitator edits it and moves its phases on: nobody spends more than
+// the vote budget, the change counter counts exactly the accepted writes,
+// and two requests making the same action point make it once.
 //
 // Every phase is bounded by a deadline as well as by a count of rounds, so the
 // suite also completes against a much slower server (WAYMARK_BIN pointing at a

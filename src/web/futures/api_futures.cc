@@ -4,7 +4,6 @@
 
 namespace waymark::web {
 
-using futures::Workshop;
 using http::Response;
 using nlohmann::json;
 
