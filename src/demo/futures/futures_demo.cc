@@ -142,12 +142,8 @@ Result<int> LoadFutures(accounts::AccountService& accounts, futures::FuturesServ
     }
   }
   WM_RETURN_IF_ERROR(futures.SetPhase(system, w.id, "closed").status());
-  // The facilitator made the most voted statement an action point.
-  if (w.consultation_id) {
-    WM_ASSIGN_OR_RETURN(futures::Results r, futures.ComputeResults(w.id));
-    if (!r.act_now.empty())
-      WM_RETURN_IF_ERROR(futures.MakeActionPoint(system, w.id, r.act_now.front().statement.id).status());
-  }
+  // No action point is made here: the 2015 consultation keeps its seven, and
+  // the act-now list's button is left for a facilitator to try.
   return static_cast<int>(made.size());
 }
 
