@@ -6,6 +6,7 @@
 #include "demo/consultations/consultations_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
+#include "demo/futures/futures_demo.h"
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
 #include "demo/survey/survey_demo.h"
@@ -61,8 +62,16 @@ Result<int> LoadDemoConsultations(Runtime& runtime) {
   for (const auto& g : groups) {
     if (g.slug == "inclusion-integration") links.inclusion_group = g.id;
   }
-  return demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(), runtime.random(),
-                                 links);
+  WM_ASSIGN_OR_RETURN(int points,
+                      demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(),
+                                              runtime.random(), links));
+  // The futures session's workshop belongs to the 2015 consultation: right after it.
+  WM_RETURN_IF_ERROR(LoadDemoFutures(runtime).status());
+  return points;
+}
+
+Result<int> LoadDemoFutures(Runtime& runtime) {
+  return demo::LoadFutures(runtime.accounts(), runtime.futures(), runtime.consultations(), runtime.random());
 }
 
 }  // namespace waymark::app

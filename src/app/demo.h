@@ -40,5 +40,7 @@ Result<int> LoadDemoSurvey(Runtime& runtime);
 // The 2015 consultation and its action points (after the campaigns and the
 // exchange demo, whose campaigns and working group the points link to).
 Result<int> LoadDemoConsultations(Runtime& runtime);
+// The 2015 consultation's migration-futures workshop (after the consultations demo).
+Result<int> LoadDemoFutures(Runtime& runtime);
 
 }  // namespace waymark::app

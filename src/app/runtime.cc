@@ -156,6 +156,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->consultation_service_ = std::make_unique<consultations::ConsultationService>(
       rt->stores_->stores(), rt->consultation_stores_->store(), rt->clock_, rt->random_, rt->mailer_.get(),
       cno);
+  rt->futures_stores_ = std::make_unique<storage::FuturesStores>(*rt->db_);
+  rt->futures_service_ = std::make_unique<futures::FuturesService>(
+      rt->stores_->stores(), rt->futures_stores_->store(), rt->clock_, rt->consultation_service_.get());
   return rt;
 }
 

@@ -174,6 +174,16 @@ const std::vector<TableSpec>& Specs() {
       {"consultation_registrations",
        "id, consultation_id, name, email, email_key, organisation, state, token, created_at, cancelled_at",
        "id", true},
+      // 0011_futures. Workshops after the consultations they link to,
+      // statements after the action points they name.
+      {"futures_workshops",
+       "id, slug, consultation_id, session_id, phase, facilitator_id, version, created_at, updated_at, body",
+       "id", true},
+      {"futures_statements", "id, workshop_id, area, breakout, kind, author_id, point_id, created_at, body",
+       "id", true},
+      {"futures_ratings", "statement_id, user_id, workshop_id, likelihood, desirability, at",
+       "statement_id, user_id", false},
+      {"futures_votes", "id, workshop_id, statement_id, user_id, slot, at", "id", true},
   };
   return specs;
 }

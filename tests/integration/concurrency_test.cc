@@ -25,6 +25,11 @@
 // lists, upload the same PDF to many items at once, and the administrator
 // publishes: the bytes are stored once, each upload is a file of its item,
 // and the index finds each published item and its PDF's word with its page.
+// The futures module's routes are read while participants write through
+// every write route of a workshop (API and forms, whatever the phase) and
+// its facilitator edits it and moves its phases on: nobody spends more than
+// the vote budget, the change counter counts exactly the accepted writes,
+// and two requests making the same action point make it once.
 //
 // Every phase is bounded by a deadline as well as by a count of rounds, so the
 // suite also completes against a much slower server (WAYMARK_BIN pointing at a
@@ -443,6 +448,7 @@ class ConcurrencyTest : public ServerTest {
     for (Read& r : SurveyReads()) urls.push_back(std::move(r));
     for (Read& r : AtlasReads()) urls.push_back(std::move(r));
     for (Read& r : ConsultationReads()) urls.push_back(std::move(r));
+    for (Read& r : FuturesReads()) urls.push_back(std::move(r));
     return urls;
   }
 
@@ -578,6 +584,33 @@ class ConcurrencyTest : public ServerTest {
       }
     }
     return reads;
+  }
+
+  // Every public route of the futures module on the demo's workshop of the
+  // 2015 consultation: the list, the board, results, the SVG, the report in
+  // its three forms, the event stream, the JSON, unknown ones.
+  std::vector<Read> FuturesReads() {
+    const std::string w = "/futures/workshops/migration-futures-2015";
+    const std::string api = "/api/v1/futures/workshops/migration-futures-2015";
+    return {
+        "/futures",
+        w,
+        w + "?lang=es",
+        w + "/results",
+        w + "/results?lang=fr",
+        w + "/results.svg",
+        w + "/report",
+        w + "/report.md",
+        w + "/report.json",
+        w + "/events",
+        w + "/events?v=1",
+        "/api/v1/futures/workshops",
+        api,
+        api + "/statements",
+        api + "/results",
+        {"/futures/workshops/no-such-workshop", 404},
+        {"/api/v1/futures/workshops/no-such-workshop/results", 404},
+    };
   }
 
   // Every public route of the survey module: the results page, JSON and CSV
@@ -1388,6 +1421,186 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
           std::to_string(pid))),
       1 + progress_ok.load() + status_ok.load());
   EXPECT_EQ(AuditCount("action_point.status", "action_point", pid), status_ok.load());
+}
+
+// Readers on the futures routes while four participants write through
+// every write route of a workshop at once (statements, ratings, votes and
+// taking votes back, each through the API and the board's forms, whatever
+// the phase: a write in the wrong phase is a 422, never more) and the
+// facilitator edits the settings and moves the phases on (API and form);
+// then two requests race to make the same act-now item an action point.
+// No participant spends more than the budget, the change counter counts
+// exactly the accepted writes, and the action point is made once.
+TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
+  const std::vector<Client>& members = Members();
+  const std::string admin_token = d().AdminToken();
+  HttpResponse made = client().SendJson("POST", "/api/v1/futures/workshops",
+                                        {{"title", "Load " + Word(d(), "fu")},
+                                         {"horizon_year", "2045"},
+                                         {"consultation", "2015"},
+                                         {"groups", {"A", "B"}},
+                                         {"vote_budget", "3"}},
+                                        Bearer(admin_token));
+  ASSERT_EQ(made.status, 201) << made.Describe();
+  json w = made.Json();
+  const std::string slug = w["slug"];
+  const std::string api = "/api/v1/futures/workshops/" + slug;
+  const std::string page = "/futures/workshops/" + slug;
+  std::vector<Read> reads = FuturesReads();
+  for (const std::string& u :
+       {page, page + "/results", page + "/report.md", page + "/events", api, api + "/results"})
+    reads.emplace_back(u);
+  constexpr int kReaders = 3;
+  constexpr int kWriters = 4;
+  Browser admin = NewBrowser();
+  SignedIn admin_in = SignIn(admin, d().Admin().email, d().Admin().password, page);
+  std::vector<Browser> browsers;
+  std::vector<std::string> csrf;
+  for (int i = 0; i < kWriters; ++i) {
+    browsers.push_back(NewBrowser());
+    csrf.push_back(SignIn(browsers.back(), members[i].person.email, members[i].person.password, page).csrf);
+  }
+  Tally tally;
+  std::atomic<long> statements{0}, ratings{0}, votes{0}, unvotes{0}, phases{0}, settings{0};
+  std::atomic<int> member_rounds{0};  // rounds the participants finished, all together
+  // Accepts `ok` answers (counted), 422 (a wrong phase, a spent budget) and `also`; anything else fails.
+  auto judge = [&](const std::string& what, const HttpResponse& r, std::initializer_list<int> ok,
+                   std::atomic<long>* count, int also = 422) {
+    tally.Check(what, r);
+    if (std::find(ok.begin(), ok.end(), r.status) != ok.end()) {
+      if (count) ++*count;
+    } else if (r.status != 422 && r.status != also) {
+      tally.Fail(what + " answered " + r.Describe());
+    }
+  };
+  Clock::time_point deadline = Clock::now() + seconds(25);
+  RunClients(kReaders + 1 + kWriters, deadline, 12, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return true;
+    }
+    if (t == kReaders) {
+      // The facilitator: the settings early, then a phase on every third
+      // round, keeping pace with the participants (a phase would otherwise
+      // race past them).
+      while (member_rounds.load() < round * kWriters && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (round == 0) {
+        judge("PUT settings",
+              client().SendJson("PUT", api, {{"title", "Load renamed"}, {"horizon_year", "2050"}},
+                                Bearer(admin_token)),
+              {200}, &settings);
+      } else if (round == 1) {
+        judge("POST settings form",
+              admin.PostForm(page + "/settings", {{"csrf", admin_in.csrf},
+                                                  {"title", "Load renamed again"},
+                                                  {"horizon_year", "2050"},
+                                                  {"areas", "Technology\nGovernance\nCities"},
+                                                  {"groups", "A\nB"},
+                                                  {"vote_budget", "3"}}),
+              {303}, &settings);
+      } else if (round % 3 == 2) {
+        static const char* const kNext[] = {"rating", "voting", "closed"};
+        std::string next = kNext[std::min(2, round / 3)];
+        HttpResponse r =
+            round % 2 == 0 ? client().SendJson("POST", api + "/phase", {{"phase", next}}, Bearer(admin_token))
+                           : admin.PostForm(page + "/phase", {{"csrf", admin_in.csrf}, {"phase", next}});
+        judge("POST phase " + next, r, {200, 303}, &phases);
+      }
+      return true;
+    }
+    int m = t - kReaders - 1;
+    struct Done {
+      std::atomic<int>& n;
+      ~Done() { ++n; }
+    } done{member_rounds};
+    Browser& b = browsers[static_cast<std::size_t>(m)];
+    HeaderList token = Bearer(members[static_cast<std::size_t>(m)].token);
+    bool form = (round + m) % 2 == 1;
+    std::string text = "Future " + std::to_string(m) + "-" + std::to_string(round);
+    judge("POST statement",
+          form ? b.PostForm(page + "/statements", {{"csrf", csrf[static_cast<std::size_t>(m)]},
+                                                   {"area", "technology"},
+                                                   {"group", m % 2 ? "B" : "A"},
+                                                   {"kind", "predicted"},
+                                                   {"text", text}})
+               : client().SendJson(
+                     "POST", api + "/statements",
+                     {{"area", "technology"}, {"group", "A"}, {"kind", "preferred"}, {"text", text}}, token),
+          {201, 303}, &statements);
+    HttpResponse listed = client().Get(api + "/statements");
+    tally.Check("GET statements", listed);
+    if (listed.status != 200) return true;
+    json items = listed.Json()["items"];
+    if (items.empty()) return true;
+    std::string sid =
+        std::to_string(items[static_cast<std::size_t>(round + m) % items.size()]["id"].get<long long>());
+    std::string one = api + "/statements/" + sid;
+    std::string form_one = page + "/statements/" + sid;
+    std::string level = std::to_string(1 + (round + m) % 5);
+    judge(
+        "rate",
+        form ? b.PostForm(form_one + "/rating", {{"csrf", csrf[static_cast<std::size_t>(m)]},
+                                                 {"likelihood", level},
+                                                 {"desirability", "3"}})
+             : client().SendJson("PUT", one + "/rating", {{"likelihood", level}, {"desirability", 4}}, token),
+        {200, 303}, &ratings);
+    judge("vote",
+          form ? b.PostForm(form_one + "/vote", {{"csrf", csrf[static_cast<std::size_t>(m)]}})
+               : client().SendJson("POST", one + "/votes", json::object(), token),
+          {201, 303}, &votes);
+    if (round % 3 == 1) {
+      // Taking a vote back: 404 when there is none on that statement.
+      judge("unvote",
+            form ? b.PostForm(form_one + "/unvote", {{"csrf", csrf[static_cast<std::size_t>(m)]}})
+                 : client().Request("DELETE", one + "/votes", token),
+            {200, 303}, &unvotes, 404);
+    }
+    return true;
+  });
+  // A slow server may not have reached the end: the facilitator closes it now.
+  for (const char* next : {"rating", "voting", "closed"}) {
+    HttpResponse r = client().SendJson("POST", api + "/phase", {{"phase", next}}, Bearer(admin_token));
+    if (r.status == 200) ++phases;
+  }
+  ASSERT_EQ(client().Get(api).Json()["phase"], "closed");
+  // Two requests race to make the same statement an action point (API and form).
+  HttpResponse listed = client().Get(api + "/statements");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_FALSE(listed.Json()["items"].empty()) << tally.Describe();
+  std::string sid = std::to_string(listed.Json()["items"][0]["id"].get<long long>());
+  std::atomic<long> points{0};
+  RunClients(2, Clock::now() + seconds(10), 1, tally, [&](int t, int) {
+    HttpResponse r =
+        t == 0 ? client().SendJson("POST", api + "/statements/" + sid + "/action-point", json::object(),
+                                   Bearer(admin_token))
+               : admin.PostForm(page + "/statements/" + sid + "/action-point", {{"csrf", admin_in.csrf}});
+    judge("POST action point", r, {201, 303}, &points, 409);
+    return true;
+  });
+  std::cout << "[futures] " << tally.requests() << " requests, " << statements << " statements, " << ratings
+            << " ratings, " << votes << " votes (" << unvotes << " taken back), " << phases << " phases\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  EXPECT_EQ(points.load(), 1);
+  std::string wid = std::to_string(w["id"].get<long long>());
+  EXPECT_EQ(
+      std::stol(d().db().QueryValue("SELECT count(*) FROM futures_statements WHERE workshop_id = " + wid)),
+      statements.load());
+  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM futures_votes WHERE workshop_id = " + wid)),
+            votes.load() - unvotes.load());
+  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM (SELECT user_id FROM futures_votes WHERE "
+                                          "workshop_id = " +
+                                          wid + " GROUP BY user_id HAVING count(*) > 3) AS over_budget")),
+            0);
+  EXPECT_LE(std::stol(d().db().QueryValue("SELECT count(*) FROM futures_ratings WHERE workshop_id = " + wid)),
+            ratings.load());
+  // The change counter: one step per accepted write.
+  EXPECT_EQ(client().Get(api).Json()["version"].get<long long>(),
+            1 + statements + ratings + votes + unvotes + phases + settings + points);
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind
