@@ -6,6 +6,7 @@
 #include "demo/consultations/consultations_demo.h"
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
+#include "demo/forecasts/forecasts_demo.h"
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
 #include "demo/survey/survey_demo.h"
@@ -63,6 +64,10 @@ Result<int> LoadDemoConsultations(Runtime& runtime) {
   }
   return demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(), runtime.random(),
                                  links);
+}
+
+Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime) {
+  return demo::LoadForecasts(runtime.forecasts(), runtime.config().forecast_demo_dir);
 }
 
 }  // namespace waymark::app

@@ -41,4 +41,10 @@ Result<int> LoadDemoSurvey(Runtime& runtime);
 // exchange demo, whose campaigns and working group the points link to).
 Result<int> LoadDemoConsultations(Runtime& runtime);
 
+// The forecasts demo: the three Flee validation cases of
+// config.forecast_demo_dir (one line and nothing else when it is missing),
+// published, each with a run queued (it completes in the background once
+// the runner starts). Returns one line per case.
+Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime);
+
 }  // namespace waymark::app
