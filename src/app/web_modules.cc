@@ -6,6 +6,7 @@
 #include "web/consultations/consultations_module.h"
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
+#include "web/forecasts/forecasts_module.h"
 #include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
 #include "web/survey/survey_module.h"
@@ -42,6 +43,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
   modules.push_back(std::make_unique<web::ConsultationsModule>(
       site, web::ConsultationsModule::Services{&runtime.accounts(), &runtime.consultations(),
                                                &runtime.clock(), runtime.config().base_url}));
+  modules.push_back(
+      std::make_unique<web::ForecastsModule>(site, web::ForecastsModule::Services{&runtime.forecasts()}));
   return modules;
 }
 
