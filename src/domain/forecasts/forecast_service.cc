@@ -61,6 +61,14 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
     }
     return FieldError("changes", "change " + std::to_string(i + 1) + ": no location is in \"" + name + "\"");
   };
+  // A what-if closure lasts to the end: a closure of the same pair in the
+  // files that would reopen it later no longer does.
+  auto keep_closed = [&](forecast::ClosureKind kind, const std::string& a, const std::string& b, int day) {
+    for (auto& cl : s.closures) {
+      bool same = cl.kind == kind && ((cl.name1 == a && cl.name2 == b) || (cl.name1 == b && cl.name2 == a));
+      if (same && cl.end >= day) cl.end = -1;
+    }
+  };
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change& c = changes[i];
     if (c.day < 0 || c.day >= std::max(1, s.length))
@@ -70,11 +78,15 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
       case ChangeKind::kCloseCountry: {
         WM_RETURN_IF_ERROR(country(c.a, i));
         WM_RETURN_IF_ERROR(country(c.b, i));
+        keep_closed(forecast::ClosureKind::kCountry, c.a, c.b, c.day);
         s.closures.push_back({forecast::ClosureKind::kCountry, c.a, c.b, c.day, -1});
         break;
       }
       case ChangeKind::kCloseLocation: {
         WM_RETURN_IF_ERROR(location(c.a, i).status());
+        for (auto& cl : s.closures) {
+          if (cl.kind == forecast::ClosureKind::kLocation && cl.name1 == c.a && cl.end >= c.day) cl.end = -1;
+        }
         s.closures.push_back({forecast::ClosureKind::kLocation, c.a, c.a, c.day, -1});
         break;
       }
@@ -83,6 +95,7 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
         WM_RETURN_IF_ERROR(location(c.b, i).status());
         // Flee's `link` closure does nothing: LoadScenario sets
         // fix_link_closure when a change closes a link.
+        keep_closed(forecast::ClosureKind::kLink, c.a, c.b, c.day);
         s.closures.push_back({forecast::ClosureKind::kLink, c.a, c.b, c.day, -1});
         break;
       }
