@@ -39,16 +39,17 @@ struct Case {
   const char* description;
 };
 
+// Mali first: the quickest run is done first.
 constexpr Case kCases[] = {
+    {"mali", "mali2012", "Mali 2012",
+     "Flee's validation case: people fleeing the 2012 conflict in northern Mali to camps in Mauritania, "
+     "Burkina Faso and Niger, 300 days from 29 February 2012."},
     {"burundi", "burundi2015", "Burundi 2015",
      "Flee's validation case: people fleeing the 2015 crisis in Burundi to camps in Rwanda, Tanzania, "
      "Uganda and the DR Congo, 396 days from 1 May 2015, against UNHCR's camp registrations."},
     {"car", "car2013", "Central African Republic 2013",
      "Flee's validation case: people fleeing the conflict in the Central African Republic to 14 camps in "
      "Chad, Cameroon, the DR Congo and the Republic of the Congo, 820 days from 1 December 2013."},
-    {"mali", "mali2012", "Mali 2012",
-     "Flee's validation case: people fleeing the 2012 conflict in northern Mali to camps in Mauritania, "
-     "Burkina Faso and Niger, 300 days from 29 February 2012."},
 };
 
 }  // namespace
