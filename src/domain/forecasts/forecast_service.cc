@@ -301,6 +301,9 @@ Result<Run> ForecastService::StartRun(const accounts::Actor& actor, Id scenario_
   WM_ASSIGN_OR_RETURN(Loaded loaded, LoadScenario(s));
   WM_RETURN_IF_ERROR(CheckLimits(loaded, seeds));
   Id user = actor.user ? actor.user->id : 0;
+  // The count and the insert together: two requests of one person at once
+  // cannot both take the last place (the runner is per process, so is this).
+  std::lock_guard<std::mutex> start_lock(start_mu_);
   if (user != 0 && !actor.IsAdmin()) {
     WM_ASSIGN_OR_RETURN(int active, store_.CountActiveRuns(user));
     if (active >= options_.max_active_per_user)

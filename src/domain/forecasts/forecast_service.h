@@ -107,6 +107,7 @@ class ForecastService {
   const Clock& clock_;
   ForecastOptions options_;
 
+  std::mutex start_mu_;  // StartRun's count and insert
   std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
