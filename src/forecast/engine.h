@@ -108,7 +108,7 @@ class Simulation {
   std::vector<uint8_t> link_closed_, link_forced_;
   std::vector<long long> link_count_;
   std::vector<long long> link_departures_;
-  std::vector<int> link_route_;  // index into scenario_.routes
+  std::vector<int> link_route_;              // index into scenario_.routes
   std::vector<std::vector<int>> out_links_;  // per location, file order
   std::vector<double> link_base_weight_;     // (ws + score(to)) / (softening + d)^power, per day
   bool has_markers_ = false;

@@ -39,10 +39,10 @@ struct SeedRun {
   std::vector<double> error_rescaled;               // E_resc(t)
   double mean_error = 0;
   double mean_error_rescaled = 0;
-  long long agent_days = 0;  // Σ_t agents alive on day t
+  long long agent_days = 0;             // Σ_t agents alive on day t
   std::vector<long long> route_flows;   // departures per scenario route over the run
   std::vector<long long> final_counts;  // agents per location after the last day
-  double seconds = 0;        // CPU time of the thread that ran this seed
+  double seconds = 0;                   // CPU time of the thread that ran this seed
 };
 
 struct EnsembleOptions {

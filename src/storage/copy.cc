@@ -175,8 +175,9 @@ const std::vector<TableSpec>& Specs() {
        "id, consultation_id, name, email, email_key, organisation, state, token, created_at, cancelled_at",
        "id", true},
       // 0012_forecasts. A what-if scenario after its parent (by id).
-      {"forecast_scenarios", "id, title, owner_id, published, parent_id, origin, version, created_at, updated_at, body",
-       "id", true},
+      {"forecast_scenarios",
+       "id, title, owner_id, published, parent_id, origin, version, created_at, updated_at, body", "id",
+       true},
       {"forecast_files", "scenario_id, path, content", "scenario_id, path", false},
       {"forecast_runs",
        "id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, started_at, "

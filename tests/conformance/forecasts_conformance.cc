@@ -112,7 +112,8 @@ TEST_F(ForecastsTest, MembersCreateAndThePublicSeesOnlyPublished) {
   Scenario in;
   in.title = "Tiny";
   EXPECT_EQ(s.CreateFromFiles(As(bob_), in, TinyFiles()).status().kind(), Kind::kPermissionDenied);
-  EXPECT_EQ(s.CreateFromFiles(Actor::Anonymous(""), in, TinyFiles()).status().kind(), Kind::kPermissionDenied);
+  EXPECT_EQ(s.CreateFromFiles(Actor::Anonymous(""), in, TinyFiles()).status().kind(),
+            Kind::kPermissionDenied);
   Scenario t = Tiny(s, ana_);
   EXPECT_EQ(t.owner_id, ana_.id);
   EXPECT_FALSE(t.published);

@@ -1457,7 +1457,8 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
   Browser copier = NewBrowser();
   SignedIn copier_in = SignIn(copier, members[1].person.email, members[1].person.password, page);
   std::vector<std::string> reads = {"/futures/forecasts", page, "/api/v1/forecasts/scenarios",
-                                    "/api/v1/forecasts/runs", "/api/v1/forecasts/scenarios/" + std::to_string(base_id)};
+                                    "/api/v1/forecasts/runs",
+                                    "/api/v1/forecasts/scenarios/" + std::to_string(base_id)};
   std::mutex mu;
   std::vector<long long> runs;
   std::atomic<long> scenarios_made{0};
@@ -1476,8 +1477,9 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
     }
     if (t == kReaders) {
       // The owner: runs through the API, every other one cancelled at once.
-      HttpResponse r = client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/runs",
-                                         {{"seeds", 2}}, Bearer(members[0].token));
+      HttpResponse r =
+          client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/runs",
+                            {{"seeds", 2}}, Bearer(members[0].token));
       tally.Check("POST runs", r);
       if (r.status == 202) {
         long long id = r.Json()["id"].get<long long>();
@@ -1486,8 +1488,8 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
           runs.push_back(id);
         }
         if (round % 2 == 0) {
-          HttpResponse c = client().Request("POST", "/api/v1/forecasts/runs/" + std::to_string(id) + "/cancel",
-                                            Bearer(members[0].token));
+          HttpResponse c = client().Request(
+              "POST", "/api/v1/forecasts/runs/" + std::to_string(id) + "/cancel", Bearer(members[0].token));
           tally.Check("POST cancel", c);
           if (c.status != 200 && c.status != 409) tally.Fail("POST cancel answered " + c.Describe());
         }
@@ -1498,8 +1500,8 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
     }
     if (t == kReaders + 1) {
       // The owner's forms: publish/unpublish, a run and its cancellation.
-      HttpResponse p =
-          owner.PostForm(page + "/publish", {{"csrf", owner_in.csrf}, {"published", round % 3 == 2 ? "0" : "1"}});
+      HttpResponse p = owner.PostForm(page + "/publish",
+                                      {{"csrf", owner_in.csrf}, {"published", round % 3 == 2 ? "0" : "1"}});
       tally.Check("POST publish form", p);
       if (p.status != 303) tally.Fail("POST publish form answered " + p.Describe());
       HttpResponse r = owner.PostForm(page + "/runs", {{"csrf", owner_in.csrf}, {"seeds", "1"}});
@@ -1525,16 +1527,21 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
     if (round % 3 == 0) {
       HttpResponse r = upload(m, word + " upload " + std::to_string(t) + "-" + std::to_string(round));
       tally.Check("POST scenario", r);
-      if (r.status == 201) ++scenarios_made;
-      else tally.Fail("POST scenario answered " + r.Describe());
+      if (r.status == 201)
+        ++scenarios_made;
+      else
+        tally.Fail("POST scenario answered " + r.Describe());
     } else if (round % 3 == 1 || t != kReaders + 2) {
-      HttpResponse r = client().SendJson(
-          "POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/copy",
-          {{"title", word + " copy"}, {"changes", {{{"kind", "close_link"}, {"a", "B"}, {"b", "C"}, {"day", round}}}}},
-          Bearer(m.token));
+      HttpResponse r =
+          client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/copy",
+                            {{"title", word + " copy"},
+                             {"changes", {{{"kind", "close_link"}, {"a", "B"}, {"b", "C"}, {"day", round}}}}},
+                            Bearer(m.token));
       tally.Check("POST copy", r);
-      if (r.status == 201) ++scenarios_made;
-      else if (r.status != 404) tally.Fail("POST copy answered " + r.Describe());
+      if (r.status == 201)
+        ++scenarios_made;
+      else if (r.status != 404)
+        tally.Fail("POST copy answered " + r.Describe());
     } else {
       HttpResponse r = copier.PostForm(page + "/copy", {{"csrf", copier_in.csrf},
                                                         {"title", word + " form copy"},
@@ -1542,16 +1549,19 @@ TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
                                                         {"change_a", "C"},
                                                         {"change_value", "50"}});
       tally.Check("POST copy form", r);
-      if (r.status == 303) ++scenarios_made;
-      else if (r.status != 404) tally.Fail("POST copy form answered " + r.Describe());
+      if (r.status == 303)
+        ++scenarios_made;
+      else if (r.status != 404)
+        tally.Fail("POST copy form answered " + r.Describe());
     }
     return true;
   });
-  std::cout << "[forecasts] " << tally.requests() << " requests, " << runs.size() << " runs, " << scenarios_made
-            << " scenarios\n";
+  std::cout << "[forecasts] " << tally.requests() << " requests, " << runs.size() << " runs, "
+            << scenarios_made << " scenarios\n";
   EXPECT_EQ(tally.failures(), 0) << tally.Describe();
   ASSERT_TRUE(server().running()) << "the server died under load";
-  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM forecast_scenarios WHERE title LIKE '" + word + "%'")),
+  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM forecast_scenarios WHERE title LIKE '" +
+                                          word + "%'")),
             1 + scenarios_made.load());
   // The runner drains the queue: every run ends done or cancelled.
   for (long long id : runs) {

@@ -46,7 +46,8 @@ std::vector<File> MaliFiles(int days = 60) {
     }
   }
   for (auto& f : files) {
-    if (f.path == "mali/sim_period.csv") f.content = "StartDate,2012-02-29\nLength," + std::to_string(days) + "\n";
+    if (f.path == "mali/sim_period.csv")
+      f.content = "StartDate,2012-02-29\nLength," + std::to_string(days) + "\n";
   }
   return files;
 }
@@ -104,8 +105,9 @@ class ForecastsTest : public ServerTest {
     return r.status == 201 ? r.Json()["id"].get<long long>() : 0;
   }
   long long StartRun(const Member& m, long long scenario, int seeds = 1) {
-    HttpResponse r = client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(scenario) + "/runs",
-                                       {{"seeds", seeds}}, Bearer(m.token));
+    HttpResponse r =
+        client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(scenario) + "/runs",
+                          {{"seeds", seeds}}, Bearer(m.token));
     EXPECT_EQ(r.status, 202) << r.Describe();
     return r.status == 202 ? r.Json()["id"].get<long long>() : 0;
   }
@@ -139,7 +141,8 @@ TEST_P(ForecastsTest, UploadRunAndReadTheResults) {
   EXPECT_EQ(done["summary"]["camps"].size(), 7u);
   EXPECT_GT(done["summary"]["error"].get<double>(), 0.0);
 
-  HttpResponse results = client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token));
+  HttpResponse results =
+      client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token));
   ASSERT_EQ(results.status, 200) << results.Describe();
   json rj = results.Json();
   ASSERT_EQ(rj["days"].size(), 60u);
@@ -160,9 +163,10 @@ TEST_P(ForecastsTest, UploadRunAndReadTheResults) {
   HttpResponse page = client().Get(base, Bearer(m.token));
   ASSERT_EQ(page.status, 200) << page.Describe();
   EXPECT_FALSE(page.HasHeader("refresh"));
-  EXPECT_GE(std::count(page.body.begin(), page.body.end(), '<') , 100);
+  EXPECT_GE(std::count(page.body.begin(), page.body.end(), '<'), 100);
   size_t charts = 0;
-  for (size_t at = page.body.find("<svg"); at != std::string::npos; at = page.body.find("<svg", at + 1)) ++charts;
+  for (size_t at = page.body.find("<svg"); at != std::string::npos; at = page.body.find("<svg", at + 1))
+    ++charts;
   EXPECT_EQ(charts, 9u) << "7 camps, the error and the map";
   EXPECT_NE(page.body.find("<title id=\"map-t\">"), std::string::npos);
   EXPECT_NE(page.body.find("<desc id=\"err-d\">"), std::string::npos);
@@ -181,7 +185,8 @@ TEST_P(ForecastsTest, MalformedUploadsNameTheFile) {
 
   std::vector<File> files = MaliFiles();
   for (auto& f : files) {
-    if (f.path == "mali/routes.csv") f.content = "#name1,name2,distance\nKidal,Timbuktu,100\nKidal,Menaka,-5\n";
+    if (f.path == "mali/routes.csv")
+      f.content = "#name1,name2,distance\nKidal,Timbuktu,100\nKidal,Menaka,-5\n";
   }
   HttpResponse bad_csv = Upload(m, Zip(files));
   ASSERT_EQ(bad_csv.status, 422) << bad_csv.Describe();
@@ -201,7 +206,8 @@ TEST_P(ForecastsTest, MalformedUploadsNameTheFile) {
 
   files = MaliFiles();
   for (auto& f : files) {
-    if (f.path == "mali2012/nig-abala.csv") f.content = "Date,Refugee_numbers\n2012-03-01,12\n2012-0x-05,40\n";
+    if (f.path == "mali2012/nig-abala.csv")
+      f.content = "Date,Refugee_numbers\n2012-03-01,12\n2012-0x-05,40\n";
   }
   HttpResponse bad_series = Upload(m, Zip(files));
   ASSERT_EQ(bad_series.status, 422);
@@ -231,16 +237,20 @@ TEST_P(ForecastsTest, CancelAndLimits) {
   ASSERT_EQ(cancel.status, 200) << cancel.Describe();
   json end = Wait(m, run);
   EXPECT_EQ(end["state"], "cancelled") << end.dump();
-  EXPECT_EQ(client().Request("POST", "/api/v1/forecasts/runs/" + std::to_string(run) + "/cancel", Bearer(m.token))
+  EXPECT_EQ(client()
+                .Request("POST", "/api/v1/forecasts/runs/" + std::to_string(run) + "/cancel", Bearer(m.token))
                 .status,
             409);
   // Someone else may not cancel or start runs of it.
   Member other = NewMember();
-  EXPECT_EQ(client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(id) + "/runs", {{"seeds", 1}},
-                              Bearer(other.token))
+  EXPECT_EQ(client()
+                .SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(id) + "/runs",
+                          {{"seeds", 1}}, Bearer(other.token))
                 .status,
             404);
-  EXPECT_EQ(client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token)).status, 409);
+  EXPECT_EQ(
+      client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token)).status,
+      409);
 }
 
 TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
@@ -249,17 +259,20 @@ TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
   ASSERT_GT(id, 0);
   std::string copy_url = "/api/v1/forecasts/scenarios/" + std::to_string(id) + "/copy";
   HttpResponse bad = client().SendJson(
-      "POST", copy_url, {{"changes", {{{"kind", "close_location"}, {"a", "Atlantis"}, {"day", 3}}}}}, Bearer(m.token));
+      "POST", copy_url, {{"changes", {{{"kind", "close_location"}, {"a", "Atlantis"}, {"day", 3}}}}},
+      Bearer(m.token));
   ASSERT_EQ(bad.status, 422) << bad.Describe();
   EXPECT_TRUE(bad.Json()["error"]["fields"].contains("changes"));
   HttpResponse bad_day = client().SendJson(
-      "POST", copy_url, {{"changes", {{{"kind", "close_country"}, {"a", "Mali"}, {"b", "Niger"}, {"day", "x"}}}}},
+      "POST", copy_url,
+      {{"changes", {{{"kind", "close_country"}, {"a", "Mali"}, {"b", "Niger"}, {"day", "x"}}}}},
       Bearer(m.token));
   ASSERT_EQ(bad_day.status, 422);
   EXPECT_TRUE(bad_day.Json()["error"]["fields"].contains("change_day"));
   HttpResponse copy = client().SendJson(
       "POST", copy_url,
-      {{"title", "Niger closed"}, {"changes", {{{"kind", "close_country"}, {"a", "Mali"}, {"b", "Niger"}, {"day", 0}}}}},
+      {{"title", "Niger closed"},
+       {"changes", {{{"kind", "close_country"}, {"a", "Mali"}, {"b", "Niger"}, {"day", 0}}}}},
       Bearer(m.token));
   ASSERT_EQ(copy.status, 201) << copy.Describe();
   EXPECT_EQ(copy.Json()["parent_id"], id);
@@ -268,15 +281,16 @@ TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
   long long b = StartRun(m, copy_id);
   ASSERT_EQ(Wait(m, a)["state"], "done");
   ASSERT_EQ(Wait(m, b)["state"], "done");
-  HttpResponse cmp =
-      client().Get("/futures/forecasts/" + std::to_string(a) + "/compare/" + std::to_string(b), Bearer(m.token));
+  HttpResponse cmp = client().Get("/futures/forecasts/" + std::to_string(a) + "/compare/" + std::to_string(b),
+                                  Bearer(m.token));
   ASSERT_EQ(cmp.status, 200) << cmp.Describe();
   EXPECT_NE(cmp.body.find("Niger closed"), std::string::npos);
   EXPECT_NE(cmp.body.find("Abala"), std::string::npos);
   EXPECT_NE(cmp.body.find("<title id=\"cmperr-t\">"), std::string::npos);
   // Niger's camps get fewer people with the border shut.
   auto niger = [&](long long run) {
-    json r = client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token)).Json();
+    json r =
+        client().Get("/api/v1/forecasts/runs/" + std::to_string(run) + "/results", Bearer(m.token)).Json();
     json camps = r["summary"]["camps"];
     double sum = 0;
     for (size_t c = 0; c < camps.size(); ++c) {
@@ -288,7 +302,8 @@ TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
   };
   EXPECT_LT(niger(b), niger(a));
   // The scenario page links the comparison with the original.
-  HttpResponse page = client().Get("/futures/forecasts/scenarios/" + std::to_string(copy_id), Bearer(m.token));
+  HttpResponse page =
+      client().Get("/futures/forecasts/scenarios/" + std::to_string(copy_id), Bearer(m.token));
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("/compare/"), std::string::npos);
 }

@@ -98,7 +98,8 @@ Result<std::vector<std::string>> LoadForecasts(forecasts::ForecastService& servi
     s.description = c.description;
     s.origin = origin;
     s.published = true;
-    WM_ASSIGN_OR_RETURN(forecasts::Scenario stored, service.CreateFromFiles(system, s, std::move(files).value()));
+    WM_ASSIGN_OR_RETURN(forecasts::Scenario stored,
+                        service.CreateFromFiles(system, s, std::move(files).value()));
     WM_ASSIGN_OR_RETURN(forecasts::Run run, service.StartRun(system, stored.id, 1));
     lines.push_back(std::string(c.name) + " added, run " + std::to_string(run.id) + " queued");
   }

@@ -52,7 +52,8 @@ Result<Loaded> ReadScenarioFiles(const std::vector<ScenarioFile>& files,
 Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
   auto location = [&](const std::string& name, size_t i) -> Result<int> {
     int loc = s.FindLocation(name);
-    if (loc < 0) return FieldError("changes", "change " + std::to_string(i + 1) + ": no location \"" + name + "\"");
+    if (loc < 0)
+      return FieldError("changes", "change " + std::to_string(i + 1) + ": no location \"" + name + "\"");
     return loc;
   };
   auto country = [&](const std::string& name, size_t i) -> Status {
@@ -136,7 +137,8 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
         auto& l = s.locations[static_cast<size_t>(loc)];
         if (l.kind != forecast::LocationKind::kCamp && l.kind != forecast::LocationKind::kIdpCamp)
           return FieldError("changes", "change " + std::to_string(i + 1) + ": \"" + c.a + "\" is not a camp");
-        if (c.value < 1) return FieldError("changes", "change " + std::to_string(i + 1) + ": a capacity is ≥ 1");
+        if (c.value < 1)
+          return FieldError("changes", "change " + std::to_string(i + 1) + ": a capacity is ≥ 1");
         l.capacity = c.value;
         break;
       }
@@ -216,7 +218,8 @@ Status ForecastService::CheckLimits(const Loaded& l, int seeds) const {
   long long estimate = days * seeds;
   if (estimate > options_.max_agent_days)
     return FieldError("size", "about " + std::to_string(estimate) + " agent-days; at most " +
-                                  std::to_string(options_.max_agent_days) + " (fewer seeds or a larger hasten)");
+                                  std::to_string(options_.max_agent_days) +
+                                  " (fewer seeds or a larger hasten)");
   return Status::Ok();
 }
 
@@ -224,7 +227,8 @@ Result<Scenario> ForecastService::CreateFromFiles(const accounts::Actor& actor, 
                                                   std::vector<ScenarioFile> files) {
   if (!CanCreate(actor)) return Status::PermissionDenied("members of an organisation create scenarios");
   FieldErrors errors;
-  if (s.title.empty() || s.title.size() > 200) errors.Add("title", "required", "is required (at most 200 characters)");
+  if (s.title.empty() || s.title.size() > 200)
+    errors.Add("title", "required", "is required (at most 200 characters)");
   if (s.description.size() > 5000) errors.Add("description", "too_long", "at most 5,000 characters");
   if (!errors.empty()) return errors.ToStatus();
   WM_ASSIGN_OR_RETURN(Loaded probe, ReadScenarioFiles(files, s.settings, s.changes));
@@ -235,7 +239,8 @@ Result<Scenario> ForecastService::CreateFromFiles(const accounts::Actor& actor, 
   return store_.CreateScenario(s, files);
 }
 
-Result<Scenario> ForecastService::CreateFromZip(const accounts::Actor& actor, Scenario s, const std::string& zip) {
+Result<Scenario> ForecastService::CreateFromZip(const accounts::Actor& actor, Scenario s,
+                                                const std::string& zip) {
   if (!CanCreate(actor)) return Status::PermissionDenied("members of an organisation create scenarios");
   WM_ASSIGN_OR_RETURN(auto files, ReadZip(zip, options_.zip));
   s.origin = "upload";
@@ -378,7 +383,8 @@ Result<Run> ForecastService::Cancel(const accounts::Actor& actor, Id run_id) {
 
 bool ForecastService::WaitIdle(int ms) {
   std::unique_lock<std::mutex> lock(mu_);
-  return idle_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return queue_.empty() && busy_ == 0; });
+  return idle_cv_.wait_for(lock, std::chrono::milliseconds(ms),
+                           [this] { return queue_.empty() && busy_ == 0; });
 }
 
 void ForecastService::Worker() {

@@ -32,12 +32,12 @@
 namespace waymark::forecasts {
 
 struct ForecastOptions {
-  int workers = 1;               // runs at the same time
-  int threads_per_run = 1;       // seeds of one run in parallel
-  int max_active_per_user = 2;   // queued or running runs one person may have
-  int max_seeds = 10;            // per run
+  int workers = 1;                           // runs at the same time
+  int threads_per_run = 1;                   // seeds of one run in parallel
+  int max_active_per_user = 2;               // queued or running runs one person may have
+  int max_seeds = 10;                        // per run
   long long max_agent_days = 2'000'000'000;  // per run: seeds × estimated agents × days
-  int max_days = 3000;           // sim_period Length
+  int max_days = 3000;                       // sim_period Length
   ZipLimits zip;
   int max_changes = 50;
 };
@@ -73,7 +73,8 @@ class ForecastService {
   // A what-if: a copy of `id` with `changes` after the original's and
   // `settings` over the original's.
   Result<Scenario> Copy(const accounts::Actor& actor, Id id, const std::string& title,
-                        const std::vector<Change>& changes, const std::map<std::string, std::string>& settings);
+                        const std::vector<Change>& changes,
+                        const std::map<std::string, std::string>& settings);
   Result<Scenario> Get(const accounts::Actor& actor, Id id);
   // The scenarios `actor` may see, newest first.
   Result<std::vector<Scenario>> List(const accounts::Actor& actor);

@@ -72,10 +72,10 @@ struct RunSummary {
   long long agent_days = 0;
   double cpu_seconds = 0;
   double wall_seconds = 0;
-  int start_date = 0;                  // days since 1970-01-01
-  std::vector<std::string> camps;      // validation camps, as in data_layout.csv
-  std::vector<double> route_flows;     // per route of routes.csv, mean departures over seeds
-  std::vector<double> final_counts;    // per location of locations.csv, mean over seeds
+  int start_date = 0;                // days since 1970-01-01
+  std::vector<std::string> camps;    // validation camps, as in data_layout.csv
+  std::vector<double> route_flows;   // per route of routes.csv, mean departures over seeds
+  std::vector<double> final_counts;  // per location of locations.csv, mean over seeds
 };
 
 struct Run {

@@ -39,7 +39,8 @@ class ForecastStore {
   virtual Status Transition(Id id, RunState from, RunState to, TimestampMs at, const std::string& error) = 0;
   virtual Status SetProgress(Id id, double progress) = 0;
   // running → done, with its summary and days, in one transaction.
-  virtual Status Complete(Id id, const RunSummary& summary, const std::vector<RunDay>& days, TimestampMs at) = 0;
+  virtual Status Complete(Id id, const RunSummary& summary, const std::vector<RunDay>& days,
+                          TimestampMs at) = 0;
   // The days of a finished run, by day.
   virtual Result<std::vector<RunDay>> RunDays(Id id) = 0;
   // Every running run becomes interrupted (at start-up: no job holds them).

@@ -75,7 +75,8 @@ Result<std::vector<ScenarioFile>> ReadZip(const std::string& bytes, const ZipLim
     if (name.rfind("__MACOSX/", 0) == 0 || base.empty() || base[0] == '.') continue;
     zip_uint8_t opsys = 0;
     zip_uint32_t attributes = 0;
-    if (zip_file_get_external_attributes(z.get(), static_cast<zip_uint64_t>(i), 0, &opsys, &attributes) == 0 &&
+    if (zip_file_get_external_attributes(z.get(), static_cast<zip_uint64_t>(i), 0, &opsys, &attributes) ==
+            0 &&
         opsys == ZIP_OPSYS_UNIX && ((attributes >> 16) & 0170000) == 0120000) {
       return FileError(name + ": links are not allowed");
     }
@@ -90,7 +91,8 @@ Result<std::vector<ScenarioFile>> ReadZip(const std::string& bytes, const ZipLim
       content.append(buf, static_cast<size_t>(got));
       total += got;
       if (static_cast<long long>(content.size()) > limits.max_file_bytes)
-        return FileError(name + ": larger than " + std::to_string(limits.max_file_bytes) + " bytes uncompressed");
+        return FileError(name + ": larger than " + std::to_string(limits.max_file_bytes) +
+                         " bytes uncompressed");
       if (total > limits.max_total_bytes)
         return FileError(name + ": the files hold more than " + std::to_string(limits.max_total_bytes) +
                          " bytes uncompressed");

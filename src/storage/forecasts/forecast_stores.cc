@@ -87,7 +87,8 @@ Scenario ScenarioFromRow(const Row& r) {
   if (auto it = b.find("changes"); it != b.end() && it->is_array()) {
     for (const Json& c : *it) {
       Change ch;
-      ch.kind = forecasts::ParseChangeKind(Get<std::string>(c, "kind")).value_or(forecasts::ChangeKind::kCloseCountry);
+      ch.kind = forecasts::ParseChangeKind(Get<std::string>(c, "kind"))
+                    .value_or(forecasts::ChangeKind::kCloseCountry);
       ch.a = Get<std::string>(c, "a");
       ch.b = Get<std::string>(c, "b");
       ch.day = Get<int>(c, "day");
@@ -139,7 +140,8 @@ RunSummary SummaryOf(const Json& j) {
 }
 
 constexpr char kRunColumns[] =
-    "SELECT id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, started_at, "
+    "SELECT id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, "
+    "started_at, "
     "finished_at, summary FROM forecast_runs ";
 
 Run RunFromRow(const Row& r) {
@@ -167,22 +169,25 @@ class SqlForecastStore final : public forecasts::ForecastStore {
   explicit SqlForecastStore(sql::Database& db) : db_(db) {}
 
   Result<Scenario> CreateScenario(const Scenario& s, const std::vector<ScenarioFile>& files) override {
-    WM_ASSIGN_OR_RETURN(Id id, sql::Transact<Id>(db_, true, [&](Connection& c) -> Result<Id> {
-      WM_ASSIGN_OR_RETURN(
-          Row r, c.QueryOne("INSERT INTO forecast_scenarios (title, owner_id, published, parent_id, origin, "
-                            "version, created_at, updated_at, body) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
-                            "RETURNING id",
-                            {s.title, s.owner_id, static_cast<std::int64_t>(s.published ? 1 : 0),
-                             s.parent_id == 0 ? sql::Value(sql::Null{}) : sql::Value(s.parent_id), s.origin,
-                             s.created_at, s.updated_at, Dump(ScenarioBody(s))}));
-      Id id = r.Int(0);
-      for (const ScenarioFile& f : files) {
-        WM_RETURN_IF_ERROR(c.Execute("INSERT INTO forecast_files (scenario_id, path, content) VALUES ($1, $2, $3)",
-                                     {id, f.path, sql::Blob{f.content}})
-                               .status());
-      }
-      return id;
-    }));
+    WM_ASSIGN_OR_RETURN(
+        Id id, sql::Transact<Id>(db_, true, [&](Connection& c) -> Result<Id> {
+          WM_ASSIGN_OR_RETURN(
+              Row r,
+              c.QueryOne("INSERT INTO forecast_scenarios (title, owner_id, published, parent_id, origin, "
+                         "version, created_at, updated_at, body) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) "
+                         "RETURNING id",
+                         {s.title, s.owner_id, static_cast<std::int64_t>(s.published ? 1 : 0),
+                          s.parent_id == 0 ? sql::Value(sql::Null{}) : sql::Value(s.parent_id), s.origin,
+                          s.created_at, s.updated_at, Dump(ScenarioBody(s))}));
+          Id id = r.Int(0);
+          for (const ScenarioFile& f : files) {
+            WM_RETURN_IF_ERROR(
+                c.Execute("INSERT INTO forecast_files (scenario_id, path, content) VALUES ($1, $2, $3)",
+                          {id, f.path, sql::Blob{f.content}})
+                    .status());
+          }
+          return id;
+        }));
     return GetScenario(id);
   }
 
@@ -203,10 +208,11 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
     WM_ASSIGN_OR_RETURN(
         std::int64_t n,
-        lease->Execute("UPDATE forecast_scenarios SET title = $1, published = $2, updated_at = $3, body = $4, "
-                       "version = version + 1 WHERE id = $5 AND version = $6",
-                       {s.title, static_cast<std::int64_t>(s.published ? 1 : 0), s.updated_at,
-                        Dump(ScenarioBody(s)), s.id, s.version}));
+        lease->Execute(
+            "UPDATE forecast_scenarios SET title = $1, published = $2, updated_at = $3, body = $4, "
+            "version = version + 1 WHERE id = $5 AND version = $6",
+            {s.title, static_cast<std::int64_t>(s.published ? 1 : 0), s.updated_at, Dump(ScenarioBody(s)),
+             s.id, s.version}));
     if (n == 0) {
       WM_RETURN_IF_ERROR(GetScenario(s.id).status());
       return Status::Conflict("the scenario was changed meanwhile");
@@ -216,9 +222,10 @@ class SqlForecastStore final : public forecasts::ForecastStore {
 
   Result<std::vector<ScenarioFile>> ScenarioFiles(Id scenario_id) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT path, content FROM forecast_files WHERE scenario_id = $1 "
-                                                "ORDER BY path",
-                                                {scenario_id}));
+    WM_ASSIGN_OR_RETURN(auto rows,
+                        lease->Query("SELECT path, content FROM forecast_files WHERE scenario_id = $1 "
+                                     "ORDER BY path",
+                                     {scenario_id}));
     std::vector<ScenarioFile> out;
     for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1)});
     return out;
@@ -226,12 +233,12 @@ class SqlForecastStore final : public forecasts::ForecastStore {
 
   Result<Run> CreateRun(const Run& r) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(Row row,
-                        lease->QueryOne("INSERT INTO forecast_runs (scenario_id, requested_by, state, seeds, "
-                                        "first_seed, progress, error, created_at) VALUES ($1, $2, $3, $4, $5, 0, "
-                                        "'', $6) RETURNING id",
-                                        {r.scenario_id, r.requested_by, State(RunState::kQueued),
-                                         static_cast<std::int64_t>(r.seeds), r.first_seed, r.created_at}));
+    WM_ASSIGN_OR_RETURN(
+        Row row, lease->QueryOne("INSERT INTO forecast_runs (scenario_id, requested_by, state, seeds, "
+                                 "first_seed, progress, error, created_at) VALUES ($1, $2, $3, $4, $5, 0, "
+                                 "'', $6) RETURNING id",
+                                 {r.scenario_id, r.requested_by, State(RunState::kQueued),
+                                  static_cast<std::int64_t>(r.seeds), r.first_seed, r.created_at}));
     return GetRun(row.Int(0));
   }
 
@@ -248,17 +255,19 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     if (scenario_id == 0) {
       WM_ASSIGN_OR_RETURN(rows, lease->Query(std::string(kRunColumns) + "ORDER BY id DESC", {}));
     } else {
-      WM_ASSIGN_OR_RETURN(rows, lease->Query(std::string(kRunColumns) + "WHERE scenario_id = $1 ORDER BY id DESC",
-                                             {scenario_id}));
+      WM_ASSIGN_OR_RETURN(
+          rows,
+          lease->Query(std::string(kRunColumns) + "WHERE scenario_id = $1 ORDER BY id DESC", {scenario_id}));
     }
     return internal::MapRows(rows, RunFromRow);
   }
 
   Result<int> CountActiveRuns(Id user_id) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(Row r, lease->QueryOne("SELECT COUNT(*) FROM forecast_runs WHERE requested_by = $1 AND "
-                                               "state IN ('queued', 'running')",
-                                               {user_id}));
+    WM_ASSIGN_OR_RETURN(Row r,
+                        lease->QueryOne("SELECT COUNT(*) FROM forecast_runs WHERE requested_by = $1 AND "
+                                        "state IN ('queued', 'running')",
+                                        {user_id}));
     return static_cast<int>(r.Int(0));
   }
 
@@ -266,13 +275,15 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
     std::int64_t n = 0;
     if (to == RunState::kRunning) {
-      WM_ASSIGN_OR_RETURN(n, lease->Execute("UPDATE forecast_runs SET state = $1, started_at = $2 WHERE id = $3 "
-                                            "AND state = $4",
-                                            {State(to), at, id, State(from)}));
+      WM_ASSIGN_OR_RETURN(n,
+                          lease->Execute("UPDATE forecast_runs SET state = $1, started_at = $2 WHERE id = $3 "
+                                         "AND state = $4",
+                                         {State(to), at, id, State(from)}));
     } else {
-      WM_ASSIGN_OR_RETURN(n, lease->Execute("UPDATE forecast_runs SET state = $1, finished_at = $2, error = $3 "
-                                            "WHERE id = $4 AND state = $5",
-                                            {State(to), at, error, id, State(from)}));
+      WM_ASSIGN_OR_RETURN(n,
+                          lease->Execute("UPDATE forecast_runs SET state = $1, finished_at = $2, error = $3 "
+                                         "WHERE id = $4 AND state = $5",
+                                         {State(to), at, error, id, State(from)}));
     }
     if (n == 0) {
       WM_ASSIGN_OR_RETURN(Run r, GetRun(id));
@@ -283,29 +294,35 @@ class SqlForecastStore final : public forecasts::ForecastStore {
 
   Status SetProgress(Id id, double progress) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    return lease->Execute("UPDATE forecast_runs SET progress = $1 WHERE id = $2 AND state = 'running'",
-                          {progress, id})
+    return lease
+        ->Execute("UPDATE forecast_runs SET progress = $1 WHERE id = $2 AND state = 'running'",
+                  {progress, id})
         .status();
   }
 
-  Status Complete(Id id, const RunSummary& summary, const std::vector<RunDay>& days, TimestampMs at) override {
-    return sql::Transact<bool>(db_, true, [&](Connection& c) -> Result<bool> {
-             WM_ASSIGN_OR_RETURN(std::int64_t n,
-                                 c.Execute("UPDATE forecast_runs SET state = 'done', progress = 1, "
-                                           "finished_at = $1, summary = $2 WHERE id = $3 AND state = 'running'",
-                                           {at, Dump(SummaryJson(summary)), id}));
-             if (n == 0) return Status::Conflict("the run is no longer running");
-             WM_RETURN_IF_ERROR(InsertDays(c, id, days));
-             return true;
-           })
+  Status Complete(Id id, const RunSummary& summary, const std::vector<RunDay>& days,
+                  TimestampMs at) override {
+    return sql::Transact<bool>(
+               db_, true,
+               [&](Connection& c) -> Result<bool> {
+                 WM_ASSIGN_OR_RETURN(
+                     std::int64_t n,
+                     c.Execute("UPDATE forecast_runs SET state = 'done', progress = 1, "
+                               "finished_at = $1, summary = $2 WHERE id = $3 AND state = 'running'",
+                               {at, Dump(SummaryJson(summary)), id}));
+                 if (n == 0) return Status::Conflict("the run is no longer running");
+                 WM_RETURN_IF_ERROR(InsertDays(c, id, days));
+                 return true;
+               })
         .status();
   }
 
   Result<std::vector<RunDay>> RunDays(Id id) override {
     return ReadSnapshot<std::vector<RunDay>>(db_, [&](Connection& c) -> Result<std::vector<RunDay>> {
-      WM_ASSIGN_OR_RETURN(auto errors, c.Query("SELECT day, error, error_rescaled FROM forecast_run_errors WHERE "
-                                               "run_id = $1 ORDER BY day",
-                                               {id}));
+      WM_ASSIGN_OR_RETURN(auto errors,
+                          c.Query("SELECT day, error, error_rescaled FROM forecast_run_errors WHERE "
+                                  "run_id = $1 ORDER BY day",
+                                  {id}));
       std::vector<RunDay> out;
       for (const Row& r : errors) {
         RunDay d;
@@ -335,16 +352,18 @@ class SqlForecastStore final : public forecasts::ForecastStore {
 
   Result<int> InterruptRunning(TimestampMs at) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(std::int64_t n,
-                        lease->Execute("UPDATE forecast_runs SET state = 'interrupted', finished_at = $1, error = "
-                                       "'the server stopped while it ran' WHERE state = 'running'",
-                                       {at}));
+    WM_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        lease->Execute("UPDATE forecast_runs SET state = 'interrupted', finished_at = $1, error = "
+                       "'the server stopped while it ran' WHERE state = 'running'",
+                       {at}));
     return static_cast<int>(n);
   }
 
   Result<std::vector<Run>> QueuedRuns() override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(auto rows, lease->Query(std::string(kRunColumns) + "WHERE state = 'queued' ORDER BY id", {}));
+    WM_ASSIGN_OR_RETURN(auto rows,
+                        lease->Query(std::string(kRunColumns) + "WHERE state = 'queued' ORDER BY id", {}));
     return internal::MapRows(rows, RunFromRow);
   }
 
@@ -360,7 +379,8 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     std::vector<CampRow> rows;
     for (const RunDay& d : days) {
       for (size_t k = 0; k < d.simulated.size(); ++k)
-        rows.push_back({d.day, static_cast<std::int64_t>(k), d.simulated[k], k < d.observed.size() ? d.observed[k] : 0});
+        rows.push_back(
+            {d.day, static_cast<std::int64_t>(k), d.simulated[k], k < d.observed.size() ? d.observed[k] : 0});
     }
     static const std::string batch_sql = [] {
       std::string s = "INSERT INTO forecast_run_camps (run_id, day, camp, simulated, observed) VALUES ";
@@ -390,10 +410,11 @@ class SqlForecastStore final : public forecasts::ForecastStore {
                              .status());
     }
     for (const RunDay& d : days) {
-      WM_RETURN_IF_ERROR(c.Execute("INSERT INTO forecast_run_errors (run_id, day, error, error_rescaled) VALUES "
-                                   "($1, $2, $3, $4)",
-                                   {id, static_cast<std::int64_t>(d.day), d.error, d.error_rescaled})
-                             .status());
+      WM_RETURN_IF_ERROR(
+          c.Execute("INSERT INTO forecast_run_errors (run_id, day, error, error_rescaled) VALUES "
+                    "($1, $2, $3, $4)",
+                    {id, static_cast<std::int64_t>(d.day), d.error, d.error_rescaled})
+              .status());
     }
     return Status::Ok();
   }

@@ -33,7 +33,8 @@ Response ForecastsModule::ApiScenarios(Context& ctx) {
 Response ForecastsModule::ApiCreateScenario(Context& ctx) {
   std::string type(ctx.req.Header("content-type"));
   if (type.rfind("application/zip", 0) != 0 && type.rfind("application/octet-stream", 0) != 0)
-    return Error(ctx, Status::UnsupportedMediaType("send the folder as a zip file (Content-Type: application/zip)"));
+    return Error(
+        ctx, Status::UnsupportedMediaType("send the folder as a zip file (Content-Type: application/zip)"));
   forecasts::Scenario s;
   s.title = ctx.req.QueryParam("title").value_or("");
   s.description = ctx.req.QueryParam("description").value_or("");
@@ -72,7 +73,8 @@ Response ForecastsModule::ApiCopy(Context& ctx) {
   if (auto it = body->find("changes"); it != body->end()) {
     if (!it->is_array()) return Error(ctx, Site::FieldError("changes", "invalid", "must be an array"));
     for (const auto& c : *it) {
-      if (!c.is_object()) return Error(ctx, Site::FieldError("changes", "invalid", "must be {kind, a, b, day, value}"));
+      if (!c.is_object())
+        return Error(ctx, Site::FieldError("changes", "invalid", "must be {kind, a, b, day, value}"));
       auto change = ParseForecastChange(StringMember(c, "kind"), StringMember(c, "a"), StringMember(c, "b"),
                                         StringMember(c, "day"), StringMember(c, "value"));
       if (!change.ok()) return Error(ctx, change.status());
@@ -81,7 +83,8 @@ Response ForecastsModule::ApiCopy(Context& ctx) {
   }
   std::map<std::string, std::string> settings;
   if (auto it = body->find("settings"); it != body->end()) {
-    if (!it->is_object()) return Error(ctx, Site::FieldError("settings", "invalid", "must be an object of strings"));
+    if (!it->is_object())
+      return Error(ctx, Site::FieldError("settings", "invalid", "must be an object of strings"));
     for (const auto& [k, v] : it->items()) {
       if (!v.is_string()) return Error(ctx, Site::FieldError("settings", "invalid", k + ": a string value"));
       settings[k] = v.get<std::string>();
@@ -139,7 +142,8 @@ Response ForecastsModule::ApiResults(Context& ctx) {
   if (!id.ok()) return Error(ctx, id.status());
   auto run = services_.forecasts->GetRun(ctx.actor(), *id);
   if (!run.ok()) return Error(ctx, run.status());
-  if (!run->summary) return Error(ctx, Status::Conflict("the run is " + std::string(forecasts::ToString(run->state))));
+  if (!run->summary)
+    return Error(ctx, Status::Conflict("the run is " + std::string(forecasts::ToString(run->state))));
   auto days = services_.forecasts->Days(ctx.actor(), *id);
   if (!days.ok()) return Error(ctx, days.status());
   json j = RunJson(ctx, *run);

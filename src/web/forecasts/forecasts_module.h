@@ -68,8 +68,9 @@ class ForecastsModule final : public Module {
 
 // One what-if change from strings (the form's fields or the API's members):
 // Validation naming change_kind, change_a, change_b, change_day, change_value.
-Result<forecasts::Change> ParseForecastChange(const std::string& kind, const std::string& a, const std::string& b,
-                                              const std::string& day, const std::string& value);
+Result<forecasts::Change> ParseForecastChange(const std::string& kind, const std::string& a,
+                                              const std::string& b, const std::string& day,
+                                              const std::string& value);
 // Settings as "key=value" lines (Validation on "settings").
 Result<std::map<std::string, std::string>> ParseForecastSettings(const std::string& text);
 

@@ -66,7 +66,7 @@ Response Csv(std::string body, const std::string& filename) {
 
 // One what-if change from the form's (or the API's) strings.
 Result<Change> ParseForecastChange(const std::string& kind, const std::string& a, const std::string& b,
-                           const std::string& day, const std::string& value) {
+                                   const std::string& day, const std::string& value) {
   FieldErrors e;
   Change c;
   auto k = forecasts::ParseChangeKind(kind);
@@ -75,8 +75,10 @@ Result<Change> ParseForecastChange(const std::string& kind, const std::string& a
   c.a = std::string(a.substr(0, 200));
   c.b = std::string(b.substr(0, 200));
   if (c.a.empty()) e.Add("change_a", "required", "name a location, camp or country");
-  if (k && *k == ChangeKind::kCloseCountry && c.b.empty()) e.Add("change_b", "required", "name the other country");
-  if (k && *k == ChangeKind::kCloseLink && c.b.empty()) e.Add("change_b", "required", "name the other end of the link");
+  if (k && *k == ChangeKind::kCloseCountry && c.b.empty())
+    e.Add("change_b", "required", "name the other country");
+  if (k && *k == ChangeKind::kCloseLink && c.b.empty())
+    e.Add("change_b", "required", "name the other end of the link");
   if (!day.empty()) {
     if (!IsDigits(day) || day.size() > 6)
       e.Add("change_day", "invalid", "a day number from 0");
@@ -126,7 +128,8 @@ void ForecastsModule::RegisterRoutes() {
   Route("GET", "/futures/forecasts/scenarios/{id}", Access::kPublic, &ForecastsModule::ScenarioPage);
   Route("POST", "/futures/forecasts/scenarios/{id}/runs", Access::kSignedIn, &ForecastsModule::StartRunForm);
   Route("POST", "/futures/forecasts/scenarios/{id}/copy", Access::kSignedIn, &ForecastsModule::CopyForm);
-  Route("POST", "/futures/forecasts/scenarios/{id}/publish", Access::kSignedIn, &ForecastsModule::PublishForm);
+  Route("POST", "/futures/forecasts/scenarios/{id}/publish", Access::kSignedIn,
+        &ForecastsModule::PublishForm);
   Route("GET", "/futures/forecasts/{id}", Access::kPublic, &ForecastsModule::RunPage);
   Route("POST", "/futures/forecasts/{id}/cancel", Access::kSignedIn, &ForecastsModule::CancelForm);
   Route("GET", "/futures/forecasts/{id}/compare/{other}", Access::kPublic, &ForecastsModule::ComparePage);
@@ -323,7 +326,8 @@ Response ForecastsModule::ScenarioView(Context& ctx, forecasts::Id id, const Sta
     if (parent_runs.ok()) {
       for (const auto& r : *parent_runs) {
         if (r.state == RunState::kDone) {
-          model["compare_href"] = "/futures/forecasts/" + std::to_string(r.id) + "/compare/" + std::to_string(done->id);
+          model["compare_href"] =
+              "/futures/forecasts/" + std::to_string(r.id) + "/compare/" + std::to_string(done->id);
           break;
         }
       }
@@ -338,15 +342,17 @@ Response ForecastsModule::ScenarioView(Context& ctx, forecasts::Id id, const Sta
   model["can_edit"] = can_edit;
   model["can_copy"] = forecasts::ForecastService::CanCreate(actor);
   model["max_seeds"] = services_.forecasts->options().max_seeds;
-  if (s->parent_id != 0) model["parent_href"] = "/futures/forecasts/scenarios/" + std::to_string(s->parent_id);
+  if (s->parent_id != 0)
+    model["parent_href"] = "/futures/forecasts/scenarios/" + std::to_string(s->parent_id);
   // The names a what-if may use.
   auto loaded = services_.forecasts->Load(actor, id);
   if (loaded.ok()) {
     json locations = json::array();
     std::set<std::string> countries;
     for (const auto& l : loaded->scenario.locations) {
-      locations.push_back({{"name", l.name},
-                           {"camp", l.kind == forecast::LocationKind::kCamp || l.kind == forecast::LocationKind::kIdpCamp}});
+      locations.push_back(
+          {{"name", l.name},
+           {"camp", l.kind == forecast::LocationKind::kCamp || l.kind == forecast::LocationKind::kIdpCamp}});
       countries.insert(l.country);
     }
     model["locations"] = locations;
@@ -380,8 +386,8 @@ Response ForecastsModule::CopyForm(Context& ctx) {
   if (!id.ok()) return Error(ctx, id.status());
   std::vector<Change> changes;
   if (!ctx.Form("change_kind").empty()) {
-    auto c = ParseForecastChange(ctx.Form("change_kind"), ctx.Form("change_a"), ctx.Form("change_b"), ctx.Form("change_day"),
-                         ctx.Form("change_value"));
+    auto c = ParseForecastChange(ctx.Form("change_kind"), ctx.Form("change_a"), ctx.Form("change_b"),
+                                 ctx.Form("change_day"), ctx.Form("change_value"));
     if (!c.ok()) return ScenarioView(ctx, *id, c.status(), 422);
     changes.push_back(*c);
   }
@@ -431,16 +437,19 @@ Response ForecastsModule::RunPage(Context& ctx) {
         sim.values.push_back(sv);
         obs.values.push_back(ov);
         if (d.day % 7 == 0 || d.day + 1 == static_cast<int>(days->size()))
-          rows.push_back({{"day", d.day}, {"date", forecast::FormatIsoDate(sum.start_date + d.day)},
-                          {"simulated", Fixed(sv, 0)}, {"observed", Fixed(ov, 0)}});
+          rows.push_back({{"day", d.day},
+                          {"date", forecast::FormatIsoDate(sum.start_date + d.day)},
+                          {"simulated", Fixed(sv, 0)},
+                          {"observed", Fixed(ov, 0)}});
       }
       std::string title = sum.camps[c] + ": " + T(ctx, "fc_chart_camp");
       std::string desc = Fill(T(ctx, "fc_chart_camp_desc"), "camp", sum.camps[c]);
-      camps.push_back({{"name", sum.camps[c]},
-                       {"svg", svg::LineChart("camp" + std::to_string(c), title, desc, T(ctx, "fc_day"), {sim, obs})},
-                       {"rows", rows},
-                       {"final_simulated", sim.values.empty() ? "" : Fixed(sim.values.back(), 0)},
-                       {"final_observed", obs.values.empty() ? "" : Fixed(obs.values.back(), 0)}});
+      camps.push_back(
+          {{"name", sum.camps[c]},
+           {"svg", svg::LineChart("camp" + std::to_string(c), title, desc, T(ctx, "fc_day"), {sim, obs})},
+           {"rows", rows},
+           {"final_simulated", sim.values.empty() ? "" : Fixed(sim.values.back(), 0)},
+           {"final_observed", obs.values.empty() ? "" : Fixed(obs.values.back(), 0)}});
     }
     model["camps"] = camps;
     svg::Line err{T(ctx, "fc_error"), {}, kPalette[1], false};
@@ -450,10 +459,11 @@ Response ForecastsModule::RunPage(Context& ctx) {
       err.values.push_back(d.error);
       resc.values.push_back(d.error_rescaled);
       if (d.day % 14 == 0 || d.day + 1 == static_cast<int>(days->size()))
-        error_rows.push_back({{"day", d.day}, {"error", Fixed(d.error, 3)}, {"error_rescaled", Fixed(d.error_rescaled, 3)}});
+        error_rows.push_back(
+            {{"day", d.day}, {"error", Fixed(d.error, 3)}, {"error_rescaled", Fixed(d.error_rescaled, 3)}});
     }
-    model["error_svg"] = svg::LineChart("err", T(ctx, "fc_chart_error"), T(ctx, "fc_chart_error_desc"), T(ctx, "fc_day"),
-                                        {err, resc});
+    model["error_svg"] = svg::LineChart("err", T(ctx, "fc_chart_error"), T(ctx, "fc_chart_error_desc"),
+                                        T(ctx, "fc_day"), {err, resc});
     model["error_rows"] = error_rows;
     auto loaded = services_.forecasts->Load(actor, s->id);
     if (loaded.ok()) {
@@ -461,10 +471,12 @@ Response ForecastsModule::RunPage(Context& ctx) {
       for (size_t i = 0; i < loaded->scenario.locations.size(); ++i) {
         const auto& l = loaded->scenario.locations[i];
         int kind = l.kind == forecast::LocationKind::kConflictZone ? 0
-                   : l.kind == forecast::LocationKind::kTown      ? 1
-                   : (l.kind == forecast::LocationKind::kCamp || l.kind == forecast::LocationKind::kIdpCamp) ? 2
-                                                                                                         : 3;
-        places.push_back({l.name, l.latitude, l.longitude, kind, i < sum.final_counts.size() ? sum.final_counts[i] : 0});
+                   : l.kind == forecast::LocationKind::kTown       ? 1
+                   : (l.kind == forecast::LocationKind::kCamp || l.kind == forecast::LocationKind::kIdpCamp)
+                       ? 2
+                       : 3;
+        places.push_back(
+            {l.name, l.latitude, l.longitude, kind, i < sum.final_counts.size() ? sum.final_counts[i] : 0});
       }
       std::vector<svg::Link> links;
       json link_rows = json::array();
@@ -478,13 +490,15 @@ Response ForecastsModule::RunPage(Context& ctx) {
                                {"flow", Fixed(flow, 0)},
                                {"sort", flow}});
       }
-      std::sort(link_rows.begin(), link_rows.end(),
-                [](const json& a, const json& b) { return a["sort"].get<double>() > b["sort"].get<double>(); });
+      std::sort(link_rows.begin(), link_rows.end(), [](const json& a, const json& b) {
+        return a["sort"].get<double>() > b["sort"].get<double>();
+      });
       model["map_svg"] = svg::NetworkMap("map", T(ctx, "fc_map"), T(ctx, "fc_map_desc"), places, links);
       model["link_rows"] = link_rows;
     }
   }
-  Response r = Page(ctx, "forecasts/run", s->title + " · " + T(ctx, "fc_run") + " " + std::to_string(run->id), model);
+  Response r =
+      Page(ctx, "forecasts/run", s->title + " · " + T(ctx, "fc_run") + " " + std::to_string(run->id), model);
   // While it runs the page reloads itself (no JavaScript needed).
   if (!forecasts::Finished(run->state)) {
     r.Set("Refresh", "3");
@@ -550,20 +564,21 @@ Response ForecastsModule::ComparePage(Context& ctx) {
     double fa = la.values.empty() ? 0 : la.values.back();
     double fb = lb.values.empty() ? 0 : lb.values.back();
     double fo = obs.values.empty() ? 0 : obs.values.back();
-    camps.push_back({{"name", ca[i]},
-                     {"svg", svg::LineChart("cmp" + std::to_string(i), title, desc, T(ctx, "fc_day"), {obs, la, lb})},
-                     {"final_a", Fixed(fa, 0)},
-                     {"final_b", Fixed(fb, 0)},
-                     {"final_observed", Fixed(fo, 0)},
-                     {"difference", Fixed(fb - fa, 0)}});
+    camps.push_back(
+        {{"name", ca[i]},
+         {"svg", svg::LineChart("cmp" + std::to_string(i), title, desc, T(ctx, "fc_day"), {obs, la, lb})},
+         {"final_a", Fixed(fa, 0)},
+         {"final_b", Fixed(fb, 0)},
+         {"final_observed", Fixed(fo, 0)},
+         {"difference", Fixed(fb - fa, 0)}});
   }
   model["camps"] = camps;
   svg::Line ea{label_a, {}, kPalette[0], false};
   svg::Line eb{label_b, {}, kPalette[1], false};
   for (const auto& d : *da) ea.values.push_back(d.error);
   for (const auto& d : *db) eb.values.push_back(d.error);
-  model["error_svg"] = svg::LineChart("cmperr", T(ctx, "fc_chart_error"), T(ctx, "fc_chart_error_desc"), T(ctx, "fc_day"),
-                                      {ea, eb});
+  model["error_svg"] = svg::LineChart("cmperr", T(ctx, "fc_chart_error"), T(ctx, "fc_chart_error_desc"),
+                                      T(ctx, "fc_day"), {ea, eb});
   return Page(ctx, "forecasts/compare", T(ctx, "fc_compare"), model);
 }
 
@@ -583,7 +598,8 @@ Response ForecastsModule::SeriesCsv(Context& ctx) {
   head.emplace_back("total");
   std::string csv = CsvLine(head);
   for (const auto& d : *days) {
-    std::vector<std::string> row = {std::to_string(d.day), forecast::FormatIsoDate(run->summary->start_date + d.day)};
+    std::vector<std::string> row = {std::to_string(d.day),
+                                    forecast::FormatIsoDate(run->summary->start_date + d.day)};
     double total = 0;
     for (double v : d.simulated) {
       row.push_back(Fixed(v, 2));
@@ -607,7 +623,8 @@ Response ForecastsModule::ErrorsCsv(Context& ctx) {
   for (const auto& c : run->summary->camps) head.push_back("observed:" + c);
   std::string csv = CsvLine(head);
   for (const auto& d : *days) {
-    std::vector<std::string> row = {std::to_string(d.day), forecast::FormatIsoDate(run->summary->start_date + d.day),
+    std::vector<std::string> row = {std::to_string(d.day),
+                                    forecast::FormatIsoDate(run->summary->start_date + d.day),
                                     Fixed(d.error, 6), Fixed(d.error_rescaled, 6)};
     for (double v : d.observed) row.push_back(Fixed(v, 0));
     csv.append(CsvLine(row));

@@ -141,11 +141,15 @@ std::string NetworkMap(const std::string& id, const std::string& title, const st
     double f = max_flow > 0 ? l.flow / max_flow : 0;
     double width = 1 + 9 * std::sqrt(f);
     // Grey for no flow through to dark red for the largest.
-    int r = static_cast<int>(160 + 40 * f), g = static_cast<int>(160 - 140 * f), bl = static_cast<int>(160 - 140 * f);
+    int r = static_cast<int>(160 + 40 * f), g = static_cast<int>(160 - 140 * f),
+        bl = static_cast<int>(160 - 140 * f);
     s.append("<line x1=\"").append(Num(px(a))).append("\" y1=\"").append(Num(py(a)));
     s.append("\" x2=\"").append(Num(px(b))).append("\" y2=\"").append(Num(py(b)));
     s.append("\" stroke=\"rgb(").append(std::to_string(r)).append(",").append(std::to_string(g)).append(",");
-    s.append(std::to_string(bl)).append(")\" stroke-width=\"").append(Num(width)).append("\" stroke-linecap=\"round\">");
+    s.append(std::to_string(bl))
+        .append(")\" stroke-width=\"")
+        .append(Num(width))
+        .append("\" stroke-linecap=\"round\">");
     s.append("<title>").append(XmlEscape(a.name + " – " + b.name + ": " + Label(std::round(l.flow))));
     s.append("</title></line>");
   }

@@ -24,8 +24,8 @@ struct Place {
   std::string name;
   double latitude = 0;
   double longitude = 0;
-  int kind = 0;       // 0 conflict zone, 1 town, 2 camp, 3 other
-  double count = 0;   // agents there at the end
+  int kind = 0;      // 0 conflict zone, 1 town, 2 camp, 3 other
+  double count = 0;  // agents there at the end
 };
 struct Link {
   int a = 0;
