@@ -148,7 +148,7 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
 }
 
 ForecastService::ForecastService(ForecastStore& store, const Clock& clock, ForecastOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store), clock_(clock), options_(options) {}
 
 ForecastService::~ForecastService() { Stop(); }
 

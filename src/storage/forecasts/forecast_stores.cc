@@ -227,6 +227,7 @@ class SqlForecastStore final : public forecasts::ForecastStore {
                                      "ORDER BY path",
                                      {scenario_id}));
     std::vector<ScenarioFile> out;
+    out.reserve(rows.size());
     for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1)});
     return out;
   }

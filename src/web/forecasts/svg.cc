@@ -70,14 +70,18 @@ std::string LineChart(const std::string& id, const std::string& title, const std
   auto y = [&](double v) { return top + ph - std::clamp(v, 0.0, top_value) / top_value * ph; };
   std::string s = Head(id, title, desc, w, h);
   s.append("<g class=\"fc-axis\" font-size=\"11\" fill=\"#333\">");
-  for (double v = 0; v <= top_value + step / 2; v += step) {
+  const int y_ticks = static_cast<int>(std::lround(top_value / step));
+  for (int k = 0; k <= y_ticks; ++k) {
+    const double v = k * step;
     s.append("<line x1=\"").append(Num(left)).append("\" x2=\"").append(Num(w - right));
     s.append("\" y1=\"").append(Num(y(v))).append("\" y2=\"").append(Num(y(v)));
     s.append("\" stroke=\"#ddd\"/><text x=\"").append(Num(left - 4)).append("\" y=\"").append(Num(y(v) + 4));
     s.append("\" text-anchor=\"end\">").append(Label(v)).append("</text>");
   }
   double xstep = NiceStep(static_cast<double>(n > 0 ? n - 1 : 1), 8);
-  for (double d = 0; n > 0 && d <= static_cast<double>(n - 1); d += xstep) {
+  const int x_ticks = n > 0 ? static_cast<int>(std::floor(static_cast<double>(n - 1) / xstep)) : -1;
+  for (int k = 0; k <= x_ticks; ++k) {
+    const double d = k * xstep;
     s.append("<text x=\"").append(Num(x(d))).append("\" y=\"").append(Num(top + ph + 14));
     s.append("\" text-anchor=\"middle\">").append(Label(d)).append("</text>");
   }
