@@ -308,6 +308,29 @@ TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
   EXPECT_NE(page.body.find("/compare/"), std::string::npos);
 }
 
+// A server killed while a run runs: the restarted one marks it interrupted,
+// never leaving it "running". Last: it restarts the suite's server.
+TEST_P(ForecastsTest, ARunLeftRunningByACrashIsInterruptedAtStartUp) {
+  Member m = NewMember();
+  HttpResponse r = Upload(m, Zip(MaliFiles(300)));
+  ASSERT_EQ(r.status, 201) << r.Describe();
+  long long run = StartRun(m, r.Json()["id"].get<long long>(), 5);
+  ASSERT_GT(run, 0);
+  std::string state;
+  for (int i = 0; i < 300 && state != "running"; ++i) {
+    state = client().Get("/api/v1/forecasts/runs/" + std::to_string(run), Bearer(m.token)).Json()["state"];
+    if (state != "running") std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(state, "running");
+  d().KillServer();
+  d().StartServer();
+  json after = client().Get("/api/v1/forecasts/runs/" + std::to_string(run), Bearer(m.token)).Json();
+  EXPECT_EQ(after["state"], "interrupted") << after.dump();
+  EXPECT_FALSE(after["active"].get<bool>());
+  // The person may run again: an interrupted run does not count against the limit.
+  EXPECT_GT(StartRun(m, r.Json()["id"].get<long long>(), 1), 0);
+}
+
 WM_INSTANTIATE_BACKENDS(ForecastsTest);
 
 }  // namespace
