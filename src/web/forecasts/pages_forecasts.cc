@@ -41,6 +41,16 @@ std::string Time(TimestampMs ms) {
   return buf;
 }
 
+// The model with every empty string made null, so that a template's
+// {{#field}} section is left out for an empty value as for a missing one.
+json Blanked(json j) {
+  if (j.is_string() && j.get_ref<const std::string&>().empty()) return nullptr;
+  if (j.is_object() || j.is_array()) {
+    for (auto& v : j) v = Blanked(std::move(v));
+  }
+  return j;
+}
+
 const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"};
 
 std::string CsvLine(const std::vector<std::string>& cells) {
@@ -269,7 +279,7 @@ Response ForecastsModule::ListView(Context& ctx, const Status& error, int status
   model["can_create"] = forecasts::ForecastService::CanCreate(actor);
   model["f_title"] = ctx.Form("title");
   model["f_description"] = ctx.Form("description");
-  return Page(ctx, "forecasts/list", T(ctx, "fc_title"), model, status);
+  return Page(ctx, "forecasts/list", T(ctx, "fc_title"), Blanked(model), status);
 }
 
 Response ForecastsModule::Upload(Context& ctx) {
@@ -363,7 +373,7 @@ Response ForecastsModule::ScenarioView(Context& ctx, forecasts::Id id, const Sta
     model["load_error"] = loaded.status().message();
   }
   model["f_seeds"] = ctx.Form("seeds").empty() ? "1" : ctx.Form("seeds");
-  return Page(ctx, "forecasts/scenario", s->title, model, status);
+  return Page(ctx, "forecasts/scenario", s->title, Blanked(model), status);
 }
 
 Response ForecastsModule::StartRunForm(Context& ctx) {
@@ -497,8 +507,8 @@ Response ForecastsModule::RunPage(Context& ctx) {
       model["link_rows"] = link_rows;
     }
   }
-  Response r =
-      Page(ctx, "forecasts/run", s->title + " · " + T(ctx, "fc_run") + " " + std::to_string(run->id), model);
+  Response r = Page(ctx, "forecasts/run", s->title + " · " + T(ctx, "fc_run") + " " + std::to_string(run->id),
+                    Blanked(model));
   // While it runs the page reloads itself (no JavaScript needed).
   if (!forecasts::Finished(run->state)) {
     r.Set("Refresh", "3");
@@ -579,7 +589,7 @@ Response ForecastsModule::ComparePage(Context& ctx) {
   for (const auto& d : *db) eb.values.push_back(d.error);
   model["error_svg"] = svg::LineChart("cmperr", T(ctx, "fc_chart_error"), T(ctx, "fc_chart_error_desc"),
                                       T(ctx, "fc_day"), {ea, eb});
-  return Page(ctx, "forecasts/compare", T(ctx, "fc_compare"), model);
+  return Page(ctx, "forecasts/compare", T(ctx, "fc_compare"), Blanked(model));
 }
 
 // --- CSV ---
