@@ -141,6 +141,18 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.library_extract_poll_ms, 50, 3600000);
     else if (k == "evidence_demo_dir")
       s = str(c.evidence_demo_dir);
+    else if (k == "forecast_workers")
+      s = num(c.forecast_workers, 1, 64);
+    else if (k == "forecast_threads_per_run")
+      s = num(c.forecast_threads_per_run, 1, 256);
+    else if (k == "forecast_max_active_per_user")
+      s = num(c.forecast_max_active_per_user, 1, 1000);
+    else if (k == "forecast_max_seeds")
+      s = num(c.forecast_max_seeds, 1, 1000);
+    else if (k == "forecast_max_agent_days")
+      s = num(c.forecast_max_agent_days, 1, 1LL << 50);
+    else if (k == "forecast_demo_dir")
+      s = str(c.forecast_demo_dir);
     else if (k == "base_url") {
       // Links in feeds, exports and e-mails are built from it alone (never
       // from the request's Host), so it must be a plain absolute address.

@@ -74,6 +74,16 @@ struct Config {
   int library_extract_poll_ms = 1000;
   // Where `serve --demo` finds the publishers' files for the evidence demo.
   std::string evidence_demo_dir = "../shared/data";
+  // Forecasts (docs/forecasts.md): runs at the same time, threads (seeds in
+  // parallel) per run, runs one person may have queued or running, seeds
+  // per run, agent-days per run (seeds × the observed arrivals summed over
+  // the days), and where the demo finds the Flee cases (skipped when absent).
+  int forecast_workers = 1;
+  int forecast_threads_per_run = 1;
+  int forecast_max_active_per_user = 2;
+  int forecast_max_seeds = 10;
+  long long forecast_max_agent_days = 2'000'000'000;
+  std::string forecast_demo_dir = "../shared/data/flee";
   // The address people reach the site at ("https://waymark.example.org", no
   // trailing slash), for absolute links in e-mails, feeds and exports.
   std::string base_url = "http://127.0.0.1:8080";

@@ -7,6 +7,7 @@
 #include "demo/evidence/evidence_demo.h"
 #include "demo/exchange/exchange_demo.h"
 #include "demo/futures/futures_demo.h"
+#include "demo/forecasts/forecasts_demo.h"
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
 #include "demo/survey/survey_demo.h"
@@ -65,13 +66,15 @@ Result<int> LoadDemoConsultations(Runtime& runtime) {
   WM_ASSIGN_OR_RETURN(int points,
                       demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(),
                                               runtime.random(), links));
-  // The futures session's workshop belongs to the 2015 consultation: right after it.
-  WM_RETURN_IF_ERROR(LoadDemoFutures(runtime).status());
   return points;
 }
 
 Result<int> LoadDemoFutures(Runtime& runtime) {
   return demo::LoadFutures(runtime.accounts(), runtime.futures(), runtime.consultations(), runtime.random());
+}
+
+Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime) {
+  return demo::LoadForecasts(runtime.forecasts(), runtime.config().forecast_demo_dir);
 }
 
 }  // namespace waymark::app

@@ -43,4 +43,10 @@ Result<int> LoadDemoConsultations(Runtime& runtime);
 // The 2015 consultation's migration-futures workshop (after the consultations demo).
 Result<int> LoadDemoFutures(Runtime& runtime);
 
+// The forecasts demo: the three Flee validation cases of
+// config.forecast_demo_dir (one line and nothing else when it is missing),
+// published, each with a run queued (it completes in the background once
+// the runner starts). Returns one line per case.
+Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime);
+
 }  // namespace waymark::app

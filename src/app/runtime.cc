@@ -159,6 +159,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->futures_stores_ = std::make_unique<storage::FuturesStores>(*rt->db_);
   rt->futures_service_ = std::make_unique<futures::FuturesService>(
       rt->stores_->stores(), rt->futures_stores_->store(), rt->clock_, rt->consultation_service_.get());
+  rt->forecast_stores_ = std::make_unique<storage::ForecastStores>(*rt->db_);
+  forecasts::ForecastOptions fo;
+  fo.workers = config.forecast_workers;
+  fo.threads_per_run = config.forecast_threads_per_run;
+  fo.max_active_per_user = config.forecast_max_active_per_user;
+  fo.max_seeds = config.forecast_max_seeds;
+  fo.max_agent_days = config.forecast_max_agent_days;
+  fo.zip.max_archive_bytes = static_cast<long long>(config.max_body_bytes);
+  rt->forecast_service_ =
+      std::make_unique<forecasts::ForecastService>(rt->forecast_stores_->store(), rt->clock_, fo);
   return rt;
 }
 

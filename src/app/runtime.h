@@ -16,6 +16,7 @@
 #include "domain/evidence/evidence_service.h"
 #include "domain/exchange/exchange_service.h"
 #include "domain/futures/futures_service.h"
+#include "domain/forecasts/forecast_service.h"
 #include "domain/library/library_service.h"
 #include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
@@ -30,6 +31,7 @@
 #include "storage/evidence/evidence_stores.h"
 #include "storage/exchange/exchange_stores.h"
 #include "storage/futures/futures_stores.h"
+#include "storage/forecasts/forecast_stores.h"
 #include "storage/library/library_stores.h"
 #include "storage/practices/practice_stores.h"
 #include "storage/survey/survey_stores.h"
@@ -71,6 +73,11 @@ class Runtime {
   consultations::ConsultationService& consultations() { return *consultation_service_; }
   consultations::ConsultationStore& consultation_store() { return consultation_stores_->store(); }
   futures::FuturesService& futures() { return *futures_service_; }
+  // Scenarios and runs; its job runner starts with StartForecasts().
+  forecasts::ForecastService& forecasts() { return *forecast_service_; }
+  // Marks runs a previous process left running interrupted and starts the
+  // runner (serve only). Returns how many were interrupted.
+  Result<int> StartForecasts() { return forecast_service_->Start(); }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
@@ -114,6 +121,8 @@ class Runtime {
   std::unique_ptr<consultations::ConsultationService> consultation_service_;
   std::unique_ptr<storage::FuturesStores> futures_stores_;
   std::unique_ptr<futures::FuturesService> futures_service_;
+  std::unique_ptr<storage::ForecastStores> forecast_stores_;
+  std::unique_ptr<forecasts::ForecastService> forecast_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

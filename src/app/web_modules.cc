@@ -7,6 +7,7 @@
 #include "web/evidence/evidence_module.h"
 #include "web/exchange/exchange_module.h"
 #include "web/futures/futures_module.h"
+#include "web/forecasts/forecasts_module.h"
 #include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
 #include "web/survey/survey_module.h"
@@ -45,6 +46,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
                                                &runtime.clock(), runtime.config().base_url}));
   modules.push_back(std::make_unique<web::FuturesModule>(
       site, web::FuturesModule::Services{&runtime.futures(), &runtime.consultations()}));
+  modules.push_back(
+      std::make_unique<web::ForecastsModule>(site, web::ForecastsModule::Services{&runtime.forecasts()}));
   return modules;
 }
 

@@ -136,12 +136,34 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     info("demo", std::to_string(*cn) + " action points added");
+    // The futures session's workshop belongs to the 2015 consultation: right after it.
+    auto fu = app::LoadDemoFutures(runtime);
+    if (!fu.ok()) {
+      std::cerr << "waymark: demo futures: " << fu.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*fu) + " futures statements added");
+    auto fc = app::LoadDemoForecasts(runtime);
+    if (!fc.ok()) {
+      std::cerr << "waymark: demo forecasts: " << fc.status().message() << "\n";
+      return 1;
+    }
+    for (const auto& line : *fc) info("demo", "forecasts: " + line);
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";
       return 1;
     }
   }
+
+  // The forecasts' job runner: runs a previous process left running are
+  // marked interrupted, queued ones (the demo's) start.
+  auto interrupted = runtime.StartForecasts();
+  if (!interrupted.ok()) {
+    std::cerr << "waymark: forecasts: " << interrupted.status().message() << "\n";
+    return 1;
+  }
+  if (*interrupted > 0) info("forecasts", std::to_string(*interrupted) + " runs marked interrupted");
 
   auto catalog = i18n::Catalog::LoadEmbedded();
   if (!catalog.ok()) {

@@ -91,7 +91,10 @@ Status Simulation::Init() {
     if (movechance_[i] < 0.005 && !camp_[i] && !idpcamp_[i] && l.kind != LocationKind::kFloodZone)
       camp_[i] = 1;
   }
+  int route_index = 0;
   auto add_link = [&](int from, int to, double d, bool forced) {
+    link_route_.push_back(route_index);
+    link_departures_.push_back(0);
     out_links_[static_cast<size_t>(from)].push_back(static_cast<int>(link_from_.size()));
     link_from_.push_back(from);
     link_to_.push_back(to);
@@ -108,6 +111,7 @@ Status Simulation::Init() {
       add_link(r.from, r.to, r.distance, false);
       add_link(r.to, r.from, r.distance, false);
     }
+    ++route_index;
   }
   link_base_weight_.assign(link_from_.size(), 0);
 
@@ -384,6 +388,13 @@ int Simulation::OpenLinks() const {
   return n;
 }
 
+std::vector<long long> Simulation::RouteFlows() const {
+  std::vector<long long> flows(scenario_.routes.size(), 0);
+  for (size_t l = 0; l < link_departures_.size(); ++l)
+    flows[static_cast<size_t>(link_route_[l])] += link_departures_[l];
+  return flows;
+}
+
 long long Simulation::AgentsOnLinks() const {
   long long n = 0;
   for (long long c : link_count_) n += c;
@@ -496,6 +507,7 @@ void Simulation::Depart(uint32_t agent, int link) {
   size_t li = static_cast<size_t>(link);
   --loc_count_[static_cast<size_t>(link_from_[li])];
   ++link_count_[li];
+  ++link_departures_[li];
   agent_loc_[agent] = link;
   agent_flags_[agent] |= kTravelling;
   agent_progress_[agent] = 0.0F;

@@ -54,6 +54,10 @@ class Simulation {
   long long capacity(int loc) const { return capacity_[static_cast<size_t>(loc)]; }
   long long day0_agents(int loc) const { return day0_agents_[static_cast<size_t>(loc)]; }
 
+  // Departures along each route of scenario.routes so far, both directions
+  // together (the flows a map of the network draws).
+  std::vector<long long> RouteFlows() const;
+
   // Test hook: puts n new agents at `loc` (as if spawned there).
   void AddAgentsForTest(int loc, long long n);
 
@@ -103,6 +107,8 @@ class Simulation {
   std::vector<double> link_distance_;
   std::vector<uint8_t> link_closed_, link_forced_;
   std::vector<long long> link_count_;
+  std::vector<long long> link_departures_;
+  std::vector<int> link_route_;              // index into scenario_.routes
   std::vector<std::vector<int>> out_links_;  // per location, file order
   std::vector<double> link_base_weight_;     // (ws + score(to)) / (softening + d)^power, per day
   bool has_markers_ = false;

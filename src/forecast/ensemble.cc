@@ -113,6 +113,10 @@ Status RunSeed(const Scenario& scenario, const Settings& settings, const Ensembl
     run.camp_counts.push_back(std::move(counts));
     if (on_day) on_day();
   }
+  run.route_flows = sim->RouteFlows();
+  run.final_counts.resize(scenario.locations.size());
+  for (size_t i = 0; i < scenario.locations.size(); ++i)
+    run.final_counts[i] = sim->LocationCount(static_cast<int>(i));
   double e = 0;
   double er = 0;
   for (size_t t = 0; t < run.error.size(); ++t) {
@@ -193,7 +197,13 @@ Result<Ensemble> RunEnsemble(const Scenario& scenario, const Settings& settings,
   std::vector<double> er;
   std::vector<double> late;
   ens.mean_counts.assign(static_cast<size_t>(scenario.length), std::vector<double>(ens.camps.size(), 0.0));
+  ens.mean_route_flows.assign(scenario.routes.size(), 0.0);
+  ens.mean_final_counts.assign(scenario.locations.size(), 0.0);
   for (const SeedRun& r : ens.runs) {
+    for (size_t i = 0; i < r.route_flows.size() && i < ens.mean_route_flows.size(); ++i)
+      ens.mean_route_flows[i] += static_cast<double>(r.route_flows[i]) / options.seeds;
+    for (size_t i = 0; i < r.final_counts.size() && i < ens.mean_final_counts.size(); ++i)
+      ens.mean_final_counts[i] += static_cast<double>(r.final_counts[i]) / options.seeds;
     e.push_back(r.mean_error);
     er.push_back(r.mean_error_rescaled);
     double worst = 0;

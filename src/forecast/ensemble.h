@@ -39,8 +39,10 @@ struct SeedRun {
   std::vector<double> error_rescaled;               // E_resc(t)
   double mean_error = 0;
   double mean_error_rescaled = 0;
-  long long agent_days = 0;  // Σ_t agents alive on day t
-  double seconds = 0;        // CPU time of the thread that ran this seed
+  long long agent_days = 0;             // Σ_t agents alive on day t
+  std::vector<long long> route_flows;   // departures per scenario route over the run
+  std::vector<long long> final_counts;  // agents per location after the last day
+  double seconds = 0;                   // CPU time of the thread that ran this seed
 };
 
 struct EnsembleOptions {
@@ -65,6 +67,8 @@ struct Ensemble {
   std::vector<std::vector<double>> observed;     // [day][camp]
   std::vector<std::vector<double>> mean_counts;  // [day][camp], mean over seeds
   std::vector<SeedRun> runs;                     // in seed order
+  std::vector<double> mean_route_flows;          // per scenario route, mean over seeds
+  std::vector<double> mean_final_counts;         // per location, mean over seeds
   Summary error;
   Summary error_rescaled;
   Summary max_error_after_day12;  // max over t > 12 of E(t), per seed (Flee 2017's "after the first 12 days")

@@ -385,8 +385,14 @@ Result<DataTable> ReadSeriesFile(const std::string& text, const std::string& nam
 }
 
 Status ReadValidation(const std::string& dir, int hasten, Scenario& s) {
+  return ReadValidation(DiskFiles(), dir, hasten, s);
+}
+
+Status ReadValidation(const FileSource& files, const std::string& dir, int hasten, Scenario& s) {
   std::string layout_path = dir + "/data_layout.csv";
-  WM_ASSIGN_OR_RETURN(std::string text, ReadText(layout_path));
+  auto layout = files(layout_path);
+  if (!layout) return Status::NotFound(layout_path + ": cannot open the file");
+  const std::string& text = *layout;
   WM_ASSIGN_OR_RETURN(auto rows, ParseCsv(text, layout_path));
   s.series.clear();
   for (const CsvRow& row : rows) {
@@ -410,8 +416,8 @@ Status ReadValidation(const std::string& dir, int hasten, Scenario& s) {
       std::string path = dir;
       path += "/";
       path += file;
-      auto t = ReadText(path);
-      if (!t.ok()) return InputError(layout_path, row.line, row.fields[i].column, "cannot open " + file);
+      auto t = files(path);
+      if (!t) return InputError(layout_path, row.line, row.fields[i].column, "cannot open " + file);
       WM_ASSIGN_OR_RETURN(DataTable table, ReadSeriesFile(*t, path, s.start_date, hasten));
       if (first) {
         series.raw = std::move(table);
@@ -443,12 +449,31 @@ Status ReadValidation(const std::string& dir, int hasten, Scenario& s) {
   return Status::Ok();
 }
 
+FileSource DiskFiles() {
+  return [](const std::string& path) -> std::optional<std::string> {
+    if (!Exists(path)) return std::nullopt;
+    auto text = ReadText(path);
+    if (!text.ok()) return std::nullopt;
+    return std::move(text).value();
+  };
+}
+
 Result<Scenario> ReadScenario(const std::string& input_dir, const std::string& validation_dir,
                               const Settings& settings) {
+  return ReadScenario(DiskFiles(), input_dir, validation_dir, settings);
+}
+
+Result<Scenario> ReadScenario(const FileSource& files, const std::string& input_dir,
+                              const std::string& validation_dir, const Settings& settings) {
   Scenario s;
   s.input_dir = input_dir;
-  auto read = [&](const std::string& file) { return ReadText(input_dir + "/" + file); };
-  std::string period = Exists(input_dir + "/sim_period.csv") ? "sim_period.csv" : "conflict_period.csv";
+  auto read = [&](const std::string& file) -> Result<std::string> {
+    std::string path = input_dir + "/" + file;
+    auto text = files(path);
+    if (!text) return Status::NotFound(path + ": cannot open the file");
+    return std::move(*text);
+  };
+  std::string period = files(input_dir + "/sim_period.csv") ? "sim_period.csv" : "conflict_period.csv";
   WM_ASSIGN_OR_RETURN(std::string period_text, read(period));
   WM_RETURN_IF_ERROR(ReadSimPeriod(period_text, input_dir + "/" + period, s));
   WM_ASSIGN_OR_RETURN(std::string loc_text, read("locations.csv"));
@@ -457,14 +482,14 @@ Result<Scenario> ReadScenario(const std::string& input_dir, const std::string& v
   WM_RETURN_IF_ERROR(ReadRoutes(route_text, input_dir + "/routes.csv", s));
   for (const char* optional : {"closures.csv", "conflicts.csv", "registration_corrections.csv"}) {
     std::string path = input_dir + "/" + optional;
-    if (!Exists(path)) continue;
-    WM_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+    auto text = files(path);
+    if (!text) continue;
     std::string f = optional;
-    if (f == "closures.csv") WM_RETURN_IF_ERROR(ReadClosures(text, path, s));
-    if (f == "conflicts.csv") WM_RETURN_IF_ERROR(ReadConflicts(text, path, s));
-    if (f == "registration_corrections.csv") WM_RETURN_IF_ERROR(ReadCorrections(text, path, s));
+    if (f == "closures.csv") WM_RETURN_IF_ERROR(ReadClosures(*text, path, s));
+    if (f == "conflicts.csv") WM_RETURN_IF_ERROR(ReadConflicts(*text, path, s));
+    if (f == "registration_corrections.csv") WM_RETURN_IF_ERROR(ReadCorrections(*text, path, s));
   }
-  if (!validation_dir.empty()) WM_RETURN_IF_ERROR(ReadValidation(validation_dir, settings.hasten, s));
+  if (!validation_dir.empty()) WM_RETURN_IF_ERROR(ReadValidation(files, validation_dir, settings.hasten, s));
   return s;
 }
 

@@ -7,6 +7,7 @@
 // input; nothing is half-read.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,14 @@ struct Scenario {
   int FindSeries(const std::string& name) const;
 };
 
+// Where the readers get a file's text: nullopt when there is no such file.
+// The paths are "<dir>/<name>" with the dirs given to ReadScenario, so a
+// source may hold files in memory (the web module's stored scenarios).
+using FileSource = std::function<std::optional<std::string>(const std::string& path)>;
+
+// Reads files from the file system.
+FileSource DiskFiles();
+
 // Reads `input_dir` (sim_period.csv, locations.csv, routes.csv, and when
 // present closures.csv, conflicts.csv (or conflict_period.csv: StartDate and
 // Length like sim_period.csv) and registration_corrections.csv) and, when
@@ -96,6 +105,9 @@ struct Scenario {
 // of forced_redirection 1).
 Result<Scenario> ReadScenario(const std::string& input_dir, const std::string& validation_dir,
                               const Settings& settings);
+// The same, from `files`.
+Result<Scenario> ReadScenario(const FileSource& files, const std::string& input_dir,
+                              const std::string& validation_dir, const Settings& settings);
 
 // The single readers, for tests and for callers holding files elsewhere.
 // `name` is the path used in error messages.
@@ -110,5 +122,6 @@ Result<DataTable> ReadSeriesFile(const std::string& text, const std::string& nam
                                  int hasten);
 // data_layout.csv and the files it names (read from `dir`), merged and corrected.
 Status ReadValidation(const std::string& dir, int hasten, Scenario& s);
+Status ReadValidation(const FileSource& files, const std::string& dir, int hasten, Scenario& s);
 
 }  // namespace waymark::forecast

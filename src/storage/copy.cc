@@ -184,6 +184,17 @@ const std::vector<TableSpec>& Specs() {
       {"futures_ratings", "statement_id, user_id, workshop_id, likelihood, desirability, at",
        "statement_id, user_id", false},
       {"futures_votes", "id, workshop_id, statement_id, user_id, slot, at", "id", true},
+      // 0012_forecasts. A what-if scenario after its parent (by id).
+      {"forecast_scenarios",
+       "id, title, owner_id, published, parent_id, origin, version, created_at, updated_at, body", "id",
+       true},
+      {"forecast_files", "scenario_id, path, content", "scenario_id, path", false},
+      {"forecast_runs",
+       "id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, started_at, "
+       "finished_at, summary",
+       "id", true},
+      {"forecast_run_camps", "run_id, day, camp, simulated, observed", "run_id, day, camp", false},
+      {"forecast_run_errors", "run_id, day, error, error_rescaled", "run_id, day", false},
   };
   return specs;
 }

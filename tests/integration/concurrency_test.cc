@@ -12,6 +12,10 @@
 // stays in step with the records, and each quarantined row is resolved once.
 // The Atlas's routes are read while members publish case studies and two
 // moderators race on each version of a glossary term.
+// The forecasts' routes are read while members upload scenarios, copy them
+// as what-ifs, start and cancel runs (through the API and the forms) and
+// publish: every acknowledged scenario and run exists, and every run ends
+// done or cancelled, none left queued or running.
 // The consultations' routes (the demo's 2015 consultation, its calendar, the
 // tracker and its files) are read while people register for a coming
 // consultation past its capacity, an owner's editors post progress and an
@@ -47,6 +51,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include <zip.h>
 
 #include "fixture.h"
 #include "pdf/pdf_writer.h"
@@ -194,6 +200,9 @@ class ConcurrencyTest : public ServerTest {
     o.config["practices_max_open_per_hour"] = 100000;
     // The library's extraction loop runs while the routes are read.
     o.config["library_extract_poll_ms"] = 100;
+    // No Flee demo runs competing for the cores; the suite makes its own.
+    o.config["forecast_demo_dir"] = "/nonexistent/waymark-flee-demo";
+    o.config["forecast_max_active_per_user"] = 3;
     return o;
   }
 
@@ -1601,6 +1610,184 @@ TEST_P(ConcurrencyTest, FuturesWorkshopWritesAndReadsTogether) {
   // The change counter: one step per accepted write.
   EXPECT_EQ(client().Get(api).Json()["version"].get<long long>(),
             1 + statements + ratings + votes + unvotes + phases + settings + points);
+}
+
+// A tiny Flee scenario (a conflict zone, a town, a camp; 15 days) as a zip.
+std::string TinyForecastZip() {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"tiny/sim_period.csv", "StartDate,2020-01-01\nLength,15\n"},
+      {"tiny/locations.csv",
+       "#name,region,country,latitude,longitude,location_type,conflict_date,population\n"
+       "A,r,X,10.0,20.0,conflict_zone,0,5000\nB,r,X,10.5,20.5,town,0,1000\nC,r,Y,11.0,21.0,camp,0,10000\n"},
+      {"tiny/routes.csv", "#name1,name2,distance\nA,B,100\nB,C,120\n"},
+      {"tiny/data_layout.csv", "total,refugees.csv\nC,c.csv\n"},
+      {"tiny/refugees.csv", "Date,Refugee_numbers\n2020-01-01,0\n2020-01-16,300\n"},
+      {"tiny/c.csv", "Date,Refugee_numbers\n2020-01-01,0\n2020-01-16,300\n"}};
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* src = zip_source_buffer_create(nullptr, 0, 0, &err);
+  zip_t* z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+  zip_source_keep(src);
+  for (const auto& [name, text] : files) {
+    char* copy = static_cast<char*>(malloc(text.size() + 1));
+    memcpy(copy, text.data(), text.size());
+    zip_file_add(z, name.c_str(), zip_source_buffer(z, copy, text.size(), 1), ZIP_FL_OVERWRITE);
+  }
+  zip_close(z);
+  zip_source_open(src);
+  zip_source_seek(src, 0, SEEK_END);
+  zip_int64_t size = zip_source_tell(src);
+  zip_source_seek(src, 0, SEEK_SET);
+  std::string out(static_cast<size_t>(size), '\0');
+  zip_source_read(src, out.data(), static_cast<zip_uint64_t>(size));
+  zip_source_close(src);
+  zip_source_free(src);
+  zip_error_fini(&err);
+  return out;
+}
+
+// Readers on the forecasts' routes while members upload scenarios (API),
+// copy a published one as a what-if (API and form), start runs and cancel
+// them (API and forms) and the owner publishes and unpublishes it: nothing
+// answers 5xx, each acknowledged scenario and run is stored, and once the
+// runner is idle every run is done or cancelled.
+TEST_P(ConcurrencyTest, ForecastUploadsRunsCopiesAndCancelsTogether) {
+  const std::vector<Client>& members = Members();
+  const std::string zip = TinyForecastZip();
+  std::string word = Word(d(), "fc");
+  auto upload = [&](const Client& c, const std::string& title) {
+    HeaderList h = Bearer(c.token);
+    h.emplace_back("Content-Type", "application/zip");
+    return client().Request("POST", "/api/v1/forecasts/scenarios?title=" + UrlEncode(title), h, zip);
+  };
+  HttpResponse base = upload(members[0], word + " base");
+  ASSERT_EQ(base.status, 201) << base.Describe();
+  long long base_id = base.Json()["id"].get<long long>();
+  std::string page = "/futures/forecasts/scenarios/" + std::to_string(base_id);
+  Browser owner = NewBrowser();
+  SignedIn owner_in = SignIn(owner, members[0].person.email, members[0].person.password, page);
+  ASSERT_EQ(owner.PostForm(page + "/publish", {{"csrf", owner_in.csrf}, {"published", "1"}}).status, 303);
+  Browser copier = NewBrowser();
+  SignedIn copier_in = SignIn(copier, members[1].person.email, members[1].person.password, page);
+  std::vector<std::string> reads = {"/futures/forecasts", page, "/api/v1/forecasts/scenarios",
+                                    "/api/v1/forecasts/runs",
+                                    "/api/v1/forecasts/scenarios/" + std::to_string(base_id)};
+  std::mutex mu;
+  std::vector<long long> runs;
+  std::atomic<long> scenarios_made{0};
+  Tally tally;
+  constexpr int kReaders = 3;
+  Clock::time_point deadline = Clock::now() + seconds(20);
+  RunClients(kClients, deadline, 10, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      std::string url = reads[static_cast<std::size_t>(round * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(url, round % 2 ? Bearer(members[0].token) : HeaderList{});
+      tally.Check("GET " + url, r);
+      // The scenario's page and JSON are 404 to the public while the owner has it unpublished.
+      bool hidden = r.status == 404 && url.find(std::to_string(base_id)) != std::string::npos;
+      if (r.status != 200 && !hidden) tally.Fail("GET " + url + " answered " + r.Describe());
+      return true;
+    }
+    if (t == kReaders) {
+      // The owner: runs through the API, every other one cancelled at once.
+      HttpResponse r =
+          client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/runs",
+                            {{"seeds", 2}}, Bearer(members[0].token));
+      tally.Check("POST runs", r);
+      if (r.status == 202) {
+        long long id = r.Json()["id"].get<long long>();
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          runs.push_back(id);
+        }
+        if (round % 2 == 0) {
+          HttpResponse c = client().Request(
+              "POST", "/api/v1/forecasts/runs/" + std::to_string(id) + "/cancel", Bearer(members[0].token));
+          tally.Check("POST cancel", c);
+          if (c.status != 200 && c.status != 409) tally.Fail("POST cancel answered " + c.Describe());
+        }
+      } else if (r.status != 429) {
+        tally.Fail("POST runs answered " + r.Describe());
+      }
+      return true;
+    }
+    if (t == kReaders + 1) {
+      // The owner's forms: publish/unpublish, a run and its cancellation.
+      HttpResponse p = owner.PostForm(page + "/publish",
+                                      {{"csrf", owner_in.csrf}, {"published", round % 3 == 2 ? "0" : "1"}});
+      tally.Check("POST publish form", p);
+      if (p.status != 303) tally.Fail("POST publish form answered " + p.Describe());
+      HttpResponse r = owner.PostForm(page + "/runs", {{"csrf", owner_in.csrf}, {"seeds", "1"}});
+      tally.Check("POST run form", r);
+      if (r.status == 303) {
+        std::string loc = r.Header("location");
+        long long id = std::stoll(loc.substr(loc.rfind('/') + 1));
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          runs.push_back(id);
+        }
+        HttpResponse c = owner.PostForm(loc + "/cancel", {{"csrf", owner_in.csrf}});
+        tally.Check("POST cancel form", c);
+        if (c.status != 303) tally.Fail("POST cancel form answered " + c.Describe());
+      } else if (r.status != 429) {
+        tally.Fail("POST run form answered " + r.Describe());
+      }
+      return true;
+    }
+    // Other members: uploads, and what-if copies through the API and the form
+    // (404 while the owner has it unpublished).
+    const Client& m = members[static_cast<std::size_t>(t) % members.size()];
+    if (round % 3 == 0) {
+      HttpResponse r = upload(m, word + " upload " + std::to_string(t) + "-" + std::to_string(round));
+      tally.Check("POST scenario", r);
+      if (r.status == 201)
+        ++scenarios_made;
+      else
+        tally.Fail("POST scenario answered " + r.Describe());
+    } else if (round % 3 == 1 || t != kReaders + 2) {
+      HttpResponse r =
+          client().SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(base_id) + "/copy",
+                            {{"title", word + " copy"},
+                             {"changes", {{{"kind", "close_link"}, {"a", "B"}, {"b", "C"}, {"day", round}}}}},
+                            Bearer(m.token));
+      tally.Check("POST copy", r);
+      if (r.status == 201)
+        ++scenarios_made;
+      else if (r.status != 404)
+        tally.Fail("POST copy answered " + r.Describe());
+    } else {
+      HttpResponse r = copier.PostForm(page + "/copy", {{"csrf", copier_in.csrf},
+                                                        {"title", word + " form copy"},
+                                                        {"change_kind", "camp_capacity"},
+                                                        {"change_a", "C"},
+                                                        {"change_value", "50"}});
+      tally.Check("POST copy form", r);
+      if (r.status == 303)
+        ++scenarios_made;
+      else if (r.status != 404)
+        tally.Fail("POST copy form answered " + r.Describe());
+    }
+    return true;
+  });
+  std::cout << "[forecasts] " << tally.requests() << " requests, " << runs.size() << " runs, "
+            << scenarios_made << " scenarios\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  EXPECT_EQ(std::stol(d().db().QueryValue("SELECT count(*) FROM forecast_scenarios WHERE title LIKE '" +
+                                          word + "%'")),
+            1 + scenarios_made.load());
+  // The runner drains the queue: every run ends done or cancelled.
+  for (long long id : runs) {
+    std::string state;
+    for (int i = 0; i < 600; ++i) {
+      HttpResponse r = client().Get("/api/v1/forecasts/runs/" + std::to_string(id), Bearer(members[0].token));
+      ASSERT_EQ(r.status, 200) << r.Describe();
+      state = r.Json()["state"].get<std::string>();
+      if (state != "queued" && state != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_TRUE(state == "done" || state == "cancelled") << "run " << id << " is " << state;
+  }
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind

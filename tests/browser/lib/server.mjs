@@ -1,7 +1,7 @@
 // Starts the real waymark binary on 127.0.0.1 with a fresh SQLite database
 // and the demo data, and creates extra people with the CLI.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,14 +27,20 @@ function tail(text) {
  * Starts `waymark serve --listen 127.0.0.1:0 --db sqlite:<tmp>/b.db --demo`.
  * Resolves once stdout has printed both the `listening on` URL and the demo
  * admin's `one-time password:` line (at most 30 s).
+ * `config`: an object of settings passed with --config.
  * Returns { url, dbUrl, dir, adminEmail, adminPassword, stderr(), stop() }.
  * Call stop() from an after() hook.
  */
-export async function startServer({ demo = true } = {}) {
+export async function startServer({ demo = true, config } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'waymark-browser-'));
   const dbUrl = `sqlite:${dir}/b.db`;
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl];
   if (demo) args.push('--demo');
+  if (config) {
+    // Settings of docs/configuration.md, written to a file in the server's directory.
+    await writeFile(path.join(dir, 'config.json'), JSON.stringify(config));
+    args.push('--config', path.join(dir, 'config.json'));
+  }
   const child = spawn(waymarkBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stdout = '';
