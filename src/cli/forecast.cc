@@ -235,11 +235,12 @@ int RunValidate(const ValidateFlags& flags) {
          "| ---: | --- |\n";
   for (const auto& name : flags.cases) {
     const FleeFigure& fig = *FindFigure(name);
-    std::string input = flags.data + "/" + name + "/conflict_input/" + name;
+    std::string input = fmt::format("{}/{}/conflict_input/{}", flags.data, name, name);
     std::string validation = GuessValidation(input);
     if (validation.empty()) {
-      return Fail(Status::InvalidArgument(input + ": no such case folder, or no conflict_validation/" + name +
-                                          "<year> beside it (--data DIR)"));
+      return Fail(Status::InvalidArgument(
+          fmt::format("{}: no such case folder, or no conflict_validation/{}<year> beside it (--data DIR)",
+                      input, name)));
     }
     auto scenario = forecast::ReadScenario(input, validation, settings);
     if (!scenario.ok()) return Fail(scenario.status());

@@ -33,7 +33,7 @@ Response CampaignsModule::CampaignsAtom(Context& ctx) {
     std::string id = std::to_string(c.id);
     feed.entries.push_back({"tag:waymark.org,2015:campaign:" + id,
                             text.title,
-                            origin + "/campaigns/" + id,
+                            std::string(origin).append("/campaigns/").append(id),
                             c.updated_at,
                             c.published_at,
                             {c.organisation.name, origin + "/organisations/" + c.organisation.slug},

@@ -597,7 +597,7 @@ Response PracticesModule::Atom(Context& ctx) {
     std::string id = std::to_string(p.id);
     feed.entries.push_back({"tag:waymark.org,2015:practice:" + id,
                             text.title,
-                            origin + "/practices/" + id,
+                            std::string(origin).append("/practices/").append(id),
                             p.published_at.value_or(p.updated_at),
                             p.published_at,
                             {p.lead.name, ""},
