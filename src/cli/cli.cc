@@ -255,6 +255,31 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   forecast_run->add_option("--out", forecast_flags.out,
                            "CSV: day,date, the mean population of each camp, total");
+  // forecast validate
+  auto* forecast_validate = forecast->add_subcommand(
+      "validate",
+      "Run Burundi, CAR and Mali and print one table beside Flee's figures and the naive baselines");
+  ValidateFlags validate_flags;
+  forecast_validate
+      ->add_option("--data", validate_flags.data, "Folder of the Flee cases (default: ../shared/data/flee)")
+      ->check(CLI::ExistingDirectory);
+  forecast_validate
+      ->add_option("--settings", validate_flags.settings, "simsetting.yml (default: the one in --data)")
+      ->check(CLI::ExistingFile);
+  forecast_validate->add_option("--set", validate_flags.set,
+                                "KEY=VALUE: a rule parameter or fix_* switch, for every case (repeatable)");
+  forecast_validate->add_option("--seeds", validate_flags.seeds, "Seeds (runs) per case (default 10)")
+      ->check(CLI::Range(1, 10000));
+  forecast_validate->add_option("--threads", validate_flags.threads, "Threads (default: one per core)")
+      ->check(CLI::Range(1, 1024));
+  forecast_validate
+      ->add_option("--days", validate_flags.days,
+                   "Simulate N days of each case (default: the days of Flee's figure; CAR 469 of 820)")
+      ->check(CLI::Range(1, 100000));
+  forecast_validate
+      ->add_option("--cases", validate_flags.cases, "Comma-separated: burundi,car,mali (default: all three)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"burundi", "car", "mali"}));
 
   auto* version = cli.add_subcommand("version", "Print the version");
 
@@ -275,6 +300,7 @@ int Main(int argc, char** argv) {
   }
 
   if (*forecast_run) return RunForecast(forecast_flags);
+  if (*forecast_validate) return RunValidate(validate_flags);
 
   if (*copy) return Copy(copy_from, copy_to, copy_replace, copy_batch);
 

@@ -179,6 +179,18 @@ void ExpectInputError(const Status& st, const std::string& where) {
   EXPECT_NE(st.message().find(where), std::string::npos) << "wanted " << where << " in: " << st.message();
 }
 
+// `read(text, file, s)` on a fresh copy of `base` is refused naming `where`.
+template <typename Read>
+void ExpectReadError(const Scenario& base, Read read, const std::string& text, const std::string& file,
+                     const std::string& where) {
+  Scenario s = base;
+  ExpectInputError(read(text, file, s), where);
+}
+
+Status ReadLocationsHasten1(const std::string& text, const std::string& file, Scenario& s) {
+  return ReadLocations(text, file, 1, s);
+}
+
 TEST(ReaderErrorTest, EveryMalformedFileNamesLineAndColumn) {
   const std::string locs =
       "#name,region,country,lat,lon,type,date,pop\nA,R,X,0,0,conflict_zone,0,100\n"
@@ -187,68 +199,46 @@ TEST(ReaderErrorTest, EveryMalformedFileNamesLineAndColumn) {
   base.length = 10;
   ASSERT_TRUE(ReadLocations(locs, "locations.csv", 1, base).ok());
 
-  Scenario s = base;
-  ExpectInputError(ReadRoutes("#a,b,d\nA,C,10\nA,Nowhere,5\n", "routes.csv", s),
-                   "routes.csv:3:3: unknown location");
-  s = base;
-  ExpectInputError(ReadRoutes("A,C,-4\n", "routes.csv", s), "routes.csv:1:5: negative distance");
-  s = base;
-  ExpectInputError(ReadRoutes("A,C,1e9\n", "routes.csv", s), "routes.csv:1:5: distance 1e9 km is longer");
-  s = base;
-  ExpectInputError(ReadRoutes("A,C\n", "routes.csv", s), "routes.csv:1:4: missing column: distance");
-  s = base;
-  ExpectInputError(ReadRoutes("A,C,ten\n", "routes.csv", s), "routes.csv:1:5: distance");
-  s = base;
-  ExpectInputError(ReadRoutes("A,C,10,7\n", "routes.csv", s), "routes.csv:1:8: forced_redirection");
-  s = base;
-  ExpectInputError(ReadClosures("country,X,Y,12,-1\n", "closures.csv", s),
-                   "closures.csv:1:13: closure_start 12 is out of range");
-  s = base;
-  ExpectInputError(ReadClosures("location,A,C,-1,4\n", "closures.csv", s),
-                   "closures.csv:1:14: closure_start");
-  s = base;
-  ExpectInputError(ReadClosures("location,A,C,1,-5\n", "closures.csv", s), "closures.csv:1:16: closure_end");
-  s = base;
-  ExpectInputError(ReadClosures("border,A,C,1,2\n", "closures.csv", s),
-                   "closures.csv:1:1: unknown closure type");
-  s = base;
-  ExpectInputError(ReadClosures("country,X,Atlantis,1,2\n", "closures.csv", s),
-                   "closures.csv:1:11: no location in country");
-  s = base;
-  ExpectInputError(ReadClosures("location,A,C,1\n", "closures.csv", s),
-                   "closures.csv:1:15: missing column: closure_end");
-  s = base;
-  ExpectInputError(ReadConflicts("#Day,A,C\n0,1\n", "conflicts.csv", s),
-                   "conflicts.csv:2:4: missing column: C");
-  s = base;
-  ExpectInputError(ReadConflicts("#Day,A\n0,x\n", "conflicts.csv", s), "conflicts.csv:2:3: intensity");
-  s = base;
-  ExpectInputError(ReadConflicts("#Day,A\n0,1\n1,1\n", "conflicts.csv", s),
-                   "conflicts.csv:3:1: day 2 is missing");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,0,0,town,0\n", "locations.csv", 1, s),
-                   "locations.csv:1:17: missing column: population");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,0,0,town,0,many\n", "locations.csv", 1, s),
-                   "locations.csv:1:18: population");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,0,0,castle,0,1\n", "locations.csv", 1, s),
-                   "locations.csv:1:11: unknown location_type");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,0,0,conflict_zone,,1\n", "locations.csv", 1, s),
-                   "locations.csv:1:25: conflict_date");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,0,0,town,0,1\nA,R,X,0,0,town,0,1\n", "locations.csv", 1, s),
-                   "locations.csv:2:1: location \"A\" appears twice");
-  s = Scenario();
-  ExpectInputError(ReadLocations("A,R,X,95,0,town,0,1\n", "locations.csv", 1, s),
-                   "locations.csv:1:7: latitude");
-  s = Scenario();
-  ExpectInputError(ReadSimPeriod("StartDate,2020-13-01\nLength,5\n", "sim_period.csv", s),
-                   "sim_period.csv:1:11: StartDate");
-  s = Scenario();
-  ExpectInputError(ReadSimPeriod("StartDate,2020-01-01\nLength\n", "sim_period.csv", s),
-                   "sim_period.csv:2:7: missing column: Length value");
+  ExpectReadError(base, ReadRoutes, "#a,b,d\nA,C,10\nA,Nowhere,5\n", "routes.csv",
+                  "routes.csv:3:3: unknown location");
+  ExpectReadError(base, ReadRoutes, "A,C,-4\n", "routes.csv", "routes.csv:1:5: negative distance");
+  ExpectReadError(base, ReadRoutes, "A,C,1e9\n", "routes.csv", "routes.csv:1:5: distance 1e9 km is longer");
+  ExpectReadError(base, ReadRoutes, "A,C\n", "routes.csv", "routes.csv:1:4: missing column: distance");
+  ExpectReadError(base, ReadRoutes, "A,C,ten\n", "routes.csv", "routes.csv:1:5: distance");
+  ExpectReadError(base, ReadRoutes, "A,C,10,7\n", "routes.csv", "routes.csv:1:8: forced_redirection");
+  ExpectReadError(base, ReadClosures, "country,X,Y,12,-1\n", "closures.csv",
+                  "closures.csv:1:13: closure_start 12 is out of range");
+  ExpectReadError(base, ReadClosures, "location,A,C,-1,4\n", "closures.csv",
+                  "closures.csv:1:14: closure_start");
+  ExpectReadError(base, ReadClosures, "location,A,C,1,-5\n", "closures.csv",
+                  "closures.csv:1:16: closure_end");
+  ExpectReadError(base, ReadClosures, "border,A,C,1,2\n", "closures.csv",
+                  "closures.csv:1:1: unknown closure type");
+  ExpectReadError(base, ReadClosures, "country,X,Atlantis,1,2\n", "closures.csv",
+                  "closures.csv:1:11: no location in country");
+  ExpectReadError(base, ReadClosures, "location,A,C,1\n", "closures.csv",
+                  "closures.csv:1:15: missing column: closure_end");
+  ExpectReadError(base, ReadConflicts, "#Day,A,C\n0,1\n", "conflicts.csv",
+                  "conflicts.csv:2:4: missing column: C");
+  ExpectReadError(base, ReadConflicts, "#Day,A\n0,x\n", "conflicts.csv", "conflicts.csv:2:3: intensity");
+  ExpectReadError(base, ReadConflicts, "#Day,A\n0,1\n1,1\n", "conflicts.csv",
+                  "conflicts.csv:3:1: day 2 is missing");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,0,0,town,0\n", "locations.csv",
+                  "locations.csv:1:17: missing column: population");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,0,0,town,0,many\n", "locations.csv",
+                  "locations.csv:1:18: population");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,0,0,castle,0,1\n", "locations.csv",
+                  "locations.csv:1:11: unknown location_type");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,0,0,conflict_zone,,1\n", "locations.csv",
+                  "locations.csv:1:25: conflict_date");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,0,0,town,0,1\nA,R,X,0,0,town,0,1\n",
+                  "locations.csv", "locations.csv:2:1: location \"A\" appears twice");
+  ExpectReadError(Scenario(), ReadLocationsHasten1, "A,R,X,95,0,town,0,1\n", "locations.csv",
+                  "locations.csv:1:7: latitude");
+  ExpectReadError(Scenario(), ReadSimPeriod, "StartDate,2020-13-01\nLength,5\n", "sim_period.csv",
+                  "sim_period.csv:1:11: StartDate");
+  ExpectReadError(Scenario(), ReadSimPeriod, "StartDate,2020-01-01\nLength\n", "sim_period.csv",
+                  "sim_period.csv:2:7: missing column: Length value");
   ExpectInputError(ReadSeriesFile("2020-01-01,5\n2020-01-0x,6\n", "cam.csv", 0, 1).status(), "cam.csv:2:1: ");
   ExpectInputError(ReadSeriesFile("2020-01-01,5\n2020-01-02,-6\n", "cam.csv", 0, 1).status(),
                    "cam.csv:2:12: count");

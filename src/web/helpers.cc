@@ -107,6 +107,10 @@ std::string XmlEscape(std::string_view s) {
   return out;
 }
 
+std::string FieldId(std::string_view name, std::string_view value) {
+  return std::string("f-").append(name).append("-").append(value);
+}
+
 std::string CsvCell(std::string s) {
   if (!s.empty() &&
       (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {

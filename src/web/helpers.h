@@ -44,6 +44,10 @@ std::string XmlEscape(std::string_view s);
 // defused (a leading =, +, -, @, tab or CR gets a quote mark).
 std::string CsvCell(std::string s);
 
+// The element id of the checkbox or input for `value` of facet or form field
+// `name` ("f-theme-inclusion"); error summaries link to the same id.
+std::string FieldId(std::string_view name, std::string_view value);
+
 // True for a record id in a URL or form: 1 to 18 decimal digits.
 bool IsDigits(std::string_view s);
 // "a, b ,c" or one item per line -> the trimmed, non-empty items.

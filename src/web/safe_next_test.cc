@@ -29,5 +29,10 @@ TEST(SafeNextTest, EncodesBytesOutsideSafeAscii) {
   for (char c : SafeNext("/\xe2\x80\xa8x\x80")) EXPECT_LT(static_cast<unsigned char>(c), 0x80);
 }
 
+TEST(FieldIdTest, FacetOrFieldThenValue) {
+  EXPECT_EQ(FieldId("theme", "inclusion"), "f-theme-inclusion");
+  EXPECT_EQ(FieldId("title", "fr"), "f-title-fr");
+}
+
 }  // namespace
 }  // namespace waymark::web

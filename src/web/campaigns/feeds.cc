@@ -1,6 +1,7 @@
 // Feeds: the Atom feed of recently published campaigns and the CSV export
 // of a search (the same filter as the list).
 #include "core/strings.h"
+#include "web/atom.h"
 #include "web/campaigns/campaigns_module.h"
 
 namespace waymark::web {
@@ -24,38 +25,22 @@ Response CampaignsModule::CampaignsAtom(Context& ctx) {
   const std::string& origin = options_.base_url;
   TimestampMs newest = 0;
   for (const auto& c : *list) newest = std::max(newest, std::max(c.updated_at, c.published_at.value_or(0)));
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-      XmlEscape(ctx.lang) + "\">\n";
-  xml += "<id>tag:waymark.org,2015:campaigns</id>\n";
-  xml += "<title>" + XmlEscape("Waymark: " + T(ctx, "campaigns_title")) + "</title>\n";
-  xml += "<updated>" + FormatIso8601(newest) + "</updated>\n";
-  xml += "<link rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(origin) +
-         "/campaigns.atom\"/>\n";
-  xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(origin) + "/campaigns\"/>\n";
-  xml += "<generator>Waymark</generator>\n";
+  atom::Feed feed{ctx.lang, "tag:waymark.org,2015:campaigns", "Waymark: " + T(ctx, "campaigns_title"),
+                  newest,   origin + "/campaigns.atom",       origin + "/campaigns",
+                  {}};
   for (const auto& c : *list) {
     const auto& text = c.Text(ctx.lang);
     std::string id = std::to_string(c.id);
-    xml += "<entry>\n";
-    xml += "<id>tag:waymark.org,2015:campaign:" + id + "</id>\n";
-    xml += "<title>" + XmlEscape(text.title) + "</title>\n";
-    xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(origin) + "/campaigns/" + id +
-           "\"/>\n";
-    xml += "<updated>" + FormatIso8601(c.updated_at) + "</updated>\n";
-    if (c.published_at) xml += "<published>" + FormatIso8601(*c.published_at) + "</published>\n";
-    xml += "<author><name>" + XmlEscape(c.organisation.name) + "</name><uri>" + XmlEscape(origin) +
-           "/organisations/" + XmlEscape(c.organisation.slug) + "</uri></author>\n";
-    for (const auto& theme : c.themes) xml += "<category term=\"" + XmlEscape(theme) + "\"/>\n";
-    xml += "<summary type=\"text\">" + XmlEscape(text.summary) + "</summary>\n";
-    xml += "</entry>\n";
+    feed.entries.push_back({"tag:waymark.org,2015:campaign:" + id,
+                            text.title,
+                            std::string(origin).append("/campaigns/").append(id),
+                            c.updated_at,
+                            c.published_at,
+                            {c.organisation.name, origin + "/organisations/" + c.organisation.slug},
+                            c.themes,
+                            text.summary});
   }
-  xml += "</feed>\n";
-  Response r;
-  r.body = std::move(xml);
-  r.Set("Content-Type", "application/atom+xml; charset=utf-8");
-  r.Set("Cache-Control", "public, max-age=300");
-  return r;
+  return atom::ToResponse(feed);
 }
 
 Response CampaignsModule::CampaignsCsv(Context& ctx) {

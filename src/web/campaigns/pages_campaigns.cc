@@ -311,7 +311,7 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
                         {"value", value},
                         {"label", label},
                         {"count", count},
-                        {"id", std::string("f-").append(f).append("-").append(value)},
+                        {"id", FieldId(f, value)},
                         {"checked", Contains(chosen, value)}});
     }
     if (values.empty()) continue;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/strings.h"
+#include "web/atom.h"
 #include "web/consultations/consultations_module.h"
 #include "web/consultations/ical.h"
 #include "web/helpers.h"
@@ -326,16 +327,9 @@ Response ConsultationsModule::TrackerAtom(Context& ctx) {
   const std::string& origin = services_.base_url;
   TimestampMs newest = 0;
   for (const auto& u : *updates) newest = std::max(newest, u.at);
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-      XmlEscape(ctx.lang) + "\">\n";
-  xml += "<id>tag:waymark.org,2015:action-points</id>\n";
-  xml += "<title>" + XmlEscape("Waymark: " + T(ctx, "cn_feed_title")) + "</title>\n";
-  xml += "<updated>" + FormatIso8601(newest) + "</updated>\n";
-  xml += "<link rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(origin) +
-         "/action-points.atom\"/>\n";
-  xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(origin) + "/action-points\"/>\n";
-  xml += "<generator>Waymark</generator>\n";
+  atom::Feed feed{ctx.lang, "tag:waymark.org,2015:action-points", "Waymark: " + T(ctx, "cn_feed_title"),
+                  newest,   origin + "/action-points.atom",       origin + "/action-points",
+                  {}};
   std::map<consultations::Id, consultations::ActionPoint> points;
   for (const auto& u : *updates) {
     auto it = points.find(u.point_id);
@@ -345,23 +339,17 @@ Response ConsultationsModule::TrackerAtom(Context& ctx) {
       it = points.emplace(u.point_id, *p).first;
     }
     const auto& p = it->second;
-    std::string href = origin + "/action-points/" + std::to_string(p.id);
     std::string title = std::to_string(p.consultation_year) + "/" + p.number + ": " + Pick(p.text, ctx.lang);
-    xml += "<entry>\n";
-    xml += "<id>tag:waymark.org,2015:action-point-update:" + std::to_string(u.id) + "</id>\n";
-    xml += "<title>" + XmlEscape(title) + "</title>\n";
-    xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(href) + "\"/>\n";
-    xml += "<updated>" + FormatIso8601(u.at) + "</updated>\n";
-    xml += "<author><name>" + XmlEscape(u.author_name) + "</name></author>\n";
-    xml += "<summary type=\"text\">" + XmlEscape(u.text) + "</summary>\n";
-    xml += "</entry>\n";
+    feed.entries.push_back({"tag:waymark.org,2015:action-point-update:" + std::to_string(u.id),
+                            title,
+                            origin + "/action-points/" + std::to_string(p.id),
+                            u.at,
+                            std::nullopt,
+                            {u.author_name, ""},
+                            {},
+                            u.text});
   }
-  xml += "</feed>\n";
-  Response r;
-  r.body = std::move(xml);
-  r.Set("Content-Type", "application/atom+xml; charset=utf-8");
-  r.Set("Cache-Control", "public, max-age=300");
-  return r;
+  return atom::ToResponse(feed);
 }
 
 // --- JSON API ---

@@ -7,6 +7,30 @@ namespace waymark::web {
 using nlohmann::json;
 using namespace openapi;
 
+namespace {
+
+json NullableInt() { return {{"type", "integer"}, {"nullable", true}}; }
+
+json Enum(json values) { return {{"type", "string"}, {"enum", std::move(values)}}; }
+
+// {"type": "object", "properties": …[, "required": …]}.
+json Obj(json properties, json required = nullptr) {
+  json o = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.is_null()) o["required"] = std::move(required);
+  return o;
+}
+
+// An action point's link (as read, with its href; as written, without) and milestone.
+json PointLink(bool with_href) {
+  json p = {{"kind", Str()}, {"target_id", Int()}, {"label", Str()}};
+  if (with_href) p["href"] = Str();
+  return Obj(std::move(p));
+}
+
+json Milestone() { return Obj({{"date", Str()}, {"text", Str()}, {"reached", Bool()}}); }
+
+}  // namespace
+
 void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
   part.tags.push_back("consultations");
   json person = {{"type", "object"},
@@ -20,7 +44,7 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
         {"starts",
          {{"type", "string"}, {"description", "local time in the consultation's zone, YYYY-MM-DDTHH:MM"}}},
         {"ends", Str()},
-        {"type", {{"type", "string"}, {"enum", {"plenary", "panel", "breakout", "interactive"}}}},
+        {"type", Enum({"plenary", "panel", "breakout", "interactive"})},
         {"title", Str()},
         {"titles", texts},
         {"description", Str()},
@@ -29,27 +53,26 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
         {"speakers", Arr(person)},
         {"conclusions", {{"type", "string"}, {"description", "Markdown"}}},
         {"online_url", Str()}}}};
-  part.schemas["Consultation"] = {
-      {"type", "object"},
-      {"properties",
-       {{"id", Int()},
-        {"slug", Str()},
-        {"title", Str()},
-        {"year", Int()},
-        {"edition", Int()},
-        {"starts_on", Str()},
-        {"ends_on", Str()},
-        {"time_zone", Str()},
-        {"venue", Str()},
-        {"online_url", Str()},
-        {"organisers", Arr(Str())},
-        {"languages", Arr(Str())},
-        {"participants", Arr(Str())},
-        {"status", {{"type", "string"}, {"enum", {"planned", "held", "report_published"}}}},
-        {"capacity", Int()},
-        {"version", Int()},
-        {"sessions", Arr(Ref("ConsultationSession"))},
-        {"action_points", Arr(Ref("ActionPoint"))}}}};
+  part.schemas["Consultation"] = {{"type", "object"},
+                                  {"properties",
+                                   {{"id", Int()},
+                                    {"slug", Str()},
+                                    {"title", Str()},
+                                    {"year", Int()},
+                                    {"edition", Int()},
+                                    {"starts_on", Str()},
+                                    {"ends_on", Str()},
+                                    {"time_zone", Str()},
+                                    {"venue", Str()},
+                                    {"online_url", Str()},
+                                    {"organisers", Arr(Str())},
+                                    {"languages", Arr(Str())},
+                                    {"participants", Arr(Str())},
+                                    {"status", Enum({"planned", "held", "report_published"})},
+                                    {"capacity", Int()},
+                                    {"version", Int()},
+                                    {"sessions", Arr(Ref("ConsultationSession"))},
+                                    {"action_points", Arr(Ref("ActionPoint"))}}}};
   part.schemas["ConsultationInput"] = {{"type", "object"},
                                        {"required", {"title", "year", "starts_on"}},
                                        {"properties",
@@ -88,7 +111,7 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
                    {"text", Str()},
                    {"links", Arr(Str())},
                    {"author", Str()},
-                   {"progress", {{"type", "integer"}, {"nullable", true}}}}}};
+                   {"progress", NullableInt()}}}};
   part.schemas["ActionPointUpdate"] = update;
   json statuses = json::array({"open", "in_progress", "done", "dropped", "carried_over"});
   part.schemas["ActionPoint"] = {
@@ -98,29 +121,26 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
         {"consultation_id", Int()},
         {"year", Int()},
         {"number", Str()},
-        {"parent_id", {{"type", "integer"}, {"nullable", true}}},
+        {"parent_id", NullableInt()},
         {"text", Str()},
         {"texts", texts},
-        {"session_id", {{"type", "integer"}, {"nullable", true}}},
+        {"session_id", NullableInt()},
         {"owners", Arr({{"type", "object"},
                         {"properties",
-                         {{"kind", {{"type", "string"}, {"enum", {"iom", "organisation", "all_csos"}}}},
+                         {{"kind", Enum({"iom", "organisation", "all_csos"})},
                           {"organisation", NullableStr()},
                           {"name", Str()}}}})},
         {"target_date", Str()},
-        {"status", {{"type", "string"}, {"enum", statuses}}},
+        {"status", Enum(statuses)},
         {"progress",
          {{"type", "integer"}, {"description", "0-100; a parent's is its sub-points' weighted sum"}}},
         {"weight", Int()},
         {"overdue", Bool()},
         {"themes", Arr(Str())},
-        {"links",
-         Arr({{"type", "object"},
-              {"properties", {{"kind", Str()}, {"target_id", Int()}, {"label", Str()}, {"href", Str()}}}})},
-        {"milestones",
-         Arr({{"type", "object"}, {"properties", {{"date", Str()}, {"text", Str()}, {"reached", Bool()}}}})},
-        {"carried_from", {{"type", "integer"}, {"nullable", true}}},
-        {"carried_to", {{"type", "integer"}, {"nullable", true}}},
+        {"links", Arr(PointLink(true))},
+        {"milestones", Arr(Milestone())},
+        {"carried_from", NullableInt()},
+        {"carried_to", NullableInt()},
         {"version", Int()},
         {"latest", {{"allOf", json::array({Ref("ActionPointUpdate")})}, {"nullable", true}}},
         {"updates", Arr(Ref("ActionPointUpdate"))},
@@ -138,29 +158,26 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
         {"target_date", Str()},
         {"weight", Str()},
         {"themes", Arr(Str())},
-        {"links", Arr({{"type", "object"},
-                       {"properties", {{"kind", Str()}, {"target_id", Int()}, {"label", Str()}}}})},
-        {"milestones", Arr({{"type", "object"},
-                            {"properties", {{"date", Str()}, {"text", Str()}, {"reached", Bool()}}}})}}}};
-  part.schemas["ConsultationRegistration"] = {
-      {"type", "object"},
-      {"properties",
-       {{"id", Int()},
-        {"consultation_id", Int()},
-        {"name", Str()},
-        {"email", Str()},
-        {"organisation", Str()},
-        {"state", {{"type", "string"}, {"enum", {"confirmed", "waitlisted", "cancelled"}}}},
-        {"created_at", Str()},
-        {"token", Str()},
-        {"cancel_url", Str()}}}};
+        {"links", Arr(PointLink(false))},
+        {"milestones", Arr(Milestone())}}}};
+  part.schemas["ConsultationRegistration"] = {{"type", "object"},
+                                              {"properties",
+                                               {{"id", Int()},
+                                                {"consultation_id", Int()},
+                                                {"name", Str()},
+                                                {"email", Str()},
+                                                {"organisation", Str()},
+                                                {"state", Enum({"confirmed", "waitlisted", "cancelled"})},
+                                                {"created_at", Str()},
+                                                {"token", Str()},
+                                                {"cancel_url", Str()}}}};
   part.schemas["ActionPointTracker"] = {
       {"type", "object"},
       {"properties",
        {{"summary",
          {{"type", "object"},
           {"properties",
-           {{"since_year", {{"type", "integer"}, {"nullable", true}}},
+           {{"since_year", NullableInt()},
             {"total", Int()},
             {"by_status", {{"type", "object"}, {"additionalProperties", Int()}}},
             {"overdue", Int()},
@@ -216,9 +233,8 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
        {"409", ErrResp("The consultation takes no registrations")},
        {"422", ErrResp("A field is wrong or the address is already registered")}},
       key,
-      JsonBody({{"type", "object"},
-                {"required", {"name", "email"}},
-                {"properties", {{"name", Str()}, {"email", Str()}, {"organisation", Str()}}}}));
+      JsonBody(
+          Obj({{"name", Str()}, {"email", Str()}, {"organisation", Str()}}, json::array({"name", "email"}))));
   part.paths["/api/v1/consultations/{key}/registrations"]["get"] =
       Op("listConsultationRegistrations", "The registrations (organisers)", "consultations",
          {{"200",
@@ -244,39 +260,29 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
   part.paths["/api/v1/action-points/{id}"]["get"] = Op(
       "getActionPoint", "An action point with its progress updates and history", "consultations",
       {{"200", Resp("The action point", Ref("ActionPoint"))}, {"404", ErrResp("No such action point")}}, id);
-  part.paths["/api/v1/action-points/{id}/progress"]["post"] =
-      Op("postActionPointProgress", "Post a dated progress update (editors of the point's owners)",
-         "consultations",
-         {{"201", Resp("The update", Ref("ActionPointUpdate"))},
-          {"403", ErrResp("Not an editor of an owner")},
-          {"404", ErrResp("No such action point")},
-          {"422", ErrResp("A field is wrong; each is named")}},
-         id,
-         JsonBody({{"type", "object"},
-                   {"required", {"text"}},
-                   {"properties", {{"text", Str()}, {"links", Arr(Str())}, {"progress", Int()}}}}),
-         true);
+  part.paths["/api/v1/action-points/{id}/progress"]["post"] = Op(
+      "postActionPointProgress", "Post a dated progress update (editors of the point's owners)",
+      "consultations",
+      {{"201", Resp("The update", Ref("ActionPointUpdate"))},
+       {"403", ErrResp("Not an editor of an owner")},
+       {"404", ErrResp("No such action point")},
+       {"422", ErrResp("A field is wrong; each is named")}},
+      id, JsonBody(Obj({{"text", Str()}, {"links", Arr(Str())}, {"progress", Int()}}, json::array({"text"}))),
+      true);
   part.paths["/api/v1/action-points/{id}/status"]["post"] =
       Op("setActionPointStatus", "Change the status (moderators of the point's owners)", "consultations",
          {{"200", Resp("The action point", Ref("ActionPoint"))},
           {"403", ErrResp("Not a moderator of an owner")},
           {"409", ErrResp("Changed meanwhile")},
           {"422", ErrResp("A status that does not fit (status_transition)")}},
-         id,
-         JsonBody({{"type", "object"},
-                   {"required", {"status"}},
-                   {"properties", {{"status", Str()}, {"note", Str()}, {"version", Int()}}}}),
+         id, JsonBody(Obj({{"status", Str()}, {"note", Str()}, {"version", Int()}}, json::array({"status"}))),
          true);
-  part.paths["/api/v1/action-points/{id}/carry-over"]["post"] =
-      Op("carryOverActionPoint", "Carry the point over to a later consultation (organisers)", "consultations",
-         {{"201", Resp("The new point", Ref("ActionPoint"))},
-          {"403", ErrResp("Not an organiser")},
-          {"422", ErrResp("The target consultation is not later (carry_over_older), or another bad field")}},
-         id,
-         JsonBody({{"type", "object"},
-                   {"required", {"consultation"}},
-                   {"properties", {{"consultation", Str()}, {"number", Str()}}}}),
-         true);
+  part.paths["/api/v1/action-points/{id}/carry-over"]["post"] = Op(
+      "carryOverActionPoint", "Carry the point over to a later consultation (organisers)", "consultations",
+      {{"201", Resp("The new point", Ref("ActionPoint"))},
+       {"403", ErrResp("Not an organiser")},
+       {"422", ErrResp("The target consultation is not later (carry_over_older), or another bad field")}},
+      id, JsonBody(Obj({{"consultation", Str()}, {"number", Str()}}, json::array({"consultation"}))), true);
 }
 
 }  // namespace waymark::web

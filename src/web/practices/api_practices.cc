@@ -6,6 +6,7 @@
 
 #include "core/regions.h"
 #include "core/strings.h"
+#include "web/atom.h"
 #include "web/practices/practices_module.h"
 #include "web/request_headers.h"
 
@@ -588,37 +589,22 @@ Response PracticesModule::Atom(Context& ctx) {
   const std::string& origin = options_.base_url;
   TimestampMs newest = 0;
   for (const auto& p : *list) newest = std::max(newest, p.published_at.value_or(p.updated_at));
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-      XmlEscape(ctx.lang) + "\">\n";
-  xml += "<id>tag:waymark.org,2015:practices</id>\n";
-  xml += "<title>" + XmlEscape("Waymark: " + T(ctx, "pr_title")) + "</title>\n";
-  xml += "<updated>" + FormatIso8601(newest) + "</updated>\n";
-  xml += "<link rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(origin) +
-         "/practices.atom\"/>\n";
-  xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(origin) + "/practices\"/>\n";
-  xml += "<generator>Waymark</generator>\n";
+  atom::Feed feed{ctx.lang, "tag:waymark.org,2015:practices", "Waymark: " + T(ctx, "pr_title"),
+                  newest,   origin + "/practices.atom",       origin + "/practices",
+                  {}};
   for (const auto& p : *list) {
     const auto& text = p.Text(ctx.lang);
     std::string id = std::to_string(p.id);
-    xml += "<entry>\n";
-    xml += "<id>tag:waymark.org,2015:practice:" + id + "</id>\n";
-    xml += "<title>" + XmlEscape(text.title) + "</title>\n";
-    xml += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlEscape(origin) + "/practices/" + id +
-           "\"/>\n";
-    xml += "<updated>" + FormatIso8601(p.published_at.value_or(p.updated_at)) + "</updated>\n";
-    if (p.published_at) xml += "<published>" + FormatIso8601(*p.published_at) + "</published>\n";
-    xml += "<author><name>" + XmlEscape(p.lead.name) + "</name></author>\n";
-    for (const auto& phase : p.phases) xml += "<category term=\"" + XmlEscape(phase) + "\"/>\n";
-    xml += "<summary type=\"text\">" + XmlEscape(text.summary) + "</summary>\n";
-    xml += "</entry>\n";
+    feed.entries.push_back({"tag:waymark.org,2015:practice:" + id,
+                            text.title,
+                            std::string(origin).append("/practices/").append(id),
+                            p.published_at.value_or(p.updated_at),
+                            p.published_at,
+                            {p.lead.name, ""},
+                            p.phases,
+                            text.summary});
   }
-  xml += "</feed>\n";
-  Response r;
-  r.body = std::move(xml);
-  r.Set("Content-Type", "application/atom+xml; charset=utf-8");
-  r.Set("Cache-Control", "public, max-age=300");
-  return r;
+  return atom::ToResponse(feed);
 }
 
 }  // namespace waymark::web

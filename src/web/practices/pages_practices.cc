@@ -468,7 +468,7 @@ Response PracticesModule::List(Context& ctx) {
                         {"value", value},
                         {"label", label},
                         {"count", count},
-                        {"id", std::string("f-").append(f).append("-").append(value)},
+                        {"id", FieldId(f, value)},
                         {"checked", Contains(chosen, value)}});
     }
     if (values.empty()) continue;
@@ -798,7 +798,7 @@ Response PracticesModule::FormPage(Context& ctx, const Practice* existing, const
       std::string value = Str(values, name);
       any = any || !value.empty();
       parts.push_back({{"name", name},
-                       {"id", std::string("f-") + part + "-" + l},
+                       {"id", FieldId(part, l)},
                        {"label", T(ctx, std::string("pr_field_") + part)},
                        {"hint", T(ctx, std::string("pr_hint_") + part)},
                        {"value", value},
@@ -820,7 +820,7 @@ Response PracticesModule::FormPage(Context& ctx, const Practice* existing, const
       if (!t.active && !Contains(chosen, t.code)) continue;
       out.push_back({{"value", t.code},
                      {"label", t.Label(ctx.lang)},
-                     {"id", "f-" + field + "-" + t.code},
+                     {"id", FieldId(field, t.code)},
                      {"parent", t.parent.empty() ? json() : json(Label(*terms, "phase", t.parent, ctx.lang))},
                      {"checked", Contains(chosen, t.code)}});
     }
@@ -888,9 +888,10 @@ Response PracticesModule::FormPage(Context& ctx, const Practice* existing, const
       std::string key = field;
       std::replace(key.begin(), key.end(), '.', '_');
       // The first field of that name in the form: its language's part, or the field itself.
-      std::string anchor = field.find('.') != std::string::npos ? "f-" + field.substr(0, field.find('.')) +
-                                                                      "-" + field.substr(field.find('.') + 1)
-                                                                : "f-" + field;
+      size_t dot = field.find('.');
+      std::string anchor = dot != std::string::npos ? FieldId(std::string_view(field).substr(0, dot),
+                                                              std::string_view(field).substr(dot + 1))
+                                                    : "f-" + field;
       errors.push_back({{"field", anchor},
                         {"label", T(ctx, "pr_field_" + field.substr(0, field.find('.')))},
                         {"message", message}});
