@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include <set>
+
 #include "app/pdf_extractor.h"
 
 #include "search/xapian_index.h"
@@ -137,20 +139,42 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->consultation_stores_ = std::make_unique<storage::ConsultationStores>(*rt->db_);
   consultations::ConsultationOptions cno;
   cno.public_url = config.base_url;
-  // A status change is news for the followers of what the point links to
-  // (a campaign, a thread, a working group): in-app and in their digests.
-  cno.on_status_change = [exchange = rt->exchange_service_.get()](const accounts::Actor& actor,
-                                                                  const consultations::ActionPoint& p,
-                                                                  consultations::PointStatus) {
+  // A status change is news for the point's own followers and for the
+  // followers of what it links to (a campaign, a thread, a working group):
+  // in-app and in their digests. Points are followed in the exchange's
+  // follows (kind "action_point").
+  exchange::ExchangeStores ex = rt->exchange_stores_->stores();
+  cno.follows = ex.follows;
+  cno.on_status_change = [exchange = rt->exchange_service_.get(), ex, &clock = rt->clock_](
+                             const accounts::Actor& actor, const consultations::ActionPoint& p,
+                             consultations::PointStatus) {
     std::string title = std::to_string(p.consultation_year) + "/" + p.number + ": " +
                         consultations::Pick(p.text, "en") + " (" +
                         std::string(consultations::ToString(p.status)) + ")";
+    std::set<consultations::Id> told;  // through what the point links to
     for (const auto& l : p.links) {
       std::string kind = l.kind == consultations::LinkKind::kCampaign       ? "campaign"
                          : l.kind == consultations::LinkKind::kThread       ? "thread"
                          : l.kind == consultations::LinkKind::kWorkingGroup ? "group"
                                                                             : "";
-      if (!kind.empty()) (void)exchange->Notify(actor, "action_point.status", {kind, l.target_id}, title);
+      if (kind.empty()) continue;
+      (void)exchange->Notify(actor, "action_point.status", {kind, l.target_id}, title);
+      if (auto f = ex.follows->Followers({kind, l.target_id}); f.ok()) told.insert(f->begin(), f->end());
+    }
+    // The point's own followers, once each, never the actor.
+    exchange::Target point{consultations::kPointFollowKind, p.id};
+    auto followers = ex.follows->Followers(point);
+    if (!followers.ok()) return;
+    for (consultations::Id user_id : *followers) {
+      if ((actor.user && actor.user->id == user_id) || told.contains(user_id)) continue;
+      exchange::Notification n;
+      n.user_id = user_id;
+      n.event = "action_point.status";
+      n.target = point;
+      n.title = title;
+      n.actor_name = actor.user ? actor.user->name : actor.label;
+      n.created_at = clock.NowMs();
+      (void)ex.notifications->Add(n);
     }
   };
   rt->consultation_service_ = std::make_unique<consultations::ConsultationService>(

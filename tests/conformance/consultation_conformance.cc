@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "people.h"
 #include "storage/consultations/consultation_stores.h"
 #include "storage/copy.h"
+#include "storage/exchange/exchange_stores.h"
 
 namespace waymark::conformance {
 namespace {
@@ -79,8 +81,10 @@ class ConsultationTest : public BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     people_ = std::make_unique<People>(db(), clock_);
     consultation_stores_ = std::make_unique<storage::ConsultationStores>(db());
+    exchange_stores_ = std::make_unique<storage::ExchangeStores>(db());
     ConsultationOptions options;
     options.public_url = "https://waymark.test";
+    options.follows = exchange_stores_->stores().follows;
     service_ = std::make_unique<ConsultationService>(people_->stores(), consultation_stores_->store(), clock_,
                                                      random_, &mailer_, options);
     clock_.SetMs(1'700'000'000'000);  // November 2023
@@ -101,6 +105,7 @@ class ConsultationTest : public BackendTest {
   }
   void TearDown() override {
     service_.reset();
+    exchange_stores_.reset();
     consultation_stores_.reset();
     people_.reset();
     BackendTest::TearDown();
@@ -130,12 +135,45 @@ class ConsultationTest : public BackendTest {
 
   std::unique_ptr<People> people_;
   std::unique_ptr<storage::ConsultationStores> consultation_stores_;
+  std::unique_ptr<storage::ExchangeStores> exchange_stores_;
   std::unique_ptr<ConsultationService> service_;
   crypto::SodiumRandom random_;
   CapturingMailer mailer_;
   Organisation iom_, jed_, ami_;
   User ivo_, ana_, max_, mia_, bea_, root_;
 };
+
+TEST_F(ConsultationTest, AnyoneSignedInFollowsAPoint) {
+  Consultation c = Make();
+  ActionPoint p = Point(c, "1", {{"iom", ""}});
+  EXPECT_TRUE(HasKind(service_->FollowPoint(Actor::Anonymous(""), p.id, true), Kind::kUnauthenticated));
+  EXPECT_TRUE(HasKind(service_->FollowPoint(As(mia_), p.id + 1000, true), Kind::kNotFound));
+  auto before = service_->IsFollowingPoint(As(mia_), p.id);
+  ASSERT_TRUE(IsOk(before));
+  EXPECT_FALSE(*before);
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, true)));
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, true))) << "idempotent";
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(bea_), p.id, true)));
+  auto following = service_->IsFollowingPoint(As(mia_), p.id);
+  ASSERT_TRUE(IsOk(following));
+  EXPECT_TRUE(*following);
+  auto anonymous = service_->IsFollowingPoint(Actor::Anonymous(""), p.id);
+  ASSERT_TRUE(IsOk(anonymous));
+  EXPECT_FALSE(*anonymous);
+  auto followers = service_->PointFollowers(p.id);
+  ASSERT_TRUE(IsOk(followers));
+  EXPECT_EQ(std::set<Id>(followers->begin(), followers->end()), (std::set<Id>{mia_.id, bea_.id}));
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, false)));
+  followers = service_->PointFollowers(p.id);
+  ASSERT_TRUE(IsOk(followers));
+  EXPECT_EQ(*followers, (std::vector<Id>{bea_.id}));
+  EXPECT_EQ(
+      CountRows("SELECT COUNT(*) FROM audit_log WHERE action='follow.add' AND entity_type='action_point'"),
+      2);
+  EXPECT_EQ(
+      CountRows("SELECT COUNT(*) FROM audit_log WHERE action='follow.remove' AND entity_type='action_point'"),
+      1);
+}
 
 TEST_F(ConsultationTest, OrganisersCreateConsultationsWithRevisionsAndAudit) {
   EXPECT_TRUE(HasKind(service_->CreateConsultation(As(ana_), Input2015()), Kind::kPermissionDenied));

@@ -1227,9 +1227,12 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
 // owners' editors post progress on an action point and an administrator
 // moves its status back and forth (each through the API and the point's
 // forms; the administrator also adds a session and a sub-point through the
-// organisers' forms): exactly five registrations are confirmed,
-// the rest wait, and the point's revisions are its creation plus one per
-// accepted update and status change.
+// organisers' forms, and edits the consultation, the session and the point,
+// adds a milestone and carries a second point over through the edit forms):
+// exactly five registrations are confirmed, the rest wait, and the point's
+// revisions are its creation plus one per accepted update, status change,
+// edit and milestone. An owner's editor also follows and unfollows the point
+// meanwhile.
 TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   const std::vector<Client>& members = Members();
   std::string slug = Word(d(), "cn");
@@ -1249,6 +1252,22 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
                         Bearer(d().AdminToken()));
   ASSERT_EQ(point.status, 201) << point.Describe();
   long long pid = point.Json()["id"].get<long long>();
+  HttpResponse second = client().SendJson(
+      "POST", "/api/v1/consultations/" + slug + "/action-points",
+      {{"number", "2"}, {"text", {{"en", "Carried later"}}}, {"owners", {"iom"}}}, Bearer(d().AdminToken()));
+  ASSERT_EQ(second.status, 201) << second.Describe();
+  std::string second_page = "/action-points/" + std::to_string(second.Json()["id"].get<long long>());
+  std::string later = Word(d(), "cn");
+  ASSERT_EQ(client()
+                .SendJson("POST", "/api/v1/consultations",
+                          {{"slug", later},
+                           {"title", "Later " + later},
+                           {"year", "2028"},
+                           {"starts_on", "2028-06-10"},
+                           {"venue", "Geneva"}},
+                          Bearer(d().AdminToken()))
+                .status,
+            201);
   std::string base = "/api/v1/action-points/" + std::to_string(pid);
   std::vector<Read> reads = ConsultationReads();
   reads.emplace_back("/consultations/" + slug);
@@ -1262,7 +1281,7 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   SignedIn editor_in = SignIn(editor, members[1].person.email, members[1].person.password, page);
   constexpr int kReaders = 3;
   Tally tally;
-  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0};
+  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0}, edits_ok{0};
   Clock::time_point deadline = Clock::now() + seconds(20);
   RunClients(kClients, deadline, 12, tally, [&](int t, int round) {
     if (t < kReaders) {
@@ -1293,6 +1312,48 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
         tally.Check("POST organiser form", f);
         if (f.status != 303) tally.Fail("POST organiser form answered " + f.Describe());
       }
+      if (round >= 3 && round <= 7) {
+        // The edit forms, while the others post progress, change the status
+        // and register.
+        std::string cpage = "/consultations/" + slug;
+        HttpResponse f;
+        if (round == 3) {
+          f = admin.PostForm(cpage + "/edit", {{"csrf", admin_in.csrf},
+                                               {"title", "Load edited " + slug},
+                                               {"year", "2027"},
+                                               {"starts_on", "2027-06-10"},
+                                               {"venue", "Geneva"},
+                                               {"status", "planned"},
+                                               {"capacity", "5"}});
+        } else if (round == 4) {
+          json c = client().Get("/api/v1/consultations/" + slug).Json();
+          std::string sid =
+              c["sessions"].empty() ? "0" : std::to_string(c["sessions"][0]["id"].get<long long>());
+          f = admin.PostForm(cpage + "/sessions/" + sid + "/edit", {{"csrf", admin_in.csrf},
+                                                                    {"from", "09:30"},
+                                                                    {"to", "10:30"},
+                                                                    {"type", "panel"},
+                                                                    {"title_en", "Opening, moved"}});
+        } else if (round == 5) {
+          f = admin.PostForm(page + "/edit", {{"csrf", admin_in.csrf},
+                                              {"number", "1"},
+                                              {"text_en", "Under load, edited"},
+                                              {"owners", members[0].org},
+                                              {"themes", "load"}});
+        } else if (round == 6) {
+          f = admin.PostForm(
+              page + "/milestones",
+              {{"csrf", admin_in.csrf}, {"milestone_date", "2027-12-01"}, {"milestone_text", "Halfway"}});
+        } else {
+          f = admin.PostForm(second_page + "/carry-over", {{"csrf", admin_in.csrf}, {"carry_to", later}});
+        }
+        tally.Check("POST edit form", f);
+        if (f.status != 303) {
+          tally.Fail("POST edit form (round " + std::to_string(round) + ") answered " + f.Describe());
+        } else if (round == 5 || round == 6) {
+          ++edits_ok;
+        }
+      }
       HttpResponse r =
           round % 4 < 2
               ? client().SendJson("POST", base + "/status", {{"status", next}}, Bearer(d().AdminToken()))
@@ -1321,6 +1382,15 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       } else {
         tally.Fail("POST progress answered " + r.Describe());
       }
+      // And follows the point, or stops, through the button and the API,
+      // while its status changes notify the followers.
+      HttpResponse f =
+          round % 2 == 0 ? editor.PostForm(page + "/follow",
+                                           {{"csrf", editor_in.csrf}, {"follow", round % 4 == 0 ? "1" : "0"}})
+                         : client().Request(round % 4 == 1 ? "PUT" : "DELETE", base + "/follow",
+                                            Bearer(members[1].token));
+      tally.Check("follow", f);
+      if (f.status != 303 && f.status != 200) tally.Fail("follow answered " + f.Describe());
       return true;
     }
     std::string email = slug + "-" + std::to_string(t) + "-" + std::to_string(round) + "@example.org";
@@ -1386,8 +1456,13 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       std::stol(d().db().QueryValue(
           "SELECT count(*) FROM consultation_revisions WHERE entity_type = 'action_point' AND entity_id = " +
           std::to_string(pid))),
-      1 + progress_ok.load() + status_ok.load());
+      1 + progress_ok.load() + status_ok.load() + edits_ok.load());
   EXPECT_EQ(AuditCount("action_point.status", "action_point", pid), status_ok.load());
+  EXPECT_EQ(AuditCount("action_point.edit", "action_point", pid), edits_ok.load());
+  json after = client().Get(base).Json();
+  EXPECT_EQ(after["text"], "Under load, edited");
+  EXPECT_EQ(after["milestones"].size(), 1u);
+  EXPECT_EQ(client().Get("/api/v1" + second_page).Json()["status"], "carried_over");
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind

@@ -58,7 +58,14 @@ struct ConsultationOptions {
   std::string public_url;
   // May be empty.
   StatusListener on_status_change;
+  // Where follows of points are kept: the exchange's follows, with the
+  // target kind kPointFollowKind, so that its notifications and digests
+  // carry them. May be null: then points cannot be followed (Unavailable).
+  exchange::FollowStore* follows = nullptr;
 };
+
+// The exchange's target kind for a followed action point.
+inline constexpr const char* kPointFollowKind = "action_point";
 
 // Form fields as sent; numbers are strings so that a bad one names its field.
 struct ConsultationInput {
@@ -181,6 +188,15 @@ class ConsultationService {
   Result<std::vector<Revision>> ListRevisions(const std::string& entity_type, Id id);
   // The sub-points of `point_id`.
   Result<std::vector<ActionPoint>> SubPoints(Id point_id);
+
+  // Following a point: anyone signed in (Unauthenticated otherwise) may
+  // follow any point (NotFound when there is none); idempotent, audited.
+  // Followers hear of its status changes (the app's on_status_change).
+  Status FollowPoint(const Actor& actor, Id point_id, bool follow);
+  // False for an anonymous actor.
+  Result<bool> IsFollowingPoint(const Actor& actor, Id point_id);
+  // The users who follow the point.
+  Result<std::vector<Id>> PointFollowers(Id point_id);
 
   // Conflict (registration_closed) unless the consultation is planned and
   // takes registrations. A registration past capacity goes on the waiting

@@ -43,6 +43,22 @@ class ConsultationsModule final : public Module {
   http::Response CreateForm(Context& ctx);
   http::Response SessionForm(Context& ctx);
   http::Response PointForm(Context& ctx);
+  // Editing without JavaScript (organiser_forms.cc): the consultation, a
+  // session, an action point; adding a milestone; carrying a point over.
+  // The GET pages are the organisers' only (403 otherwise); a refused POST
+  // shows the form again with its errors and what was typed.
+  http::Response EditPage(Context& ctx);
+  http::Response EditForm(Context& ctx);
+  http::Response SessionEditPage(Context& ctx);
+  http::Response SessionEditForm(Context& ctx);
+  http::Response PointEditPage(Context& ctx);
+  http::Response PointEditForm(Context& ctx);
+  http::Response MilestoneForm(Context& ctx);
+  http::Response CarryOverForm(Context& ctx);
+  // Following a point (point_follows.cc): the page's button (follow=1|0)
+  // and PUT/DELETE /api/v1/action-points/{id}/follow.
+  http::Response FollowForm(Context& ctx);
+  http::Response ApiFollow(Context& ctx);
   http::Response RegistrationPage(Context& ctx);
   http::Response RegistrationCancel(Context& ctx);
   http::Response TrackerPage(Context& ctx);
@@ -81,8 +97,17 @@ class ConsultationsModule final : public Module {
   http::Response ConsultationView(Context& ctx, const consultations::Consultation& c,
                                   const consultations::RegistrationInput& values, const Status& error,
                                   int status, const std::string& form = "register");
-  http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error,
-                           int status);
+  // `form` names the form `error` belongs to ("" for progress and status,
+  // "milestone_form", "carry_form").
+  http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error, int status,
+                           const std::string& form = "");
+  // The edit pages: filled from the record, or, after a refused POST, with
+  // what was typed and the errors.
+  http::Response EditView(Context& ctx, const consultations::Consultation& c, const Status& error);
+  http::Response SessionEditView(Context& ctx, const consultations::Consultation& c,
+                                 const consultations::Session& s, const Status& error);
+  http::Response PointEditView(Context& ctx, const consultations::ActionPoint& p, const Status& error);
+  Result<consultations::Session> FindSession(const Context& ctx, const consultations::Consultation& c) const;
   Result<consultations::Consultation> FindConsultation(const std::string& key);
   Result<consultations::Id> PointId(const Context& ctx) const;
   // The list of consultations, with the new-consultation form's errors.

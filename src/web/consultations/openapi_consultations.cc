@@ -277,6 +277,20 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
                    {"required", {"consultation"}},
                    {"properties", {{"consultation", Str()}, {"number", Str()}}}}),
          true);
+  json following = {{"type", "object"}, {"properties", {{"id", Int()}, {"following", Bool()}}}};
+  part.paths["/api/v1/action-points/{id}/follow"]["put"] =
+      Op("followActionPoint", "Follow the point: hear of its status changes in-app and in the digests",
+         "consultations",
+         {{"200", Resp("Followed", following)},
+          {"401", ErrResp("Not signed in")},
+          {"404", ErrResp("No such action point")}},
+         id, nullptr, true);
+  part.paths["/api/v1/action-points/{id}/follow"]["delete"] =
+      Op("unfollowActionPoint", "Stop following the point", "consultations",
+         {{"200", Resp("Not followed", following)},
+          {"401", ErrResp("Not signed in")},
+          {"404", ErrResp("No such action point")}},
+         id, nullptr, true);
 }
 
 }  // namespace waymark::web

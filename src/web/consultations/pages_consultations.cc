@@ -54,6 +54,12 @@ void ConsultationsModule::RegisterRoutes() {
   Route("POST", "/consultations/{key}/register", Access::kPublic, &ConsultationsModule::Register);
   Route("POST", "/consultations/{key}/sessions", Access::kSignedIn, &ConsultationsModule::SessionForm);
   Route("POST", "/consultations/{key}/action-points", Access::kSignedIn, &ConsultationsModule::PointForm);
+  Route("GET", "/consultations/{key}/edit", Access::kSignedIn, &ConsultationsModule::EditPage);
+  Route("POST", "/consultations/{key}/edit", Access::kSignedIn, &ConsultationsModule::EditForm);
+  Route("GET", "/consultations/{key}/sessions/{session}/edit", Access::kSignedIn,
+        &ConsultationsModule::SessionEditPage);
+  Route("POST", "/consultations/{key}/sessions/{session}/edit", Access::kSignedIn,
+        &ConsultationsModule::SessionEditForm);
   Route("GET", "/consultations/{key}/registrations.csv", Access::kSignedIn,
         &ConsultationsModule::RegistrationsCsv);
   Route("GET", "/registrations/{token}", Access::kPublic, &ConsultationsModule::RegistrationPage);
@@ -64,6 +70,11 @@ void ConsultationsModule::RegisterRoutes() {
   Route("GET", "/action-points/{id}", Access::kPublic, &ConsultationsModule::PointPage);
   Route("POST", "/action-points/{id}/progress", Access::kSignedIn, &ConsultationsModule::PointProgress);
   Route("POST", "/action-points/{id}/status", Access::kSignedIn, &ConsultationsModule::PointStatusChange);
+  Route("GET", "/action-points/{id}/edit", Access::kSignedIn, &ConsultationsModule::PointEditPage);
+  Route("POST", "/action-points/{id}/edit", Access::kSignedIn, &ConsultationsModule::PointEditForm);
+  Route("POST", "/action-points/{id}/milestones", Access::kSignedIn, &ConsultationsModule::MilestoneForm);
+  Route("POST", "/action-points/{id}/carry-over", Access::kSignedIn, &ConsultationsModule::CarryOverForm);
+  Route("POST", "/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::FollowForm);
 
   Route("GET", "/api/v1/consultations", Access::kPublic, &ConsultationsModule::ApiList);
   Route("POST", "/api/v1/consultations", Access::kSignedIn, &ConsultationsModule::ApiCreate);
@@ -85,6 +96,8 @@ void ConsultationsModule::RegisterRoutes() {
   Route("POST", "/api/v1/action-points/{id}/status", Access::kSignedIn, &ConsultationsModule::ApiStatus);
   Route("POST", "/api/v1/action-points/{id}/carry-over", Access::kSignedIn,
         &ConsultationsModule::ApiCarryOver);
+  Route("PUT", "/api/v1/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::ApiFollow);
+  Route("DELETE", "/api/v1/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::ApiFollow);
 }
 
 // --- helpers ---
@@ -490,7 +503,8 @@ Response ConsultationsModule::PointPage(Context& ctx) {
   return PointView(ctx, *p, Status::Ok(), 200);
 }
 
-Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, const Status& error, int status) {
+Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, const Status& error, int status,
+                                        const std::string& form) {
   std::string today = services_.consultations->Today();
   json model = PointJson(ctx, p, today);
   auto c = services_.consultations->GetConsultation(p.consultation_id);
@@ -547,8 +561,39 @@ Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, cons
   model["form_text"] = ctx.Form("text");
   model["form_links"] = ctx.Form("links");
   model["form_progress"] = ctx.Form("progress");
+  if (ctx.actor().user) {
+    auto following = services_.consultations->IsFollowingPoint(ctx.actor(), p.id);
+    if (!following.ok()) return Error(ctx, following.status());
+    model["can_follow"] = true;
+    model["following"] = *following;
+  }
+  if (services_.consultations->MayOrganise(ctx.actor())) {
+    model["can_organise"] = true;
+    model["milestone_form"] = json::object();
+    if (p.status != PointStatus::kCarriedOver && !p.parent_id) {
+      // Any other consultation may be chosen: an older one is refused with
+      // the field's error, as the API does.
+      auto list = services_.consultations->ListConsultations();
+      if (!list.ok()) return Error(ctx, list.status());
+      json targets = json::array();
+      for (const auto& x : *list) {
+        if (x.id == p.consultation_id) continue;
+        targets.push_back(
+            {{"value", x.slug}, {"label", x.title}, {"selected", ctx.Form("carry_to") == x.slug}});
+      }
+      if (!targets.empty()) model["carry_form"] = {{"targets", targets}};
+    }
+  }
   if (!error.ok()) {
-    Errors(ctx, error, model);
+    if (form.empty()) {
+      Errors(ctx, error, model);
+    } else {
+      // An organiser's form: its own errors, and what was typed kept.
+      json errors = model.contains(form) ? model[form] : json::object();
+      Errors(ctx, error, errors);
+      for (const auto& [k, v] : FormEcho(ctx)) errors["f_" + k] = v;
+      model[form] = errors;
+    }
   }
   std::string title = T(ctx, "cn_point") + " " + std::to_string(p.consultation_year) + "/" + p.number;
   return View(ctx, "consultations/point", title, model, status);
