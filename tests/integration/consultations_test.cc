@@ -673,6 +673,9 @@ TEST_P(ConsultationsTest, FollowersOfAPointHearOfItsStatusOnce) {
   EXPECT_EQ(client().Request("PUT", "/api/v1" + pb + "/follow").status, 401);
   EXPECT_EQ(client().Request("PUT", "/api/v1/action-points/999999999/follow", Bearer(both_token)).status,
             404);
+  json doc = client().Get("/api/v1/openapi.json").Json();
+  EXPECT_TRUE(doc["paths"]["/api/v1/action-points/{id}/follow"].contains("put"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/action-points/{id}/follow"].contains("delete"));
   HttpResponse put = client().Request("PUT", "/api/v1" + pb + "/follow", Bearer(both_token));
   ASSERT_EQ(put.status, 200) << put.Describe();
   EXPECT_EQ(put.Json()["following"], true);
