@@ -36,6 +36,65 @@ class AtlasReferences final : public atlas::References {
   evidence::EvidenceService& evidence_;
 };
 
+// Where the consultations keep their documents: published items of the
+// library, in the name of the organisation that stands for the IOM (the
+// consultations module does not depend on the library).
+class ConsultationDocumentLibrary final : public consultations::DocumentLibrary {
+ public:
+  ConsultationDocumentLibrary(library::LibraryService& library, std::string org_slug)
+      : library_(library), org_slug_(std::move(org_slug)) {}
+
+  std::int64_t MaxBytes() const override { return library_.options().max_file_bytes; }
+
+  Result<consultations::ShelvedFile> Shelve(const accounts::Actor& actor, const std::string& title,
+                                            const std::string& language, int year,
+                                            const std::string& filename, const ByteSource& bytes) override {
+    library::ItemInput in;
+    in.organisation = org_slug_;
+    in.type = "report";
+    in.texts = std::map<std::string, library::LocalText>{{language, library::LocalText{title, ""}}};
+    in.date = std::to_string(year);
+    in.doc_language = language;
+    auto item = library_.Create(actor, in);
+    if (!item.ok()) {
+      if (item.status().fields().contains("organisation"))
+        return Status::Unavailable("the library has no organisation '" + org_slug_ +
+                                   "' to hold the consultations' documents");
+      return item.status();
+    }
+    auto shelved = [&]() -> Result<library::ItemFile> {
+      WM_ASSIGN_OR_RETURN(library::ItemFile f, library_.AddFile(actor, item->id, filename, bytes));
+      WM_RETURN_IF_ERROR(library_.Submit(actor, item->id).status());
+      WM_RETURN_IF_ERROR(library_.Publish(actor, item->id).status());
+      return f;
+    }();
+    if (!shelved.ok()) {
+      (void)library_.Archive(actor, item->id, "the consultation document could not be added");
+      return shelved.status();
+    }
+    return Shelved(item->id, *shelved);
+  }
+
+  Result<consultations::ShelvedFile> Describe(consultations::Id item_id) override {
+    WM_ASSIGN_OR_RETURN(library::Item item, library_.Get(accounts::Actor::Anonymous(""), item_id));
+    if (item.files.empty()) return Status::NotFound("the library item has no file");
+    return Shelved(item.id, item.files.front());
+  }
+
+  Status Withdraw(const accounts::Actor& actor, consultations::Id item_id,
+                  const std::string& reason) override {
+    return library_.Archive(actor, item_id, reason).status();
+  }
+
+ private:
+  static consultations::ShelvedFile Shelved(consultations::Id item_id, const library::ItemFile& f) {
+    return {item_id, f.id, f.filename, f.media_type, f.size, "/library/files/" + std::to_string(f.id)};
+  }
+
+  library::LibraryService& library_;
+  std::string org_slug_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
@@ -145,6 +204,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   // follows (kind "action_point").
   exchange::ExchangeStores ex = rt->exchange_stores_->stores();
   cno.follows = ex.follows;
+  rt->consultation_documents_ =
+      std::make_unique<ConsultationDocumentLibrary>(*rt->library_service_, cno.iom_slug);
+  cno.documents = rt->consultation_documents_.get();
   cno.on_status_change = [exchange = rt->exchange_service_.get(), ex, &clock = rt->clock_](
                              const accounts::Actor& actor, const consultations::ActionPoint& p,
                              consultations::PointStatus) {

@@ -68,6 +68,7 @@ class Runtime {
   survey::SurveyService& survey() { return *survey_service_; }
   consultations::ConsultationService& consultations() { return *consultation_service_; }
   consultations::ConsultationStore& consultation_store() { return consultation_stores_->store(); }
+  consultations::DocumentLibrary& consultation_documents() { return *consultation_documents_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
@@ -108,6 +109,7 @@ class Runtime {
   std::unique_ptr<storage::SurveyStores> survey_stores_;
   std::unique_ptr<survey::SurveyService> survey_service_;
   std::unique_ptr<storage::ConsultationStores> consultation_stores_;
+  std::unique_ptr<consultations::DocumentLibrary> consultation_documents_;
   std::unique_ptr<consultations::ConsultationService> consultation_service_;
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;

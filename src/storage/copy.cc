@@ -174,6 +174,9 @@ const std::vector<TableSpec>& Specs() {
       {"consultation_registrations",
        "id, consultation_id, name, email, email_key, organisation, state, token, created_at, cancelled_at",
        "id", true},
+      // 0013_consultations_documents: after the consultations.
+      {"consultation_documents",
+       "id, consultation_id, library_item_id, kind, language, title, position, created_at", "id", true},
   };
   return specs;
 }

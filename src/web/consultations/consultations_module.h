@@ -66,6 +66,16 @@ class ConsultationsModule final : public Module {
   http::Response PointProgress(Context& ctx);
   http::Response PointStatusChange(Context& ctx);
 
+  // Documents (documents.cc): the organisers' upload and remove forms and
+  // the JSON API.
+  http::Response DocumentForm(Context& ctx);
+  http::Response DocumentRemoveForm(Context& ctx);
+  http::Response ApiDocuments(Context& ctx);
+  http::Response ApiAddDocument(Context& ctx);
+  http::Response ApiRemoveDocument(Context& ctx);
+  nlohmann::json DocumentJson(const Context& ctx, const consultations::DocumentView& v) const;
+  Result<nlohmann::json> DocumentsJson(const Context& ctx, consultations::Id consultation_id) const;
+
   // Files and JSON (api_consultations.cc).
   http::Response AllIcs(Context& ctx);
   http::Response RegistrationsCsv(Context& ctx);
@@ -102,8 +112,10 @@ class ConsultationsModule final : public Module {
   http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error, int status,
                            const std::string& form = "");
   // The edit pages: filled from the record, or, after a refused POST, with
-  // what was typed and the errors.
-  http::Response EditView(Context& ctx, const consultations::Consultation& c, const Status& error);
+  // what was typed and the errors. `form` names the form `error` belongs to
+  // ("" for the consultation's own, "document_form").
+  http::Response EditView(Context& ctx, const consultations::Consultation& c, const Status& error,
+                          const std::string& form = "");
   http::Response SessionEditView(Context& ctx, const consultations::Consultation& c,
                                  const consultations::Session& s, const Status& error);
   http::Response PointEditView(Context& ctx, const consultations::ActionPoint& p, const Status& error);

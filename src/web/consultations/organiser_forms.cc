@@ -247,10 +247,10 @@ Response ConsultationsModule::EditPage(Context& ctx) {
 }
 
 Response ConsultationsModule::EditView(Context& ctx, const consultations::Consultation& c,
-                                       const Status& error) {
+                                       const Status& error, const std::string& form) {
   json model = ConsultationJson(ctx, c, true);
   std::string status(consultations::ToString(c.status));
-  if (error.ok()) {
+  if (error.ok() || !form.empty()) {
     model["f_title"] = c.title;
     model["f_year"] = std::to_string(c.year);
     model["f_edition"] = c.edition > 0 ? std::to_string(c.edition) : "";
@@ -267,6 +267,29 @@ Response ConsultationsModule::EditView(Context& ctx, const consultations::Consul
     for (const auto& [k, v] : FormEcho(ctx)) model["f_" + k] = v;
     status = ctx.Form("status");
   }
+  // The documents, with the upload form (its errors and what was typed
+  // after a refused upload).
+  auto documents = DocumentsJson(ctx, c.id);
+  if (!documents.ok()) return Error(ctx, documents.status());
+  model["documents"] = *documents;
+  model["has_documents"] = !documents->empty();
+  // Its own key names ("d_"), so that none falls back on the consultation
+  // form's in the template.
+  json doc_form = json::object();
+  bool refused = !error.ok() && form == "document_form";
+  if (refused) {
+    json errors = json::object();
+    Errors(ctx, error, errors);
+    for (const auto& [k, v] : errors.items()) doc_form["d_" + k] = v;
+    doc_form["d_title"] = ctx.Form("title");
+  }
+  std::string kind = refused ? ctx.Form("kind") : "report";
+  std::string language = refused ? ctx.Form("language") : "en";
+  doc_form["kinds"] = Choices({"report", "agenda", "other"}, kind,
+                              [&](const char* code) { return T(ctx, std::string("cn_doc_kind_") + code); });
+  doc_form["languages"] = Choices({"en", "fr", "es"}, language,
+                                  [&](const char* code) { return T(ctx, std::string("cn_lang_") + code); });
+  model["document_form"] = doc_form;
   model["statuses"] = Choices({"planned", "held", "report_published"}, status,
                               [&](const char* code) { return T(ctx, std::string("cn_status_") + code); });
   json sessions = json::array();

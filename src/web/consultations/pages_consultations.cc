@@ -60,6 +60,10 @@ void ConsultationsModule::RegisterRoutes() {
         &ConsultationsModule::SessionEditPage);
   Route("POST", "/consultations/{key}/sessions/{session}/edit", Access::kSignedIn,
         &ConsultationsModule::SessionEditForm);
+  StreamingRoute("POST", "/consultations/{key}/documents", Access::kSignedIn,
+                 &ConsultationsModule::DocumentForm);
+  Route("POST", "/consultations/{key}/documents/{doc}/delete", Access::kSignedIn,
+        &ConsultationsModule::DocumentRemoveForm);
   Route("GET", "/consultations/{key}/registrations.csv", Access::kSignedIn,
         &ConsultationsModule::RegistrationsCsv);
   Route("GET", "/registrations/{token}", Access::kPublic, &ConsultationsModule::RegistrationPage);
@@ -88,6 +92,11 @@ void ConsultationsModule::RegisterRoutes() {
         &ConsultationsModule::ApiRegister);
   Route("GET", "/api/v1/consultations/{key}/registrations", Access::kSignedIn,
         &ConsultationsModule::ApiRegistrations);
+  Route("GET", "/api/v1/consultations/{key}/documents", Access::kPublic, &ConsultationsModule::ApiDocuments);
+  StreamingRoute("POST", "/api/v1/consultations/{key}/documents", Access::kSignedIn,
+                 &ConsultationsModule::ApiAddDocument);
+  Route("DELETE", "/api/v1/consultations/{key}/documents/{doc}", Access::kSignedIn,
+        &ConsultationsModule::ApiRemoveDocument);
   Route("DELETE", "/api/v1/registrations/{token}", Access::kPublic,
         &ConsultationsModule::ApiCancelRegistration);
   Route("GET", "/api/v1/action-points", Access::kPublic, &ConsultationsModule::ApiTracker);
@@ -357,6 +366,10 @@ Response ConsultationsModule::ConsultationView(Context& ctx, const Consultation&
   for (const auto& p : tracker->points) points.push_back(PointJson(ctx, p, tracker->today));
   model["points"] = points;
   model["has_points"] = !points.empty();
+  auto documents = DocumentsJson(ctx, c.id);
+  if (!documents.ok()) return Error(ctx, documents.status());
+  model["documents"] = *documents;
+  model["has_documents"] = !documents->empty();
   model["open_registration"] = c.status == ConsultationStatus::kPlanned && c.capacity > 0;
   model["can_organise"] = services_.consultations->MayOrganise(ctx.actor());
   model["reg_name"] = values.name;
