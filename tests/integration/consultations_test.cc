@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "fixture.h"
+#include "pdf/pdf_writer.h"
 #include "support/smtp_sink.h"
 
 namespace waymark::it {
@@ -709,6 +710,122 @@ TEST_P(ConsultationsTest, FollowersOfAPointHearOfItsStatusOnce) {
   seen = 0;
   for (const auto& n : notes["items"]) seen += n["event"] == "action_point.status" ? 1 : 0;
   EXPECT_EQ(seen, 1) << notes.dump();
+}
+
+// A multipart/form-data body: text fields, then the file part.
+std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::string& filename, const std::string& type, const std::string& bytes) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body.append("--b0undary\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n");
+    body.append(value).append("\r\n");
+  }
+  body.append("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+      .append(filename)
+      .append("\"\r\nContent-Type: ")
+      .append(type)
+      .append("\r\n\r\n")
+      .append(bytes)
+      .append("\r\n--b0undary--\r\n");
+  return body;
+}
+
+HeaderList WithMultipart(HeaderList h) {
+  h.emplace_back("Content-Type", "multipart/form-data; boundary=b0undary");
+  return h;
+}
+
+TEST_P(ConsultationsTest, OrganisersUploadDocumentsThatAreDownloadedFromTheLibrary) {
+  d().EnsureOrganisation("iom");
+  json c = NewConsultation();
+  std::string slug = c["slug"].get<std::string>();
+  std::string api = "/api/v1/consultations/" + slug + "/documents";
+  std::string pdf = pdf::WriteTextPdf({"Report of the consultation.", "Second page."}, "Report");
+
+  // A text file as a report, a missing title, a member: refused, naming the field.
+  HttpResponse text = client().Request("POST", api, WithMultipart(Admin()),
+                                       Multipart({{"title", "Notes"}, {"kind", "report"}, {"language", "en"}},
+                                                 "notes.txt", "text/plain", "hello"));
+  EXPECT_EQ(text.status, 422) << text.Describe();
+  EXPECT_TRUE(text.Json()["error"]["fields"].contains("file")) << text.body;
+  HttpResponse untitled =
+      client().Request("POST", api, WithMultipart(Admin()),
+                       Multipart({{"kind", "report"}, {"language", "xx"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(untitled.status, 422) << untitled.Describe();
+  EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("title")) << untitled.body;
+  EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("language")) << untitled.body;
+  Person member = d().AddPerson({.label = "docmember"});
+  std::string member_token = d().CreateToken(member.email);
+  HttpResponse anon = client().Request(
+      "POST", api, WithMultipart({}),
+      Multipart({{"title", "R"}, {"kind", "report"}, {"language", "en"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(anon.status, 401) << anon.Describe();
+  HttpResponse not_organiser = client().Request(
+      "POST", api, WithMultipart(Bearer(member_token)),
+      Multipart({{"title", "R"}, {"kind", "report"}, {"language", "en"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(not_organiser.status, 403) << not_organiser.Describe();
+
+  // Uploaded, listed with size and type, downloaded byte for byte.
+  HttpResponse up =
+      client().Request("POST", api, WithMultipart(Admin()),
+                       Multipart({{"title", "Report 2015"}, {"kind", "report"}, {"language", "en"}},
+                                 "report.pdf", "application/pdf", pdf));
+  ASSERT_EQ(up.status, 201) << up.Describe();
+  json doc = up.Json();
+  EXPECT_EQ(doc["kind"], "report");
+  EXPECT_EQ(doc["file"]["media_type"], "application/pdf");
+  EXPECT_EQ(doc["file"]["size"], static_cast<long long>(pdf.size()));
+  HttpResponse list = client().Get(api);
+  ASSERT_EQ(list.status, 200) << list.Describe();
+  ASSERT_EQ(list.Json()["items"].size(), 1u);
+  std::string url = list.Json()["items"][0]["file"]["url"].get<std::string>();
+  HttpResponse back = client().Get(url);
+  ASSERT_EQ(back.status, 200) << back.Describe();
+  EXPECT_TRUE(back.body == pdf) << "the downloaded file differs from the upload";
+  HttpResponse page = client().Get("/consultations/" + slug);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Report 2015"), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"" + url + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("application/pdf"), std::string::npos);
+  // The library holds it as a published item.
+  HttpResponse item =
+      client().Get("/api/v1/library/" + std::to_string(doc["library_item_id"].get<long long>()));
+  EXPECT_EQ(item.status, 200) << item.Describe();
+
+  // The organisers' form (multipart, no JavaScript): a text file as an
+  // agenda shows the form again naming the file; a PDF is added.
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, d().Admin().email, d().Admin().password, "/consultations/" + slug + "/edit");
+  EXPECT_NE(in.landing.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  HttpResponse refused =
+      b.Request("POST", "/consultations/" + slug + "/documents", WithMultipart({}),
+                Multipart({{"csrf", in.csrf}, {"title", "Agenda"}, {"kind", "agenda"}, {"language", "fr"}},
+                          "a.txt", "text/plain", "not a pdf"));
+  EXPECT_EQ(refused.status, 422) << refused.Describe();
+  EXPECT_NE(refused.body.find("href=\"#d-file\""), std::string::npos) << refused.body;
+  HttpResponse added = b.Request(
+      "POST", "/consultations/" + slug + "/documents", WithMultipart({}),
+      Multipart({{"csrf", in.csrf}, {"title", "Ordre du jour"}, {"kind", "agenda"}, {"language", "fr"}},
+                "agenda.pdf", "application/pdf", pdf::WriteTextPdf({"Agenda."}, "Agenda")));
+  EXPECT_EQ(added.status, 303) << added.Describe();
+  list = client().Get(api);
+  ASSERT_EQ(list.Json()["items"].size(), 2u);
+  EXPECT_EQ(list.Json()["items"][1]["language"], "fr");
+  EXPECT_EQ(list.Json()["items"][1]["position"], 2);
+
+  // Removed: by the API (organisers only) and by the form; the library
+  // item is archived, so its file is no longer public.
+  std::string one = api + "/" + std::to_string(doc["id"].get<long long>());
+  EXPECT_EQ(client().Request("DELETE", one, Bearer(member_token)).status, 403);
+  HttpResponse del = client().Request("DELETE", one, Admin());
+  EXPECT_EQ(del.status, 204) << del.Describe();
+  EXPECT_EQ(client().Request("DELETE", one, Admin()).status, 404);
+  EXPECT_EQ(client().Get(url).status, 404);
+  std::string second = std::to_string(list.Json()["items"][1]["id"].get<long long>());
+  HttpResponse removed =
+      b.PostForm("/consultations/" + slug + "/documents/" + second + "/delete", {{"csrf", in.csrf}});
+  EXPECT_EQ(removed.status, 303) << removed.Describe();
+  EXPECT_EQ(client().Get(api).Json()["items"].size(), 0u);
 }
 
 WM_INSTANTIATE_BACKENDS(ConsultationsTest);
