@@ -559,6 +559,7 @@ class ConcurrencyTest : public ServerTest {
         "/action-points.atom",
         "/api/v1/consultations",
         "/api/v1/consultations/2015",
+        "/api/v1/consultations/2015/documents",
         "/api/v1/action-points",
         "/api/v1/action-points?owner=all_csos",
         {"/api/v1/action-points?year=abc", 422},
@@ -1233,8 +1234,28 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
 // revisions are its creation plus one per accepted update, status change,
 // edit and milestone. An owner's editor also follows and unfollows the point
 // meanwhile.
+// A multipart/form-data body for a consultation's document.
+std::string DocumentBody(const std::vector<std::pair<std::string, std::string>>& fields,
+                         const std::string& pdf) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body.append("--b0undary\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n");
+    body.append(value).append("\r\n");
+  }
+  body.append("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.pdf\"\r\n")
+      .append("Content-Type: application/pdf\r\n\r\n")
+      .append(pdf)
+      .append("\r\n--b0undary--\r\n");
+  return body;
+}
+
 TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   const std::vector<Client>& members = Members();
+  const std::string pdf = pdf::WriteTextPdf({"Consultation under load."}, "Load");
+  auto multipart = [](HeaderList h) {
+    h.emplace_back("Content-Type", "multipart/form-data; boundary=b0undary");
+    return h;
+  };
   std::string slug = Word(d(), "cn");
   HttpResponse made = client().SendJson("POST", "/api/v1/consultations",
                                         {{"slug", slug},
@@ -1273,7 +1294,9 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   reads.emplace_back("/consultations/" + slug);
   reads.emplace_back("/consultations/" + slug + ".ics");
   reads.emplace_back("/action-points/" + std::to_string(pid));
+  reads.emplace_back("/api/v1/consultations/" + slug + "/documents");
   std::string page = "/action-points/" + std::to_string(pid);
+  std::string documents = "/api/v1/consultations/" + slug + "/documents";
   // Signed in once, each used by one client thread only.
   Browser admin = NewBrowser();
   SignedIn admin_in = SignIn(admin, d().Admin().email, d().Admin().password, page);
@@ -1281,7 +1304,7 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   SignedIn editor_in = SignIn(editor, members[1].person.email, members[1].person.password, page);
   constexpr int kReaders = 3;
   Tally tally;
-  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0}, edits_ok{0};
+  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0}, edits_ok{0}, documents_ok{0};
   Clock::time_point deadline = Clock::now() + seconds(20);
   RunClients(kClients, deadline, 12, tally, [&](int t, int round) {
     if (t < kReaders) {
@@ -1296,6 +1319,33 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       // other time through the point's form. Early on, a session and a
       // sub-point through the organisers' forms.
       std::string next = round % 2 == 0 ? "in_progress" : "open";
+      if (round <= 2) {
+        // The documents: uploaded through the API and the organisers' form
+        // while the page and the list are read; the first is removed again.
+        HttpResponse f;
+        if (round == 0) {
+          f = client().Request(
+              "POST", documents, multipart(Bearer(d().AdminToken())),
+              DocumentBody({{"title", "Report"}, {"kind", "report"}, {"language", "en"}}, pdf));
+          if (f.status == 201) ++documents_ok;
+        } else if (round == 1) {
+          f = admin.Request(
+              "POST", "/consultations/" + slug + "/documents", multipart({}),
+              DocumentBody(
+                  {{"csrf", admin_in.csrf}, {"title", "Agenda"}, {"kind", "agenda"}, {"language", "fr"}},
+                  pdf));
+          if (f.status == 303) ++documents_ok;
+        } else {
+          json listed = client().Get(documents).Json();
+          std::string first =
+              listed["items"].empty() ? "0" : std::to_string(listed["items"][0]["id"].get<long long>());
+          f = client().Request("DELETE", documents + "/" + first, Bearer(d().AdminToken()));
+          if (f.status == 204) --documents_ok;
+        }
+        tally.Check("document", f);
+        if (f.status != 201 && f.status != 303 && f.status != 204)
+          tally.Fail("document answered " + f.Describe());
+      }
       if (round == 1 || round == 2) {
         HttpResponse f =
             round == 1 ? admin.PostForm("/consultations/" + slug + "/sessions", {{"csrf", admin_in.csrf},
@@ -1391,6 +1441,14 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
                                             Bearer(members[1].token));
       tally.Check("follow", f);
       if (f.status != 303 && f.status != 200) tally.Fail("follow answered " + f.Describe());
+      if (round == 0) {
+        // Not an organiser: the upload is refused, nothing is shelved.
+        HttpResponse u =
+            client().Request("POST", documents, multipart(Bearer(members[1].token)),
+                             DocumentBody({{"title", "Mine"}, {"kind", "report"}, {"language", "en"}}, pdf));
+        tally.Check("document by a member", u);
+        if (u.status != 403) tally.Fail("a member's upload answered " + u.Describe());
+      }
       return true;
     }
     std::string email = slug + "-" + std::to_string(t) + "-" + std::to_string(round) + "@example.org";
@@ -1463,6 +1521,17 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   EXPECT_EQ(after["text"], "Under load, edited");
   EXPECT_EQ(after["milestones"].size(), 1u);
   EXPECT_EQ(client().Get("/api/v1" + second_page).Json()["status"], "carried_over");
+  json docs = client().Get(documents).Json();
+  EXPECT_EQ(static_cast<long>(docs["items"].size()), documents_ok.load()) << docs.dump();
+  for (const auto& doc : docs["items"]) {
+    HttpResponse file = client().Get(doc["file"]["url"].get<std::string>());
+    EXPECT_TRUE(file.status == 200 && file.body == pdf) << file.Describe();
+  }
+  // The demo's 2015 consultation has its report, a PDF in the library.
+  json demo = client().Get("/api/v1/consultations/2015/documents").Json();
+  ASSERT_EQ(demo["items"].size(), 1u) << demo.dump();
+  EXPECT_EQ(demo["items"][0]["kind"], "report");
+  EXPECT_EQ(demo["items"][0]["file"]["media_type"], "application/pdf");
 }
 
 // Readers on every public route, signed-in readers, and writers of every kind
