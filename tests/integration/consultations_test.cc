@@ -50,7 +50,9 @@ class ConsultationsTest : public ServerTest {
                 {"smtp_port", Sink().port()},
                 {"smtp_starttls", "none"},
                 {"smtp_from", "Waymark <noreply@waymark.test>"},
-                {"base_url", "https://waymark.test"}};
+                {"base_url", "https://waymark.test"},
+                // Small, so that an oversize document is quick to send.
+                {"media_max_bytes", 200000}};
     return o;
   }
 
@@ -754,6 +756,11 @@ TEST_P(ConsultationsTest, OrganisersUploadDocumentsThatAreDownloadedFromTheLibra
   EXPECT_EQ(untitled.status, 422) << untitled.Describe();
   EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("title")) << untitled.body;
   EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("language")) << untitled.body;
+  HttpResponse big = client().Request("POST", api, WithMultipart(Admin()),
+                                      Multipart({{"title", "Big"}, {"kind", "report"}, {"language", "en"}},
+                                                "big.pdf", "application/pdf", pdf::PadPdf(pdf, 300000)));
+  EXPECT_EQ(big.status, 422) << big.Describe();
+  EXPECT_TRUE(big.Json()["error"]["fields"].contains("file")) << big.body;
   Person member = d().AddPerson({.label = "docmember"});
   std::string member_token = d().CreateToken(member.email);
   HttpResponse anon = client().Request(
