@@ -63,10 +63,10 @@ Result<int> LoadDemoConsultations(Runtime& runtime) {
   for (const auto& g : groups) {
     if (g.slug == "inclusion-integration") links.inclusion_group = g.id;
   }
-  WM_ASSIGN_OR_RETURN(int points,
-                      demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(),
-                                              runtime.random(), links));
-  return points;
+  // The report goes to the library (the library demo runs before this one).
+  links.documents = &runtime.consultation_documents();
+  return demo::LoadConsultations(runtime.account_stores(), runtime.consultation_store(), runtime.random(),
+                                 links);
 }
 
 Result<int> LoadDemoFutures(Runtime& runtime) {

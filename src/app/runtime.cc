@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include <set>
+
 #include "app/pdf_extractor.h"
 
 #include "search/xapian_index.h"
@@ -32,6 +34,65 @@ class AtlasReferences final : public atlas::References {
  private:
   library::LibraryService& library_;
   evidence::EvidenceService& evidence_;
+};
+
+// Where the consultations keep their documents: published items of the
+// library, in the name of the organisation that stands for the IOM (the
+// consultations module does not depend on the library).
+class ConsultationDocumentLibrary final : public consultations::DocumentLibrary {
+ public:
+  ConsultationDocumentLibrary(library::LibraryService& library, std::string org_slug)
+      : library_(library), org_slug_(std::move(org_slug)) {}
+
+  std::int64_t MaxBytes() const override { return library_.options().max_file_bytes; }
+
+  Result<consultations::ShelvedFile> Shelve(const accounts::Actor& actor, const std::string& title,
+                                            const std::string& language, int year,
+                                            const std::string& filename, const ByteSource& bytes) override {
+    library::ItemInput in;
+    in.organisation = org_slug_;
+    in.type = "report";
+    in.texts = std::map<std::string, library::LocalText>{{language, library::LocalText{title, ""}}};
+    in.date = std::to_string(year);
+    in.doc_language = language;
+    auto item = library_.Create(actor, in);
+    if (!item.ok()) {
+      if (item.status().fields().contains("organisation"))
+        return Status::Unavailable("the library has no organisation '" + org_slug_ +
+                                   "' to hold the consultations' documents");
+      return item.status();
+    }
+    auto shelved = [&]() -> Result<library::ItemFile> {
+      WM_ASSIGN_OR_RETURN(library::ItemFile f, library_.AddFile(actor, item->id, filename, bytes));
+      WM_RETURN_IF_ERROR(library_.Submit(actor, item->id).status());
+      WM_RETURN_IF_ERROR(library_.Publish(actor, item->id).status());
+      return f;
+    }();
+    if (!shelved.ok()) {
+      (void)library_.Archive(actor, item->id, "the consultation document could not be added");
+      return shelved.status();
+    }
+    return Shelved(item->id, *shelved);
+  }
+
+  Result<consultations::ShelvedFile> Describe(consultations::Id item_id) override {
+    WM_ASSIGN_OR_RETURN(library::Item item, library_.Get(accounts::Actor::Anonymous(""), item_id));
+    if (item.files.empty()) return Status::NotFound("the library item has no file");
+    return Shelved(item.id, item.files.front());
+  }
+
+  Status Withdraw(const accounts::Actor& actor, consultations::Id item_id,
+                  const std::string& reason) override {
+    return library_.Archive(actor, item_id, reason).status();
+  }
+
+ private:
+  static consultations::ShelvedFile Shelved(consultations::Id item_id, const library::ItemFile& f) {
+    return {item_id, f.id, f.filename, f.media_type, f.size, "/library/files/" + std::to_string(f.id)};
+  }
+
+  library::LibraryService& library_;
+  std::string org_slug_;
 };
 
 }  // namespace
@@ -137,20 +198,45 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   rt->consultation_stores_ = std::make_unique<storage::ConsultationStores>(*rt->db_);
   consultations::ConsultationOptions cno;
   cno.public_url = config.base_url;
-  // A status change is news for the followers of what the point links to
-  // (a campaign, a thread, a working group): in-app and in their digests.
-  cno.on_status_change = [exchange = rt->exchange_service_.get()](const accounts::Actor& actor,
-                                                                  const consultations::ActionPoint& p,
-                                                                  consultations::PointStatus) {
+  // A status change is news for the point's own followers and for the
+  // followers of what it links to (a campaign, a thread, a working group):
+  // in-app and in their digests. Points are followed in the exchange's
+  // follows (kind "action_point").
+  exchange::ExchangeStores ex = rt->exchange_stores_->stores();
+  cno.follows = ex.follows;
+  rt->consultation_documents_ =
+      std::make_unique<ConsultationDocumentLibrary>(*rt->library_service_, cno.iom_slug);
+  cno.documents = rt->consultation_documents_.get();
+  cno.on_status_change = [exchange = rt->exchange_service_.get(), ex, &clock = rt->clock_](
+                             const accounts::Actor& actor, const consultations::ActionPoint& p,
+                             consultations::PointStatus) {
     std::string title = std::to_string(p.consultation_year) + "/" + p.number + ": " +
                         consultations::Pick(p.text, "en") + " (" +
                         std::string(consultations::ToString(p.status)) + ")";
+    std::set<consultations::Id> told;  // through what the point links to
     for (const auto& l : p.links) {
       std::string kind = l.kind == consultations::LinkKind::kCampaign       ? "campaign"
                          : l.kind == consultations::LinkKind::kThread       ? "thread"
                          : l.kind == consultations::LinkKind::kWorkingGroup ? "group"
                                                                             : "";
-      if (!kind.empty()) (void)exchange->Notify(actor, "action_point.status", {kind, l.target_id}, title);
+      if (kind.empty()) continue;
+      (void)exchange->Notify(actor, "action_point.status", {kind, l.target_id}, title);
+      if (auto f = ex.follows->Followers({kind, l.target_id}); f.ok()) told.insert(f->begin(), f->end());
+    }
+    // The point's own followers, once each, never the actor.
+    exchange::Target point{consultations::kPointFollowKind, p.id};
+    auto followers = ex.follows->Followers(point);
+    if (!followers.ok()) return;
+    for (consultations::Id user_id : *followers) {
+      if ((actor.user && actor.user->id == user_id) || told.contains(user_id)) continue;
+      exchange::Notification n;
+      n.user_id = user_id;
+      n.event = "action_point.status";
+      n.target = point;
+      n.title = title;
+      n.actor_name = actor.user ? actor.user->name : actor.label;
+      n.created_at = clock.NowMs();
+      (void)ex.notifications->Add(n);
     }
   };
   rt->consultation_service_ = std::make_unique<consultations::ConsultationService>(

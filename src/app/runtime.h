@@ -78,6 +78,7 @@ class Runtime {
   // Marks runs a previous process left running interrupted and starts the
   // runner (serve only). Returns how many were interrupted.
   Result<int> StartForecasts() { return forecast_service_->Start(); }
+  consultations::DocumentLibrary& consultation_documents() { return *consultation_documents_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
@@ -118,6 +119,7 @@ class Runtime {
   std::unique_ptr<storage::SurveyStores> survey_stores_;
   std::unique_ptr<survey::SurveyService> survey_service_;
   std::unique_ptr<storage::ConsultationStores> consultation_stores_;
+  std::unique_ptr<consultations::DocumentLibrary> consultation_documents_;
   std::unique_ptr<consultations::ConsultationService> consultation_service_;
   std::unique_ptr<storage::FuturesStores> futures_stores_;
   std::unique_ptr<futures::FuturesService> futures_service_;

@@ -195,6 +195,9 @@ const std::vector<TableSpec>& Specs() {
        "id", true},
       {"forecast_run_camps", "run_id, day, camp, simulated, observed", "run_id, day, camp", false},
       {"forecast_run_errors", "run_id, day, error, error_rescaled", "run_id, day", false},
+      // 0013_consultations_documents: after the consultations.
+      {"consultation_documents",
+       "id, consultation_id, library_item_id, kind, language, title, position, created_at", "id", true},
   };
   return specs;
 }

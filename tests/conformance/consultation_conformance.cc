@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "people.h"
 #include "storage/consultations/consultation_stores.h"
 #include "storage/copy.h"
+#include "storage/exchange/exchange_stores.h"
 
 namespace waymark::conformance {
 namespace {
@@ -72,6 +74,58 @@ SessionInput SessionAt(const std::string& from, const std::string& to, const std
   return s;
 }
 
+// The library, as the consultations see it (documents.h): keeps the files
+// in memory; published until withdrawn.
+class FakeDocumentLibrary final : public DocumentLibrary {
+ public:
+  std::int64_t MaxBytes() const override { return 1000; }
+  Result<ShelvedFile> Shelve(const Actor&, const std::string&, const std::string&, int,
+                             const std::string& filename, const ByteSource& bytes) override {
+    WM_ASSIGN_OR_RETURN(std::string all, ReadAll(bytes));
+    bool pdf = all.rfind("%PDF-", 0) == 0;
+    bool png = all.rfind("\x89PNG", 0) == 0;
+    if (!pdf && !png) return Status::UnsupportedMediaType("not a PDF or an image");
+    std::lock_guard lock(mu_);
+    ShelvedFile f{next_++,
+                  next_++,
+                  filename,
+                  pdf ? "application/pdf" : "image/png",
+                  static_cast<std::int64_t>(all.size()),
+                  ""};
+    f.url = "/library/files/" + std::to_string(f.file_id);
+    files_[f.item_id] = f;
+    bytes_[f.item_id] = all;
+    return f;
+  }
+  Result<ShelvedFile> Describe(Id item_id) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(item_id);
+    if (it == files_.end()) return Status::NotFound("no such item");
+    return it->second;
+  }
+  Status Withdraw(const Actor&, Id item_id, const std::string&) override {
+    std::lock_guard lock(mu_);
+    if (files_.erase(item_id) == 0) return Status::NotFound("no such item");
+    ++withdrawn_;
+    return Status::Ok();
+  }
+  int withdrawn() {
+    std::lock_guard lock(mu_);
+    return withdrawn_;
+  }
+  std::string BytesOf(Id item_id) {
+    std::lock_guard lock(mu_);
+    return bytes_[item_id];
+  }
+
+ private:
+  std::mutex mu_;
+  Id next_ = 100;
+  std::map<Id, ShelvedFile> files_;
+  std::map<Id, std::string> bytes_;
+  int withdrawn_ = 0;
+};
+
 class ConsultationTest : public BackendTest {
  protected:
   void SetUp() override {
@@ -79,8 +133,11 @@ class ConsultationTest : public BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     people_ = std::make_unique<People>(db(), clock_);
     consultation_stores_ = std::make_unique<storage::ConsultationStores>(db());
+    exchange_stores_ = std::make_unique<storage::ExchangeStores>(db());
     ConsultationOptions options;
     options.public_url = "https://waymark.test";
+    options.follows = exchange_stores_->stores().follows;
+    options.documents = &library_;
     service_ = std::make_unique<ConsultationService>(people_->stores(), consultation_stores_->store(), clock_,
                                                      random_, &mailer_, options);
     clock_.SetMs(1'700'000'000'000);  // November 2023
@@ -101,6 +158,7 @@ class ConsultationTest : public BackendTest {
   }
   void TearDown() override {
     service_.reset();
+    exchange_stores_.reset();
     consultation_stores_.reset();
     people_.reset();
     BackendTest::TearDown();
@@ -130,12 +188,46 @@ class ConsultationTest : public BackendTest {
 
   std::unique_ptr<People> people_;
   std::unique_ptr<storage::ConsultationStores> consultation_stores_;
+  std::unique_ptr<storage::ExchangeStores> exchange_stores_;
   std::unique_ptr<ConsultationService> service_;
   crypto::SodiumRandom random_;
   CapturingMailer mailer_;
+  FakeDocumentLibrary library_;
   Organisation iom_, jed_, ami_;
   User ivo_, ana_, max_, mia_, bea_, root_;
 };
+
+TEST_F(ConsultationTest, AnyoneSignedInFollowsAPoint) {
+  Consultation c = Make();
+  ActionPoint p = Point(c, "1", {{"iom", ""}});
+  EXPECT_TRUE(HasKind(service_->FollowPoint(Actor::Anonymous(""), p.id, true), Kind::kUnauthenticated));
+  EXPECT_TRUE(HasKind(service_->FollowPoint(As(mia_), p.id + 1000, true), Kind::kNotFound));
+  auto before = service_->IsFollowingPoint(As(mia_), p.id);
+  ASSERT_TRUE(IsOk(before));
+  EXPECT_FALSE(*before);
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, true)));
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, true))) << "idempotent";
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(bea_), p.id, true)));
+  auto following = service_->IsFollowingPoint(As(mia_), p.id);
+  ASSERT_TRUE(IsOk(following));
+  EXPECT_TRUE(*following);
+  auto anonymous = service_->IsFollowingPoint(Actor::Anonymous(""), p.id);
+  ASSERT_TRUE(IsOk(anonymous));
+  EXPECT_FALSE(*anonymous);
+  auto followers = service_->PointFollowers(p.id);
+  ASSERT_TRUE(IsOk(followers));
+  EXPECT_EQ(std::set<Id>(followers->begin(), followers->end()), (std::set<Id>{mia_.id, bea_.id}));
+  ASSERT_TRUE(IsOk(service_->FollowPoint(As(mia_), p.id, false)));
+  followers = service_->PointFollowers(p.id);
+  ASSERT_TRUE(IsOk(followers));
+  EXPECT_EQ(*followers, (std::vector<Id>{bea_.id}));
+  EXPECT_EQ(
+      CountRows("SELECT COUNT(*) FROM audit_log WHERE action='follow.add' AND entity_type='action_point'"),
+      2);
+  EXPECT_EQ(
+      CountRows("SELECT COUNT(*) FROM audit_log WHERE action='follow.remove' AND entity_type='action_point'"),
+      1);
+}
 
 TEST_F(ConsultationTest, OrganisersCreateConsultationsWithRevisionsAndAudit) {
   EXPECT_TRUE(HasKind(service_->CreateConsultation(As(ana_), Input2015()), Kind::kPermissionDenied));
@@ -512,6 +604,130 @@ TEST_F(ConsultationTest, WaymarkCopyCarriesTheConsultationTables) {
   ASSERT_TRUE(IsOk(point));
   EXPECT_EQ(point->progress, 10);
   EXPECT_EQ(point->latest->text, "Started");
+}
+
+DocumentInput Doc(const std::string& title, const std::string& kind, const std::string& language,
+                  const ByteSource* bytes) {
+  return DocumentInput{title, kind, language, "report.pdf", bytes};
+}
+
+TEST_F(ConsultationTest, OrganisersAddDocumentsThatLinkToTheLibrary) {
+  Consultation c = Make();
+  StringByteSource pdf("%PDF-1.4 report");
+  StringByteSource agenda("%PDF-1.4 agenda");
+  EXPECT_TRUE(HasKind(service_->AddDocument(As(ivo_), c.id, Doc("Report", "report", "en", &pdf)),
+                      Kind::kPermissionDenied));
+  EXPECT_TRUE(HasKind(service_->AddDocument(Actor::Cli(), c.id + 999, Doc("Report", "report", "en", &pdf)),
+                      Kind::kNotFound));
+  auto a = service_->AddDocument(As(root_), c.id, Doc(" Report 2015 ", "report", "en", &pdf));
+  ASSERT_TRUE(IsOk(a));
+  EXPECT_EQ(a->document.title, "Report 2015");
+  EXPECT_EQ(a->document.kind, DocumentKind::kReport);
+  EXPECT_EQ(a->document.position, 1);
+  ASSERT_TRUE(a->file.has_value());
+  EXPECT_EQ(a->file->media_type, "application/pdf");
+  EXPECT_EQ(library_.BytesOf(a->document.library_item_id), "%PDF-1.4 report");
+  auto b = service_->AddDocument(Actor::Cli(), c.id, Doc("Ordre du jour", "agenda", "fr", &agenda));
+  ASSERT_TRUE(IsOk(b));
+  EXPECT_EQ(b->document.position, 2);
+
+  auto list = service_->ListDocuments(c.id);
+  ASSERT_TRUE(IsOk(list));
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].document, a->document);
+  EXPECT_EQ((*list)[1].document.language, "fr");
+  EXPECT_EQ((*list)[1].file->size, 15);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM audit_log WHERE action='consultation.document_add'"), 2);
+
+  // Removing: organisers only, within its consultation; the item is withdrawn.
+  EXPECT_TRUE(HasKind(service_->RemoveDocument(As(ivo_), c.id, a->document.id), Kind::kPermissionDenied));
+  ConsultationInput later = Input2015();
+  later.year = "2016";
+  later.starts_on = "2016-09-18";
+  Consultation other = Make(later);
+  EXPECT_TRUE(HasKind(service_->RemoveDocument(Actor::Cli(), other.id, a->document.id), Kind::kNotFound));
+  ASSERT_TRUE(IsOk(service_->RemoveDocument(As(root_), c.id, a->document.id)));
+  EXPECT_EQ(library_.withdrawn(), 1);
+  EXPECT_TRUE(HasKind(service_->RemoveDocument(As(root_), c.id, a->document.id), Kind::kNotFound));
+  list = service_->ListDocuments(c.id);
+  ASSERT_TRUE(IsOk(list));
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().document.id, b->document.id);
+  // Added after a removal, it goes last.
+  auto d = service_->AddDocument(Actor::Cli(), c.id, Doc("Report", "report", "en", &pdf));
+  ASSERT_TRUE(IsOk(d));
+  EXPECT_EQ(d->document.position, 3);
+}
+
+TEST_F(ConsultationTest, BadDocumentFieldsAreEachNamed) {
+  Consultation c = Make();
+  StringByteSource text("just some text, not a PDF");
+  StringByteSource png("\x89PNG\r\n\x1a\n....");
+  StringByteSource empty("");
+  std::string big_bytes = "%PDF-" + std::string(2000, 'x');
+  StringByteSource big(big_bytes);
+  auto bad = service_->AddDocument(Actor::Cli(), c.id, Doc(" ", "minutes", "de", &empty));
+  ASSERT_TRUE(HasKind(bad, Kind::kValidation));
+  EXPECT_EQ(bad.status().fields().size(), 4u);
+  for (const char* f : {"title", "kind", "language", "file"})
+    EXPECT_TRUE(bad.status().fields().contains(f)) << f;
+  EXPECT_TRUE(HasKind(service_->AddDocument(Actor::Cli(), c.id, Doc("R", "report", "en", nullptr)),
+                      Kind::kValidation));
+  EXPECT_TRUE(
+      HasKind(service_->AddDocument(Actor::Cli(), c.id, Doc(std::string(201, 'a'), "report", "en", &text)),
+              Kind::kValidation));
+  // A report or an agenda must be a PDF; another document may be an image.
+  auto not_pdf = service_->AddDocument(Actor::Cli(), c.id, Doc("R", "agenda", "en", &png));
+  ASSERT_TRUE(HasKind(not_pdf, Kind::kValidation));
+  EXPECT_EQ(not_pdf.status().field_codes().at("file").code, "cn_not_pdf");
+  EXPECT_TRUE(IsOk(service_->AddDocument(Actor::Cli(), c.id, Doc("Photo", "other", "es", &png))));
+  // What the library refuses is named too.
+  auto text_other = service_->AddDocument(Actor::Cli(), c.id, Doc("Notes", "other", "en", &text));
+  ASSERT_TRUE(HasKind(text_other, Kind::kValidation));
+  EXPECT_EQ(text_other.status().field_codes().at("file").code, "cn_file_type");
+  auto too_big = service_->AddDocument(Actor::Cli(), c.id, Doc("Big", "report", "en", &big));
+  ASSERT_TRUE(HasKind(too_big, Kind::kValidation));
+  EXPECT_EQ(too_big.status().field_codes().at("file").code, "cn_file_too_large");
+  auto list = service_->ListDocuments(c.id);
+  ASSERT_TRUE(IsOk(list));
+  EXPECT_EQ(list->size(), 1u);
+}
+
+TEST_F(ConsultationTest, ConcurrentUploadsTakeDistinctPositions) {
+  Consultation c = Make();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      std::string bytes = "%PDF-1.4 " + std::to_string(i);
+      StringByteSource pdf(bytes);
+      if (service_->AddDocument(Actor::Cli(), c.id, Doc("Doc " + std::to_string(i), "other", "en", &pdf))
+              .ok())
+        ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 6);
+  auto list = service_->ListDocuments(c.id);
+  ASSERT_TRUE(IsOk(list));
+  std::set<int> positions;
+  for (const auto& v : *list) positions.insert(v.document.position);
+  EXPECT_EQ(positions, (std::set<int>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST_F(ConsultationTest, WaymarkCopyCarriesTheDocumentLinks) {
+  Consultation c = Make();
+  StringByteSource pdf("%PDF-1.4 report");
+  auto a = service_->AddDocument(Actor::Cli(), c.id, Doc("Report", "report", "en", &pdf));
+  ASSERT_TRUE(IsOk(a));
+  auto target = TestDatabase::Create(backend(), true, clock_);
+  ASSERT_TRUE(IsOk(target));
+  ASSERT_TRUE(IsOk(storage::CopyDatabase(db(), (*target)->db(), false, 100, {})));
+  storage::ConsultationStores copied((*target)->db());
+  auto docs = copied.store().ListDocuments(c.id);
+  ASSERT_TRUE(IsOk(docs));
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ(docs->front(), a->document);
 }
 
 }  // namespace

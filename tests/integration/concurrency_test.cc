@@ -574,6 +574,7 @@ class ConcurrencyTest : public ServerTest {
         "/action-points.atom",
         "/api/v1/consultations",
         "/api/v1/consultations/2015",
+        "/api/v1/consultations/2015/documents",
         "/api/v1/action-points",
         "/api/v1/action-points?owner=all_csos",
         {"/api/v1/action-points?year=abc", 422},
@@ -1269,11 +1270,34 @@ TEST_P(ConcurrencyTest, SurveyAnswersWithdrawalAndResultsTogether) {
 // owners' editors post progress on an action point and an administrator
 // moves its status back and forth (each through the API and the point's
 // forms; the administrator also adds a session and a sub-point through the
-// organisers' forms): exactly five registrations are confirmed,
-// the rest wait, and the point's revisions are its creation plus one per
-// accepted update and status change.
+// organisers' forms, and edits the consultation, the session and the point,
+// adds a milestone and carries a second point over through the edit forms):
+// exactly five registrations are confirmed, the rest wait, and the point's
+// revisions are its creation plus one per accepted update, status change,
+// edit and milestone. An owner's editor also follows and unfollows the point
+// meanwhile.
+// A multipart/form-data body for a consultation's document.
+std::string DocumentBody(const std::vector<std::pair<std::string, std::string>>& fields,
+                         const std::string& pdf) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body.append("--b0undary\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n");
+    body.append(value).append("\r\n");
+  }
+  body.append("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.pdf\"\r\n")
+      .append("Content-Type: application/pdf\r\n\r\n")
+      .append(pdf)
+      .append("\r\n--b0undary--\r\n");
+  return body;
+}
+
 TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   const std::vector<Client>& members = Members();
+  const std::string pdf = pdf::WriteTextPdf({"Consultation under load."}, "Load");
+  auto multipart = [](HeaderList h) {
+    h.emplace_back("Content-Type", "multipart/form-data; boundary=b0undary");
+    return h;
+  };
   std::string slug = Word(d(), "cn");
   HttpResponse made = client().SendJson("POST", "/api/v1/consultations",
                                         {{"slug", slug},
@@ -1291,12 +1315,30 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
                         Bearer(d().AdminToken()));
   ASSERT_EQ(point.status, 201) << point.Describe();
   long long pid = point.Json()["id"].get<long long>();
+  HttpResponse second = client().SendJson(
+      "POST", "/api/v1/consultations/" + slug + "/action-points",
+      {{"number", "2"}, {"text", {{"en", "Carried later"}}}, {"owners", {"iom"}}}, Bearer(d().AdminToken()));
+  ASSERT_EQ(second.status, 201) << second.Describe();
+  std::string second_page = "/action-points/" + std::to_string(second.Json()["id"].get<long long>());
+  std::string later = Word(d(), "cn");
+  ASSERT_EQ(client()
+                .SendJson("POST", "/api/v1/consultations",
+                          {{"slug", later},
+                           {"title", "Later " + later},
+                           {"year", "2028"},
+                           {"starts_on", "2028-06-10"},
+                           {"venue", "Geneva"}},
+                          Bearer(d().AdminToken()))
+                .status,
+            201);
   std::string base = "/api/v1/action-points/" + std::to_string(pid);
   std::vector<Read> reads = ConsultationReads();
   reads.emplace_back("/consultations/" + slug);
   reads.emplace_back("/consultations/" + slug + ".ics");
   reads.emplace_back("/action-points/" + std::to_string(pid));
+  reads.emplace_back("/api/v1/consultations/" + slug + "/documents");
   std::string page = "/action-points/" + std::to_string(pid);
+  std::string documents = "/api/v1/consultations/" + slug + "/documents";
   // Signed in once, each used by one client thread only.
   Browser admin = NewBrowser();
   SignedIn admin_in = SignIn(admin, d().Admin().email, d().Admin().password, page);
@@ -1304,7 +1346,7 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
   SignedIn editor_in = SignIn(editor, members[1].person.email, members[1].person.password, page);
   constexpr int kReaders = 3;
   Tally tally;
-  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0};
+  std::atomic<long> registered{0}, cancelled{0}, progress_ok{0}, status_ok{0}, edits_ok{0}, documents_ok{0};
   Clock::time_point deadline = Clock::now() + seconds(20);
   RunClients(kClients, deadline, 12, tally, [&](int t, int round) {
     if (t < kReaders) {
@@ -1319,6 +1361,33 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       // other time through the point's form. Early on, a session and a
       // sub-point through the organisers' forms.
       std::string next = round % 2 == 0 ? "in_progress" : "open";
+      if (round <= 2) {
+        // The documents: uploaded through the API and the organisers' form
+        // while the page and the list are read; the first is removed again.
+        HttpResponse f;
+        if (round == 0) {
+          f = client().Request(
+              "POST", documents, multipart(Bearer(d().AdminToken())),
+              DocumentBody({{"title", "Report"}, {"kind", "report"}, {"language", "en"}}, pdf));
+          if (f.status == 201) ++documents_ok;
+        } else if (round == 1) {
+          f = admin.Request(
+              "POST", "/consultations/" + slug + "/documents", multipart({}),
+              DocumentBody(
+                  {{"csrf", admin_in.csrf}, {"title", "Agenda"}, {"kind", "agenda"}, {"language", "fr"}},
+                  pdf));
+          if (f.status == 303) ++documents_ok;
+        } else {
+          json listed = client().Get(documents).Json();
+          std::string first =
+              listed["items"].empty() ? "0" : std::to_string(listed["items"][0]["id"].get<long long>());
+          f = client().Request("DELETE", documents + "/" + first, Bearer(d().AdminToken()));
+          if (f.status == 204) --documents_ok;
+        }
+        tally.Check("document", f);
+        if (f.status != 201 && f.status != 303 && f.status != 204)
+          tally.Fail("document answered " + f.Describe());
+      }
       if (round == 1 || round == 2) {
         HttpResponse f =
             round == 1 ? admin.PostForm("/consultations/" + slug + "/sessions", {{"csrf", admin_in.csrf},
@@ -1334,6 +1403,48 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
                                          {"owners", members[0].org}});
         tally.Check("POST organiser form", f);
         if (f.status != 303) tally.Fail("POST organiser form answered " + f.Describe());
+      }
+      if (round >= 3 && round <= 7) {
+        // The edit forms, while the others post progress, change the status
+        // and register.
+        std::string cpage = "/consultations/" + slug;
+        HttpResponse f;
+        if (round == 3) {
+          f = admin.PostForm(cpage + "/edit", {{"csrf", admin_in.csrf},
+                                               {"title", "Load edited " + slug},
+                                               {"year", "2027"},
+                                               {"starts_on", "2027-06-10"},
+                                               {"venue", "Geneva"},
+                                               {"status", "planned"},
+                                               {"capacity", "5"}});
+        } else if (round == 4) {
+          json c = client().Get("/api/v1/consultations/" + slug).Json();
+          std::string sid =
+              c["sessions"].empty() ? "0" : std::to_string(c["sessions"][0]["id"].get<long long>());
+          f = admin.PostForm(cpage + "/sessions/" + sid + "/edit", {{"csrf", admin_in.csrf},
+                                                                    {"from", "09:30"},
+                                                                    {"to", "10:30"},
+                                                                    {"type", "panel"},
+                                                                    {"title_en", "Opening, moved"}});
+        } else if (round == 5) {
+          f = admin.PostForm(page + "/edit", {{"csrf", admin_in.csrf},
+                                              {"number", "1"},
+                                              {"text_en", "Under load, edited"},
+                                              {"owners", members[0].org},
+                                              {"themes", "load"}});
+        } else if (round == 6) {
+          f = admin.PostForm(
+              page + "/milestones",
+              {{"csrf", admin_in.csrf}, {"milestone_date", "2027-12-01"}, {"milestone_text", "Halfway"}});
+        } else {
+          f = admin.PostForm(second_page + "/carry-over", {{"csrf", admin_in.csrf}, {"carry_to", later}});
+        }
+        tally.Check("POST edit form", f);
+        if (f.status != 303) {
+          tally.Fail("POST edit form (round " + std::to_string(round) + ") answered " + f.Describe());
+        } else if (round == 5 || round == 6) {
+          ++edits_ok;
+        }
       }
       HttpResponse r =
           round % 4 < 2
@@ -1362,6 +1473,23 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
         ++progress_ok;
       } else {
         tally.Fail("POST progress answered " + r.Describe());
+      }
+      // And follows the point, or stops, through the button and the API,
+      // while its status changes notify the followers.
+      HttpResponse f =
+          round % 2 == 0 ? editor.PostForm(page + "/follow",
+                                           {{"csrf", editor_in.csrf}, {"follow", round % 4 == 0 ? "1" : "0"}})
+                         : client().Request(round % 4 == 1 ? "PUT" : "DELETE", base + "/follow",
+                                            Bearer(members[1].token));
+      tally.Check("follow", f);
+      if (f.status != 303 && f.status != 200) tally.Fail("follow answered " + f.Describe());
+      if (round == 0) {
+        // Not an organiser: the upload is refused, nothing is shelved.
+        HttpResponse u =
+            client().Request("POST", documents, multipart(Bearer(members[1].token)),
+                             DocumentBody({{"title", "Mine"}, {"kind", "report"}, {"language", "en"}}, pdf));
+        tally.Check("document by a member", u);
+        if (u.status != 403) tally.Fail("a member's upload answered " + u.Describe());
       }
       return true;
     }
@@ -1428,8 +1556,24 @@ TEST_P(ConcurrencyTest, ConsultationRegistrationsProgressAndStatusTogether) {
       std::stol(d().db().QueryValue(
           "SELECT count(*) FROM consultation_revisions WHERE entity_type = 'action_point' AND entity_id = " +
           std::to_string(pid))),
-      1 + progress_ok.load() + status_ok.load());
+      1 + progress_ok.load() + status_ok.load() + edits_ok.load());
   EXPECT_EQ(AuditCount("action_point.status", "action_point", pid), status_ok.load());
+  EXPECT_EQ(AuditCount("action_point.edit", "action_point", pid), edits_ok.load());
+  json after = client().Get(base).Json();
+  EXPECT_EQ(after["text"], "Under load, edited");
+  EXPECT_EQ(after["milestones"].size(), 1u);
+  EXPECT_EQ(client().Get("/api/v1" + second_page).Json()["status"], "carried_over");
+  json docs = client().Get(documents).Json();
+  EXPECT_EQ(static_cast<long>(docs["items"].size()), documents_ok.load()) << docs.dump();
+  for (const auto& doc : docs["items"]) {
+    HttpResponse file = client().Get(doc["file"]["url"].get<std::string>());
+    EXPECT_TRUE(file.status == 200 && file.body == pdf) << file.Describe();
+  }
+  // The demo's 2015 consultation has its report, a PDF in the library.
+  json demo = client().Get("/api/v1/consultations/2015/documents").Json();
+  ASSERT_EQ(demo["items"].size(), 1u) << demo.dump();
+  EXPECT_EQ(demo["items"][0]["kind"], "report");
+  EXPECT_EQ(demo["items"][0]["file"]["media_type"], "application/pdf");
 }
 
 // Readers on the futures routes while four participants write through

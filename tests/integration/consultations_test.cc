@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "fixture.h"
+#include "pdf/pdf_writer.h"
 #include "support/smtp_sink.h"
 
 namespace waymark::it {
@@ -49,7 +50,9 @@ class ConsultationsTest : public ServerTest {
                 {"smtp_port", Sink().port()},
                 {"smtp_starttls", "none"},
                 {"smtp_from", "Waymark <noreply@waymark.test>"},
-                {"base_url", "https://waymark.test"}};
+                {"base_url", "https://waymark.test"},
+                // Small, so that an oversize document is quick to send.
+                {"media_max_bytes", 200000}};
     return o;
   }
 
@@ -468,6 +471,155 @@ TEST_P(ConsultationsTest, OrganisersUseFormsWithoutJavaScript) {
   EXPECT_EQ(o.PostForm(page + "/action-points", {{"csrf", oin.csrf}, {"number", "2"}}).status, 403);
 }
 
+TEST_P(ConsultationsTest, OrganisersEditAndCarryOverWithForms) {
+  json c = NewConsultation("held", 0, "2015");
+  json later = NewConsultation("planned", 0, "2016", "10-20");
+  json older = NewConsultation("held", 0, "2014");
+  std::string slug = c["slug"];
+  std::string page = "/consultations/" + slug;
+  ASSERT_EQ(AddSession(c, "09:15", "10:45").status, 201);
+  ASSERT_EQ(AddSession(c, "11:00", "12:00", "panel", "Second").status, 201);
+  json p = AddPoint(c, "1", {"iom"});
+  std::string pb = "/action-points/" + std::to_string(p["id"].get<long long>());
+
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, d().Admin().email, d().Admin().password, page);
+  ASSERT_NE(in.landing.body.find("href=\"" + page + "/edit\""), std::string::npos);
+
+  // The consultation: filled in from the record; a bad field comes back named, with what was typed.
+  HttpResponse edit = b.Get(page + "/edit");
+  ASSERT_EQ(edit.status, 200) << edit.Describe();
+  EXPECT_EQ(edit.body.find("<script"), std::string::npos);
+  EXPECT_NE(edit.body.find("value=\"Geneva\""), std::string::npos);
+  EXPECT_NE(edit.body.find("<option value=\"held\" selected>"), std::string::npos);
+  // The version the page was drawn from (adding sessions bumped it).
+  std::string version = std::to_string(client().Get("/api/v1" + page).Json()["version"].get<long long>());
+  EXPECT_NE(edit.body.find("name=\"version\" value=\"" + version + "\""), std::string::npos);
+  std::map<std::string, std::string> form = {{"csrf", in.csrf},
+                                             {"version", version},
+                                             {"title", "Renamed"},
+                                             {"year", "2015"},
+                                             {"starts_on", "2015-09-18"},
+                                             {"ends_on", "2015-09-17"},
+                                             {"time_zone", "Europe/Zurich"},
+                                             {"venue", "Palais"},
+                                             {"status", "report_published"},
+                                             {"capacity", "0"}};
+  HttpResponse bad = b.PostForm(page + "/edit", FormFields(form.begin(), form.end()));
+  ASSERT_EQ(bad.status, 422) << bad.Describe();
+  EXPECT_NE(bad.body.find("href=\"#e-ends_on\""), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("value=\"Palais\""), std::string::npos) << "what was typed is kept";
+  form["ends_on"] = "2015-09-18";
+  HttpResponse saved = b.PostForm(page + "/edit", FormFields(form.begin(), form.end()));
+  ASSERT_EQ(saved.status, 303) << saved.Describe();
+  json got = client().Get("/api/v1" + page).Json();
+  EXPECT_EQ(got["title"], "Renamed");
+  EXPECT_EQ(got["venue"], "Palais");
+  EXPECT_EQ(got["status"], "report_published");
+  EXPECT_EQ(b.PostForm(page + "/edit", FormFields(form.begin(), form.end())).status, 409)
+      << "the version the form was based on is stale";
+
+  // A session: the overlap is refused on the form.
+  std::string second = std::to_string(got["sessions"][1]["id"].get<long long>());
+  std::string sedit = page + "/sessions/" + second + "/edit";
+  HttpResponse sform = b.Get(sedit);
+  ASSERT_EQ(sform.status, 200) << sform.Describe();
+  EXPECT_NE(sform.body.find("value=\"Second\""), std::string::npos);
+  EXPECT_NE(sform.body.find("<option value=\"panel\" selected>"), std::string::npos);
+  std::map<std::string, std::string> sfields = {
+      {"csrf", in.csrf}, {"date", "2015-09-18"}, {"from", "10:00"},           {"to", "11:30"},
+      {"type", "panel"}, {"title_en", "Moved"},  {"conclusions", "We *met*."}};
+  HttpResponse overlap = b.PostForm(sedit, FormFields(sfields.begin(), sfields.end()));
+  ASSERT_EQ(overlap.status, 422) << overlap.Describe();
+  EXPECT_NE(overlap.body.find("href=\"#s-starts\""), std::string::npos);
+  EXPECT_NE(overlap.body.find("value=\"Moved\""), std::string::npos);
+  sfields["from"] = "13:00";
+  sfields["to"] = "14:00";
+  ASSERT_EQ(b.PostForm(sedit, FormFields(sfields.begin(), sfields.end())).status, 303);
+  got = client().Get("/api/v1" + page).Json();
+  EXPECT_EQ(got["sessions"][1]["title"], "Moved");
+  EXPECT_EQ(got["sessions"][1]["from"], "13:00");
+  EXPECT_EQ(b.Get(page + "/sessions/999999999/edit").status, 404);
+
+  // The point: edited, a milestone added, carried over.
+  HttpResponse pform = b.Get(pb + "/edit");
+  ASSERT_EQ(pform.status, 200) << pform.Describe();
+  EXPECT_NE(pform.body.find("value=\"iom\""), std::string::npos);
+  json pj = client().Get("/api/v1" + pb).Json();
+  HttpResponse pbad = b.PostForm(pb + "/edit", {{"csrf", in.csrf},
+                                                {"version", std::to_string(pj["version"].get<long long>())},
+                                                {"number", "1"},
+                                                {"text_en", "Kept text"},
+                                                {"owners", "nobody-such-org"}});
+  ASSERT_EQ(pbad.status, 422) << pbad.Describe();
+  EXPECT_NE(pbad.body.find("href=\"#p-owners\""), std::string::npos);
+  EXPECT_NE(pbad.body.find("Kept text"), std::string::npos);
+  HttpResponse pok = b.PostForm(pb + "/edit", {{"csrf", in.csrf},
+                                               {"version", std::to_string(pj["version"].get<long long>())},
+                                               {"number", "1"},
+                                               {"text_en", "Edited text"},
+                                               {"owners", "iom, all_csos"},
+                                               {"target_date", "2017-01-31"},
+                                               {"themes", "inclusion"}});
+  ASSERT_EQ(pok.status, 303) << pok.Describe();
+  pj = client().Get("/api/v1" + pb).Json();
+  EXPECT_EQ(pj["text"], "Edited text");
+  EXPECT_EQ(pj["owners"].size(), 2u);
+  EXPECT_EQ(pj["target_date"], "2017-01-31");
+
+  std::string pv = std::to_string(pj["version"].get<long long>());
+  HttpResponse mbad =
+      b.PostForm(pb + "/milestones", {{"csrf", in.csrf}, {"version", pv}, {"milestone_text", "Draft ready"}});
+  ASSERT_EQ(mbad.status, 422) << mbad.Describe();
+  EXPECT_NE(mbad.body.find("id=\"m-date\""), std::string::npos);
+  EXPECT_NE(mbad.body.find("value=\"Draft ready\""), std::string::npos);
+  HttpResponse mok = b.PostForm(pb + "/milestones", {{"csrf", in.csrf},
+                                                     {"version", pv},
+                                                     {"milestone_date", "2016-03-01"},
+                                                     {"milestone_text", "Draft ready"}});
+  ASSERT_EQ(mok.status, 303) << mok.Describe();
+  pj = client().Get("/api/v1" + pb).Json();
+  ASSERT_EQ(pj["milestones"].size(), 1u);
+  EXPECT_EQ(pj["milestones"][0]["date"], "2016-03-01");
+  EXPECT_EQ(pj["text"], "Edited text") << "a milestone leaves the rest as it was";
+
+  HttpResponse shown = b.Get(pb);
+  EXPECT_NE(shown.body.find("action=\"" + pb + "/carry-over\""), std::string::npos);
+  HttpResponse backwards =
+      b.PostForm(pb + "/carry-over", {{"csrf", in.csrf}, {"carry_to", older["slug"].get<std::string>()}});
+  ASSERT_EQ(backwards.status, 422) << backwards.Describe();
+  EXPECT_NE(backwards.body.find("id=\"c-to\""), std::string::npos);
+  EXPECT_NE(backwards.body.find("must be a later consultation"), std::string::npos) << backwards.body;
+  HttpResponse unknown = b.PostForm(pb + "/carry-over", {{"csrf", in.csrf}, {"carry_to", "no-such-one"}});
+  EXPECT_EQ(unknown.status, 422) << unknown.Describe();
+  HttpResponse carried =
+      b.PostForm(pb + "/carry-over",
+                 {{"csrf", in.csrf}, {"carry_to", later["slug"].get<std::string>()}, {"carry_number", "4"}});
+  ASSERT_EQ(carried.status, 303) << carried.Describe();
+  std::string next = carried.Header("location");
+  next = next.substr(0, next.find('?'));
+  json nj = client().Get("/api/v1" + next).Json();
+  EXPECT_EQ(nj["number"], "4");
+  EXPECT_EQ(nj["carried_from"], p["id"]);
+  EXPECT_EQ(client().Get("/api/v1" + pb).Json()["status"], "carried_over");
+  EXPECT_EQ(b.Get(pb).body.find("/carry-over\""), std::string::npos) << "nothing leaves carried_over";
+
+  // Others get no edit pages and may not post the forms.
+  Person outsider = d().AddPerson({.label = "noteditor"});
+  Browser o = NewBrowser();
+  SignedIn oin = SignIn(o, outsider.email, outsider.password, next);
+  EXPECT_EQ(oin.landing.body.find("/edit\""), std::string::npos);
+  EXPECT_EQ(o.Get(page + "/edit").status, 403);
+  EXPECT_EQ(o.Get(next + "/edit").status, 403);
+  EXPECT_EQ(o.PostForm(next + "/edit", {{"csrf", oin.csrf}, {"number", "9"}}).status, 403);
+  EXPECT_EQ(o.PostForm(next + "/milestones",
+                       {{"csrf", oin.csrf}, {"milestone_date", "2017-01-01"}, {"milestone_text", "x"}})
+                .status,
+            403);
+  EXPECT_EQ(o.PostForm(next + "/carry-over", {{"csrf", oin.csrf}, {"carry_to", slug}}).status, 403);
+  EXPECT_EQ(o.PostForm(sedit, FormFields(sfields.begin(), sfields.end())).status, 403);
+}
+
 TEST_P(ConsultationsTest, FollowersOfWhatAPointLinksToHearOfItsStatus) {
   Person follower = d().AddPerson({.label = "follower"});
   std::string follower_token = d().CreateToken(follower.email);
@@ -492,6 +644,195 @@ TEST_P(ConsultationsTest, FollowersOfWhatAPointLinksToHearOfItsStatus) {
   Browser b = NewBrowser();
   SignedIn in = SignIn(b, follower.email, follower.password, "/notifications");
   EXPECT_NE(in.landing.body.find("Action point status changed"), std::string::npos);
+}
+
+TEST_P(ConsultationsTest, FollowersOfAPointHearOfItsStatusOnce) {
+  Person follower = d().AddPerson({.label = "pointfollower"});
+  Person both = d().AddPerson({.label = "bothfollower"});
+  std::string both_token = d().CreateToken(both.email);
+  HttpResponse thread = client().SendJson(
+      "POST", "/api/v1/threads", {{"kind", "idea"}, {"title", "Followed twice"}, {"body", "Also the point"}},
+      Bearer(both_token));
+  ASSERT_EQ(thread.status, 201) << thread.Describe();
+  json c = NewConsultation();
+  json p =
+      AddPoint(c, "1", {"iom"},
+               {{"links", {{{"kind", "thread"}, {"target_id", thread.Json()["id"]}, {"label", "Idea"}}}}});
+  std::string pb = "/action-points/" + std::to_string(p["id"].get<long long>());
+
+  // The button, without JavaScript.
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, follower.email, follower.password, pb);
+  ASSERT_NE(in.landing.body.find("action=\"" + pb + "/follow\""), std::string::npos);
+  EXPECT_NE(in.landing.body.find("name=\"follow\" value=\"1\""), std::string::npos);
+  EXPECT_EQ(b.PostForm(pb + "/follow", {{"csrf", in.csrf}, {"follow", "maybe"}}).status, 422);
+  HttpResponse followed = b.PostForm(pb + "/follow", {{"csrf", in.csrf}, {"follow", "1"}});
+  ASSERT_EQ(followed.status, 303) << followed.Describe();
+  EXPECT_NE(b.Get(pb).body.find("name=\"follow\" value=\"0\""), std::string::npos)
+      << "now an unfollow button";
+  EXPECT_EQ(client().Get(pb).body.find(pb + "/follow\""), std::string::npos) << "no button signed out";
+
+  // The API.
+  EXPECT_EQ(client().Request("PUT", "/api/v1" + pb + "/follow").status, 401);
+  EXPECT_EQ(client().Request("PUT", "/api/v1/action-points/999999999/follow", Bearer(both_token)).status,
+            404);
+  json doc = client().Get("/api/v1/openapi.json").Json();
+  EXPECT_TRUE(doc["paths"]["/api/v1/action-points/{id}/follow"].contains("put"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/action-points/{id}/follow"].contains("delete"));
+  HttpResponse put = client().Request("PUT", "/api/v1" + pb + "/follow", Bearer(both_token));
+  ASSERT_EQ(put.status, 200) << put.Describe();
+  EXPECT_EQ(put.Json()["following"], true);
+
+  HttpResponse moved =
+      client().SendJson("POST", "/api/v1" + pb + "/status", {{"status", "in_progress"}}, Admin());
+  ASSERT_EQ(moved.status, 200) << moved.Describe();
+  json notes = client().Get("/api/v1/notifications", Bearer(d().CreateToken(follower.email))).Json();
+  int seen = 0;
+  for (const auto& n : notes["items"]) {
+    if (n["event"] != "action_point.status") continue;
+    ++seen;
+    EXPECT_EQ(n["html_url"], pb) << n.dump();
+  }
+  EXPECT_EQ(seen, 1) << notes.dump();
+  json both_notes = client().Get("/api/v1/notifications", Bearer(both_token)).Json();
+  seen = 0;
+  for (const auto& n : both_notes["items"]) seen += n["event"] == "action_point.status" ? 1 : 0;
+  EXPECT_EQ(seen, 1) << "following the point and what it links to: told once; " << both_notes.dump();
+  HttpResponse page = b.Get("/notifications");
+  EXPECT_NE(page.body.find("href=\"" + pb + "\""), std::string::npos);
+
+  // Unfollowed: no more news.
+  HttpResponse unfollowed = b.PostForm(pb + "/follow", {{"csrf", in.csrf}, {"follow", "0"}});
+  ASSERT_EQ(unfollowed.status, 303) << unfollowed.Describe();
+  HttpResponse del = client().Request("DELETE", "/api/v1" + pb + "/follow", Bearer(both_token));
+  ASSERT_EQ(del.status, 200) << del.Describe();
+  EXPECT_EQ(del.Json()["following"], false);
+  ASSERT_EQ(client().SendJson("POST", "/api/v1" + pb + "/status", {{"status", "done"}}, Admin()).status, 200);
+  notes = client().Get("/api/v1/notifications", Bearer(d().CreateToken(follower.email))).Json();
+  seen = 0;
+  for (const auto& n : notes["items"]) seen += n["event"] == "action_point.status" ? 1 : 0;
+  EXPECT_EQ(seen, 1) << notes.dump();
+}
+
+// A multipart/form-data body: text fields, then the file part.
+std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::string& filename, const std::string& type, const std::string& bytes) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body.append("--b0undary\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n");
+    body.append(value).append("\r\n");
+  }
+  body.append("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+      .append(filename)
+      .append("\"\r\nContent-Type: ")
+      .append(type)
+      .append("\r\n\r\n")
+      .append(bytes)
+      .append("\r\n--b0undary--\r\n");
+  return body;
+}
+
+HeaderList WithMultipart(HeaderList h) {
+  h.emplace_back("Content-Type", "multipart/form-data; boundary=b0undary");
+  return h;
+}
+
+TEST_P(ConsultationsTest, OrganisersUploadDocumentsThatAreDownloadedFromTheLibrary) {
+  d().EnsureOrganisation("iom");
+  json c = NewConsultation();
+  std::string slug = c["slug"].get<std::string>();
+  std::string api = "/api/v1/consultations/" + slug + "/documents";
+  std::string pdf = pdf::WriteTextPdf({"Report of the consultation.", "Second page."}, "Report");
+
+  // A text file as a report, a missing title, a member: refused, naming the field.
+  HttpResponse text = client().Request("POST", api, WithMultipart(Admin()),
+                                       Multipart({{"title", "Notes"}, {"kind", "report"}, {"language", "en"}},
+                                                 "notes.txt", "text/plain", "hello"));
+  EXPECT_EQ(text.status, 422) << text.Describe();
+  EXPECT_TRUE(text.Json()["error"]["fields"].contains("file")) << text.body;
+  HttpResponse untitled =
+      client().Request("POST", api, WithMultipart(Admin()),
+                       Multipart({{"kind", "report"}, {"language", "xx"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(untitled.status, 422) << untitled.Describe();
+  EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("title")) << untitled.body;
+  EXPECT_TRUE(untitled.Json()["error"]["fields"].contains("language")) << untitled.body;
+  HttpResponse big = client().Request("POST", api, WithMultipart(Admin()),
+                                      Multipart({{"title", "Big"}, {"kind", "report"}, {"language", "en"}},
+                                                "big.pdf", "application/pdf", pdf::PadPdf(pdf, 300000)));
+  EXPECT_EQ(big.status, 422) << big.Describe();
+  EXPECT_TRUE(big.Json()["error"]["fields"].contains("file")) << big.body;
+  Person member = d().AddPerson({.label = "docmember"});
+  std::string member_token = d().CreateToken(member.email);
+  HttpResponse anon = client().Request(
+      "POST", api, WithMultipart({}),
+      Multipart({{"title", "R"}, {"kind", "report"}, {"language", "en"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(anon.status, 401) << anon.Describe();
+  HttpResponse not_organiser = client().Request(
+      "POST", api, WithMultipart(Bearer(member_token)),
+      Multipart({{"title", "R"}, {"kind", "report"}, {"language", "en"}}, "r.pdf", "application/pdf", pdf));
+  EXPECT_EQ(not_organiser.status, 403) << not_organiser.Describe();
+
+  // Uploaded, listed with size and type, downloaded byte for byte.
+  HttpResponse up =
+      client().Request("POST", api, WithMultipart(Admin()),
+                       Multipart({{"title", "Report 2015"}, {"kind", "report"}, {"language", "en"}},
+                                 "report.pdf", "application/pdf", pdf));
+  ASSERT_EQ(up.status, 201) << up.Describe();
+  json doc = up.Json();
+  EXPECT_EQ(doc["kind"], "report");
+  EXPECT_EQ(doc["file"]["media_type"], "application/pdf");
+  EXPECT_EQ(doc["file"]["size"], static_cast<long long>(pdf.size()));
+  HttpResponse list = client().Get(api);
+  ASSERT_EQ(list.status, 200) << list.Describe();
+  ASSERT_EQ(list.Json()["items"].size(), 1u);
+  std::string url = list.Json()["items"][0]["file"]["url"].get<std::string>();
+  HttpResponse back = client().Get(url);
+  ASSERT_EQ(back.status, 200) << back.Describe();
+  EXPECT_TRUE(back.body == pdf) << "the downloaded file differs from the upload";
+  HttpResponse page = client().Get("/consultations/" + slug);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Report 2015"), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"" + url + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("application/pdf"), std::string::npos);
+  // The library holds it as a published item.
+  HttpResponse item =
+      client().Get("/api/v1/library/" + std::to_string(doc["library_item_id"].get<long long>()));
+  EXPECT_EQ(item.status, 200) << item.Describe();
+
+  // The organisers' form (multipart, no JavaScript): a text file as an
+  // agenda shows the form again naming the file; a PDF is added.
+  Browser b = NewBrowser();
+  SignedIn in = SignIn(b, d().Admin().email, d().Admin().password, "/consultations/" + slug + "/edit");
+  EXPECT_NE(in.landing.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  HttpResponse refused =
+      b.Request("POST", "/consultations/" + slug + "/documents", WithMultipart({}),
+                Multipart({{"csrf", in.csrf}, {"title", "Agenda"}, {"kind", "agenda"}, {"language", "fr"}},
+                          "a.txt", "text/plain", "not a pdf"));
+  EXPECT_EQ(refused.status, 422) << refused.Describe();
+  EXPECT_NE(refused.body.find("href=\"#d-file\""), std::string::npos) << refused.body;
+  HttpResponse added = b.Request(
+      "POST", "/consultations/" + slug + "/documents", WithMultipart({}),
+      Multipart({{"csrf", in.csrf}, {"title", "Ordre du jour"}, {"kind", "agenda"}, {"language", "fr"}},
+                "agenda.pdf", "application/pdf", pdf::WriteTextPdf({"Agenda."}, "Agenda")));
+  EXPECT_EQ(added.status, 303) << added.Describe();
+  list = client().Get(api);
+  ASSERT_EQ(list.Json()["items"].size(), 2u);
+  EXPECT_EQ(list.Json()["items"][1]["language"], "fr");
+  EXPECT_EQ(list.Json()["items"][1]["position"], 2);
+
+  // Removed: by the API (organisers only) and by the form; the library
+  // item is archived, so its file is no longer public.
+  std::string one = api + "/" + std::to_string(doc["id"].get<long long>());
+  EXPECT_EQ(client().Request("DELETE", one, Bearer(member_token)).status, 403);
+  HttpResponse del = client().Request("DELETE", one, Admin());
+  EXPECT_EQ(del.status, 204) << del.Describe();
+  EXPECT_EQ(client().Request("DELETE", one, Admin()).status, 404);
+  EXPECT_EQ(client().Get(url).status, 404);
+  std::string second = std::to_string(list.Json()["items"][1]["id"].get<long long>());
+  HttpResponse removed =
+      b.PostForm("/consultations/" + slug + "/documents/" + second + "/delete", {{"csrf", in.csrf}});
+  EXPECT_EQ(removed.status, 303) << removed.Describe();
+  EXPECT_EQ(client().Get(api).Json()["items"].size(), 0u);
 }
 
 WM_INSTANTIATE_BACKENDS(ConsultationsTest);

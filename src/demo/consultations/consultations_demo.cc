@@ -1,5 +1,7 @@
 #include "demo/consultations/consultations_demo.h"
 
+#include "pdf/pdf_writer.h"
+
 #include <vector>
 
 #include "domain/consultations/consultation_service.h"
@@ -171,7 +173,9 @@ Result<int> LoadConsultations(accounts::Stores accounts, consultations::Consulta
   if (existing.ok()) return 0;
   if (!existing.status().IsNotFound()) return existing.status();
   FakeClock clock(kConsultationDay - 30 * kDayMs);
-  ConsultationService svc(accounts, store, clock, random, nullptr, {});
+  consultations::ConsultationOptions options;
+  options.documents = links.documents;
+  ConsultationService svc(accounts, store, clock, random, nullptr, options);
   accounts::Actor organisers{std::nullopt, "IOM secretariat", "", true};
 
   ConsultationInput in;
@@ -187,6 +191,19 @@ Result<int> LoadConsultations(accounts::Stores accounts, consultations::Consulta
   in.participants = Participants();
   in.status = "planned";
   WM_ASSIGN_OR_RETURN(consultations::Consultation c, svc.CreateConsultation(organisers, in));
+  if (links.documents != nullptr) {
+    // The report, as a short PDF of our own words (searchable in the library).
+    std::string pdf = pdf::WriteTextPdf(
+        {"IOM and civil society: annual consultation 2015. Report. Geneva, 18 September 2015.",
+         "Participants discussed migrant inclusion, fair recruitment, the protection of migrants in "
+         "countries in crisis and the place of migration in the 2030 Agenda for Sustainable Development.",
+         "The consultation ended with seven action points, followed on this site until done."},
+        "Report of the 2015 consultation");
+    StringByteSource bytes(pdf);
+    consultations::DocumentInput doc{"Report of the 2015 consultation", "report", "en",
+                                     "consultation-2015-report.pdf", &bytes};
+    WM_RETURN_IF_ERROR(svc.AddDocument(organisers, c.id, doc).status());
+  }
   std::vector<Id> session_ids;
   for (const auto& s : Sessions()) {
     SessionInput si;

@@ -515,6 +515,34 @@ Result<ActionPoint> ConsultationService::UpdatePoint(const Actor& actor, Id id, 
 
 Result<ActionPoint> ConsultationService::GetPoint(Id id) { return store_.GetPoint(id); }
 
+Status ConsultationService::FollowPoint(const Actor& actor, Id point_id, bool follow) {
+  if (!actor.user) return Status::Unauthenticated("sign in to follow an action point");
+  if (options_.follows == nullptr) return Status::Unavailable("action points cannot be followed here");
+  WM_RETURN_IF_ERROR(store_.GetPoint(point_id).status());
+  exchange::Target t{kPointFollowKind, point_id};
+  Id user_id = actor.user->id;
+  return accounts_.unit->Run([&]() -> Status {
+    WM_ASSIGN_OR_RETURN(bool before, options_.follows->IsFollowing(user_id, t));
+    if (before == follow) return Status::Ok();
+    if (follow) {
+      WM_RETURN_IF_ERROR(options_.follows->Follow(user_id, t, clock_.NowMs()));
+    } else {
+      WM_RETURN_IF_ERROR(options_.follows->Unfollow(user_id, t));
+    }
+    return Audit(actor, follow ? "follow.add" : "follow.remove", kPointFollowKind, point_id);
+  });
+}
+
+Result<bool> ConsultationService::IsFollowingPoint(const Actor& actor, Id point_id) {
+  if (!actor.user || options_.follows == nullptr) return false;
+  return options_.follows->IsFollowing(actor.user->id, exchange::Target{kPointFollowKind, point_id});
+}
+
+Result<std::vector<Id>> ConsultationService::PointFollowers(Id point_id) {
+  if (options_.follows == nullptr) return std::vector<Id>{};
+  return options_.follows->Followers(exchange::Target{kPointFollowKind, point_id});
+}
+
 bool ConsultationService::HoldsRole(const Actor& actor, const ActionPoint& p, accounts::Role least) const {
   if (actor.IsAdmin()) return true;
   if (!actor.user) return false;

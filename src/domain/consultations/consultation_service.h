@@ -27,10 +27,12 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_source.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/status.h"
 #include "domain/accounts/stores.h"
+#include "domain/consultations/documents.h"
 #include "domain/consultations/model.h"
 #include "domain/consultations/stores.h"
 #include "domain/exchange/exchange_service.h"
@@ -58,7 +60,17 @@ struct ConsultationOptions {
   std::string public_url;
   // May be empty.
   StatusListener on_status_change;
+  // Where follows of points are kept: the exchange's follows, with the
+  // target kind kPointFollowKind, so that its notifications and digests
+  // carry them. May be null: then points cannot be followed (Unavailable).
+  exchange::FollowStore* follows = nullptr;
+  // Where documents are kept (the library, through the app). May be null:
+  // then documents cannot be added (Unavailable) and none are listed.
+  DocumentLibrary* documents = nullptr;
 };
+
+// The exchange's target kind for a followed action point.
+inline constexpr const char* kPointFollowKind = "action_point";
 
 // Form fields as sent; numbers are strings so that a bad one names its field.
 struct ConsultationInput {
@@ -118,6 +130,22 @@ struct RegistrationInput {
   std::string name;
   std::string email;
   std::string organisation;
+};
+
+// A document as uploaded: the form's fields and the file.
+struct DocumentInput {
+  std::string title;
+  std::string kind;      // report, agenda, other
+  std::string language;  // en, fr, es
+  std::string filename;
+  const ByteSource* bytes = nullptr;  // null or empty: no file sent
+};
+
+// A document with its file's size and type (file is empty when the library
+// item is gone or cannot be read now).
+struct DocumentView {
+  ConsultationDocument document;
+  std::optional<ShelvedFile> file;
 };
 
 struct Tracker {
@@ -182,6 +210,15 @@ class ConsultationService {
   // The sub-points of `point_id`.
   Result<std::vector<ActionPoint>> SubPoints(Id point_id);
 
+  // Following a point: anyone signed in (Unauthenticated otherwise) may
+  // follow any point (NotFound when there is none); idempotent, audited.
+  // Followers hear of its status changes (the app's on_status_change).
+  Status FollowPoint(const Actor& actor, Id point_id, bool follow);
+  // False for an anonymous actor.
+  Result<bool> IsFollowingPoint(const Actor& actor, Id point_id);
+  // The users who follow the point.
+  Result<std::vector<Id>> PointFollowers(Id point_id);
+
   // Conflict (registration_closed) unless the consultation is planned and
   // takes registrations. A registration past capacity goes on the waiting
   // list (not an error). Sends the confirmation e-mail when a mailer is set.
@@ -193,6 +230,18 @@ class ConsultationService {
   Result<Registration> CancelRegistration(const std::string& token);
   // Organisers only.
   Result<std::vector<Registration>> ListRegistrations(const Actor& actor, Id consultation_id);
+
+  // Documents. Organisers only (PermissionDenied). Validation naming
+  // "title" (required, too long), "kind", "language" and "file" (required;
+  // cn_not_pdf: a report or an agenda must be a PDF; cn_file_too_large over the
+  // library's limit; cn_file_type for a type the library does not
+  // take). The file goes to the library (options.documents), the link here.
+  Result<DocumentView> AddDocument(const Actor& actor, Id consultation_id, const DocumentInput& in);
+  // By position; each with its file when the library has it.
+  Result<std::vector<DocumentView>> ListDocuments(Id consultation_id);
+  // Removes the link and withdraws the library item. NotFound unless the
+  // document belongs to the consultation.
+  Status RemoveDocument(const Actor& actor, Id consultation_id, Id document_id);
 
   // Today's date (UTC) as YYYY-MM-DD.
   std::string Today() const;

@@ -62,6 +62,12 @@ constexpr std::array<std::pair<RegistrationState, std::string_view>, 3> kRegistr
     {RegistrationState::kCancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<DocumentKind, std::string_view>, 3> kDocumentKinds{{
+    {DocumentKind::kReport, "report"},
+    {DocumentKind::kAgenda, "agenda"},
+    {DocumentKind::kOther, "other"},
+}};
+
 bool Digits(std::string_view s, std::size_t from, std::size_t n, int& out) {
   if (from + n > s.size()) return false;
   auto [ptr, ec] = std::from_chars(s.data() + from, s.data() + from + n, out);
@@ -98,6 +104,8 @@ std::string_view ToString(OwnerKind k) { return NameOf(kOwnerKinds, k); }
 std::optional<OwnerKind> ParseOwnerKind(std::string_view s) { return Parse(kOwnerKinds, s); }
 std::string_view ToString(LinkKind k) { return NameOf(kLinkKinds, k); }
 std::optional<LinkKind> ParseLinkKind(std::string_view s) { return Parse(kLinkKinds, s); }
+std::string_view ToString(DocumentKind k) { return NameOf(kDocumentKinds, k); }
+std::optional<DocumentKind> ParseDocumentKind(std::string_view s) { return Parse(kDocumentKinds, s); }
 std::string_view ToString(RegistrationState s) { return NameOf(kRegistrationStates, s); }
 std::optional<RegistrationState> ParseRegistrationState(std::string_view s) {
   return Parse(kRegistrationStates, s);

@@ -59,6 +59,10 @@ enum class RegistrationState { kConfirmed, kWaitlisted, kCancelled };
 std::string_view ToString(RegistrationState s);
 std::optional<RegistrationState> ParseRegistrationState(std::string_view s);
 
+enum class DocumentKind { kReport, kAgenda, kOther };
+std::string_view ToString(DocumentKind k);
+std::optional<DocumentKind> ParseDocumentKind(std::string_view s);
+
 // A speaker or moderator: needs no account.
 struct Person {
   std::string name;
@@ -183,6 +187,20 @@ struct Registration {
   std::string token;  // the private cancellation link's token (48 hex)
   TimestampMs created_at = 0;
   std::optional<TimestampMs> cancelled_at;
+};
+
+// A consultation's document: the link to the library item that holds its
+// file (documents.h), in the consultation's order (position, from 1).
+struct ConsultationDocument {
+  Id id = 0;
+  Id consultation_id = 0;
+  Id library_item_id = 0;
+  DocumentKind kind = DocumentKind::kOther;
+  std::string language;  // en, fr, es
+  std::string title;
+  int position = 0;
+  TimestampMs created_at = 0;
+  bool operator==(const ConsultationDocument&) const = default;
 };
 
 // The tracker's filters; each unset means "all".

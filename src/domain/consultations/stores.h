@@ -74,6 +74,14 @@ class ConsultationStore {
       const std::string& token, TimestampMs at) = 0;
   // Oldest first.
   virtual Result<std::vector<Registration>> ListRegistrations(Id consultation_id) = 0;
+
+  // Documents (the links to library items). AddDocument inserts `d` (id
+  // and position ignored) after the consultation's last document, under
+  // its row lock (NotFound without the consultation). By position.
+  virtual Result<ConsultationDocument> AddDocument(const ConsultationDocument& d) = 0;
+  virtual Result<std::vector<ConsultationDocument>> ListDocuments(Id consultation_id) = 0;
+  // Removes it and returns it; NotFound unless it belongs to consultation_id.
+  virtual Result<ConsultationDocument> RemoveDocument(Id consultation_id, Id document_id) = 0;
 };
 
 }  // namespace waymark::consultations

@@ -50,6 +50,7 @@ std::string PathFor(const Target& t, Id thread_id_for_post) {
   if (t.kind == "campaign") return "/campaigns/" + id;
   if (t.kind == "thread") return "/threads/" + id;
   if (t.kind == "group") return "/groups/" + id;
+  if (t.kind == "action_point") return "/action-points/" + id;  // followed through the consultations module
   if (t.kind == "post") return "/threads/" + std::to_string(thread_id_for_post) + "#post-" + id;
   return "/";
 }

@@ -11,6 +11,7 @@ namespace {
 
 using consultations::ActionPoint;
 using consultations::Consultation;
+using consultations::ConsultationDocument;
 using consultations::Id;
 using consultations::Localized;
 using consultations::Milestone;
@@ -312,6 +313,23 @@ Registration RegistrationFromRow(const Row& r) {
   g.created_at = r.Int(7);
   g.cancelled_at = r.OptInt(8);
   return g;
+}
+
+constexpr char kDocumentColumns[] =
+    "SELECT id, consultation_id, library_item_id, kind, language, title, position, created_at "
+    "FROM consultation_documents ";
+
+ConsultationDocument DocumentFromRow(const Row& r) {
+  ConsultationDocument d;
+  d.id = r.Int(0);
+  d.consultation_id = r.Int(1);
+  d.library_item_id = r.Int(2);
+  d.kind = consultations::ParseDocumentKind(r.Text(3)).value_or(consultations::DocumentKind::kOther);
+  d.language = r.Text(4);
+  d.title = r.Text(5);
+  d.position = static_cast<int>(r.Int(6));
+  d.created_at = r.Int(7);
+  return d;
 }
 
 std::string LowerAscii(std::string s) {
@@ -625,6 +643,50 @@ class SqlConsultationStore final : public consultations::ConsultationStore {
                                  {consultation_id}));
           return internal::MapRows(rows, RegistrationFromRow);
         });
+  }
+
+  Result<ConsultationDocument> AddDocument(const ConsultationDocument& d) override {
+    return sql::Transact<ConsultationDocument>(db_, true, [&](Connection& c) -> Result<ConsultationDocument> {
+      std::string lock = c.dialect() == sql::Dialect::kPostgres ? " FOR UPDATE" : "";
+      auto locked = c.QueryOne("SELECT id FROM consultations WHERE id=$1" + lock, {d.consultation_id});
+      if (!locked.ok()) return NotFoundAs(locked.status(), "no such consultation");
+      WM_ASSIGN_OR_RETURN(Row last,
+                          c.QueryOne("SELECT COALESCE(MAX(position), 0) FROM consultation_documents "
+                                     "WHERE consultation_id=$1",
+                                     {d.consultation_id}));
+      ConsultationDocument out = d;
+      out.position = static_cast<int>(last.Int(0)) + 1;
+      WM_ASSIGN_OR_RETURN(
+          Row row,
+          c.QueryOne("INSERT INTO consultation_documents(consultation_id, "
+                     "library_item_id, kind, language, title, position, created_at) "
+                     "VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+                     {d.consultation_id, d.library_item_id, std::string(consultations::ToString(d.kind)),
+                      d.language, d.title, static_cast<std::int64_t>(out.position), d.created_at}));
+      out.id = row.Int(0);
+      return out;
+    });
+  }
+
+  Result<std::vector<ConsultationDocument>> ListDocuments(Id consultation_id) override {
+    return ReadSnapshot<std::vector<ConsultationDocument>>(
+        db_, [&](Connection& c) -> Result<std::vector<ConsultationDocument>> {
+          WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kDocumentColumns) +
+                                                     "WHERE consultation_id=$1 ORDER BY position, id",
+                                                 {consultation_id}));
+          return internal::MapRows(rows, DocumentFromRow);
+        });
+  }
+
+  Result<ConsultationDocument> RemoveDocument(Id consultation_id, Id document_id) override {
+    return sql::Transact<ConsultationDocument>(db_, true, [&](Connection& c) -> Result<ConsultationDocument> {
+      auto found = c.QueryOne(std::string(kDocumentColumns) + "WHERE id=$1 AND consultation_id=$2",
+                              {document_id, consultation_id});
+      if (!found.ok()) return NotFoundAs(found.status(), "no such document");
+      WM_ASSIGN_OR_RETURN(auto n, c.Execute("DELETE FROM consultation_documents WHERE id=$1", {document_id}));
+      if (n == 0) return Status::NotFound("no such document");
+      return DocumentFromRow(*found);
+    });
   }
 
  private:

@@ -43,12 +43,38 @@ class ConsultationsModule final : public Module {
   http::Response CreateForm(Context& ctx);
   http::Response SessionForm(Context& ctx);
   http::Response PointForm(Context& ctx);
+  // Editing without JavaScript (organiser_forms.cc): the consultation, a
+  // session, an action point; adding a milestone; carrying a point over.
+  // The GET pages are the organisers' only (403 otherwise); a refused POST
+  // shows the form again with its errors and what was typed.
+  http::Response EditPage(Context& ctx);
+  http::Response EditForm(Context& ctx);
+  http::Response SessionEditPage(Context& ctx);
+  http::Response SessionEditForm(Context& ctx);
+  http::Response PointEditPage(Context& ctx);
+  http::Response PointEditForm(Context& ctx);
+  http::Response MilestoneForm(Context& ctx);
+  http::Response CarryOverForm(Context& ctx);
+  // Following a point (point_follows.cc): the page's button (follow=1|0)
+  // and PUT/DELETE /api/v1/action-points/{id}/follow.
+  http::Response FollowForm(Context& ctx);
+  http::Response ApiFollow(Context& ctx);
   http::Response RegistrationPage(Context& ctx);
   http::Response RegistrationCancel(Context& ctx);
   http::Response TrackerPage(Context& ctx);
   http::Response PointPage(Context& ctx);
   http::Response PointProgress(Context& ctx);
   http::Response PointStatusChange(Context& ctx);
+
+  // Documents (documents.cc): the organisers' upload and remove forms and
+  // the JSON API.
+  http::Response DocumentForm(Context& ctx);
+  http::Response DocumentRemoveForm(Context& ctx);
+  http::Response ApiDocuments(Context& ctx);
+  http::Response ApiAddDocument(Context& ctx);
+  http::Response ApiRemoveDocument(Context& ctx);
+  nlohmann::json DocumentJson(const Context& ctx, const consultations::DocumentView& v) const;
+  Result<nlohmann::json> DocumentsJson(const Context& ctx, consultations::Id consultation_id) const;
 
   // Files and JSON (api_consultations.cc).
   http::Response AllIcs(Context& ctx);
@@ -81,8 +107,19 @@ class ConsultationsModule final : public Module {
   http::Response ConsultationView(Context& ctx, const consultations::Consultation& c,
                                   const consultations::RegistrationInput& values, const Status& error,
                                   int status, const std::string& form = "register");
-  http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error,
-                           int status);
+  // `form` names the form `error` belongs to ("" for progress and status,
+  // "milestone_form", "carry_form").
+  http::Response PointView(Context& ctx, const consultations::ActionPoint& p, const Status& error, int status,
+                           const std::string& form = "");
+  // The edit pages: filled from the record, or, after a refused POST, with
+  // what was typed and the errors. `form` names the form `error` belongs to
+  // ("" for the consultation's own, "document_form").
+  http::Response EditView(Context& ctx, const consultations::Consultation& c, const Status& error,
+                          const std::string& form = "");
+  http::Response SessionEditView(Context& ctx, const consultations::Consultation& c,
+                                 const consultations::Session& s, const Status& error);
+  http::Response PointEditView(Context& ctx, const consultations::ActionPoint& p, const Status& error);
+  Result<consultations::Session> FindSession(const Context& ctx, const consultations::Consultation& c) const;
   Result<consultations::Consultation> FindConsultation(const std::string& key);
   Result<consultations::Id> PointId(const Context& ctx) const;
   // The list of consultations, with the new-consultation form's errors.

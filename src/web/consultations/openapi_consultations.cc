@@ -283,6 +283,82 @@ void ConsultationsModule::AddOpenApi(OpenApiPart& part) const {
        {"403", ErrResp("Not an organiser")},
        {"422", ErrResp("The target consultation is not later (carry_over_older), or another bad field")}},
       id, JsonBody(Obj({{"consultation", Str()}, {"number", Str()}}, json::array({"consultation"}))), true);
+  json following = {{"type", "object"}, {"properties", {{"id", Int()}, {"following", Bool()}}}};
+  part.paths["/api/v1/action-points/{id}/follow"]["put"] =
+      Op("followActionPoint", "Follow the point: hear of its status changes in-app and in the digests",
+         "consultations",
+         {{"200", Resp("Followed", following)},
+          {"401", ErrResp("Not signed in")},
+          {"404", ErrResp("No such action point")}},
+         id, nullptr, true);
+  part.paths["/api/v1/action-points/{id}/follow"]["delete"] =
+      Op("unfollowActionPoint", "Stop following the point", "consultations",
+         {{"200", Resp("Not followed", following)},
+          {"401", ErrResp("Not signed in")},
+          {"404", ErrResp("No such action point")}},
+         id, nullptr, true);
+  // A consultation's documents (files kept in the library).
+  part.schemas["ConsultationDocument"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", Int()},
+        {"title", Str()},
+        {"kind", {{"type", "string"}, {"enum", {"report", "agenda", "other"}}}},
+        {"kind_label", Str()},
+        {"language", {{"type", "string"}, {"enum", {"en", "fr", "es"}}}},
+        {"language_label", Str()},
+        {"position", Int()},
+        {"library_item_id", Int()},
+        {"library_url", Str()},
+        {"file",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description", "the library item's file; null when the library no longer shows it"},
+          {"properties",
+           {{"id", Int()},
+            {"filename", Str()},
+            {"media_type", Str()},
+            {"size", Int()},
+            {"url", {{"type", "string"}, {"description", "download route (/library/files/{fid})"}}}}}}}}}};
+  json doc_key = json::array(
+      {PathParam("key", "The consultation's slug (\"2015\") or id"), PathParam("doc", "Document id", Int())});
+  part.paths["/api/v1/consultations/{key}/documents"]["get"] =
+      Op("listConsultationDocuments",
+         "The consultation's documents, in order, with each file's size and type", "consultations",
+         {{"200", Resp("The documents",
+                       {{"type", "object"}, {"properties", {{"items", Arr(Ref("ConsultationDocument"))}}}})},
+          {"404", ErrResp("No such consultation")}},
+         json::array({PathParam("key", "The consultation's slug (\"2015\") or id")}));
+  part.paths["/api/v1/consultations/{key}/documents"]["post"] =
+      Op("addConsultationDocument",
+         "Upload a document (organisers): multipart fields title, kind (report, agenda, other), language "
+         "(en, fr, "
+         "es) and file. A report or an agenda must be a PDF; the file becomes a published library item",
+         "consultations",
+         {{"201", Resp("The document", Ref("ConsultationDocument"))},
+          {"403", ErrResp("Not an organiser")},
+          {"404", ErrResp("No such consultation")},
+          {"415", ErrResp("Not sent as multipart/form-data")},
+          {"422",
+           ErrResp("A field is wrong; each is named (file: cn_not_pdf, cn_file_too_large, cn_file_type)")}},
+         json::array({PathParam("key", "The consultation's slug (\"2015\") or id")}),
+         {{"required", true},
+          {"content",
+           {{"multipart/form-data",
+             {{"schema",
+               {{"type", "object"},
+                {"required", {"title", "kind", "language", "file"}},
+                {"properties",
+                 {{"title", Str()},
+                  {"kind", Str()},
+                  {"language", Str()},
+                  {"file", {{"type", "string"}, {"format", "binary"}}}}}}}}}}}},
+         true);
+  part.paths["/api/v1/consultations/{key}/documents/{doc}"]["delete"] = Op(
+      "removeConsultationDocument", "Remove a document (organisers); its library item is archived",
+      "consultations",
+      {{"204", Resp("Removed")}, {"403", ErrResp("Not an organiser")}, {"404", ErrResp("No such document")}},
+      doc_key, nullptr, true);
 }
 
 }  // namespace waymark::web

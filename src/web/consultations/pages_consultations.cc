@@ -54,6 +54,16 @@ void ConsultationsModule::RegisterRoutes() {
   Route("POST", "/consultations/{key}/register", Access::kPublic, &ConsultationsModule::Register);
   Route("POST", "/consultations/{key}/sessions", Access::kSignedIn, &ConsultationsModule::SessionForm);
   Route("POST", "/consultations/{key}/action-points", Access::kSignedIn, &ConsultationsModule::PointForm);
+  Route("GET", "/consultations/{key}/edit", Access::kSignedIn, &ConsultationsModule::EditPage);
+  Route("POST", "/consultations/{key}/edit", Access::kSignedIn, &ConsultationsModule::EditForm);
+  Route("GET", "/consultations/{key}/sessions/{session}/edit", Access::kSignedIn,
+        &ConsultationsModule::SessionEditPage);
+  Route("POST", "/consultations/{key}/sessions/{session}/edit", Access::kSignedIn,
+        &ConsultationsModule::SessionEditForm);
+  StreamingRoute("POST", "/consultations/{key}/documents", Access::kSignedIn,
+                 &ConsultationsModule::DocumentForm);
+  Route("POST", "/consultations/{key}/documents/{doc}/delete", Access::kSignedIn,
+        &ConsultationsModule::DocumentRemoveForm);
   Route("GET", "/consultations/{key}/registrations.csv", Access::kSignedIn,
         &ConsultationsModule::RegistrationsCsv);
   Route("GET", "/registrations/{token}", Access::kPublic, &ConsultationsModule::RegistrationPage);
@@ -64,6 +74,11 @@ void ConsultationsModule::RegisterRoutes() {
   Route("GET", "/action-points/{id}", Access::kPublic, &ConsultationsModule::PointPage);
   Route("POST", "/action-points/{id}/progress", Access::kSignedIn, &ConsultationsModule::PointProgress);
   Route("POST", "/action-points/{id}/status", Access::kSignedIn, &ConsultationsModule::PointStatusChange);
+  Route("GET", "/action-points/{id}/edit", Access::kSignedIn, &ConsultationsModule::PointEditPage);
+  Route("POST", "/action-points/{id}/edit", Access::kSignedIn, &ConsultationsModule::PointEditForm);
+  Route("POST", "/action-points/{id}/milestones", Access::kSignedIn, &ConsultationsModule::MilestoneForm);
+  Route("POST", "/action-points/{id}/carry-over", Access::kSignedIn, &ConsultationsModule::CarryOverForm);
+  Route("POST", "/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::FollowForm);
 
   Route("GET", "/api/v1/consultations", Access::kPublic, &ConsultationsModule::ApiList);
   Route("POST", "/api/v1/consultations", Access::kSignedIn, &ConsultationsModule::ApiCreate);
@@ -77,6 +92,11 @@ void ConsultationsModule::RegisterRoutes() {
         &ConsultationsModule::ApiRegister);
   Route("GET", "/api/v1/consultations/{key}/registrations", Access::kSignedIn,
         &ConsultationsModule::ApiRegistrations);
+  Route("GET", "/api/v1/consultations/{key}/documents", Access::kPublic, &ConsultationsModule::ApiDocuments);
+  StreamingRoute("POST", "/api/v1/consultations/{key}/documents", Access::kSignedIn,
+                 &ConsultationsModule::ApiAddDocument);
+  Route("DELETE", "/api/v1/consultations/{key}/documents/{doc}", Access::kSignedIn,
+        &ConsultationsModule::ApiRemoveDocument);
   Route("DELETE", "/api/v1/registrations/{token}", Access::kPublic,
         &ConsultationsModule::ApiCancelRegistration);
   Route("GET", "/api/v1/action-points", Access::kPublic, &ConsultationsModule::ApiTracker);
@@ -85,6 +105,8 @@ void ConsultationsModule::RegisterRoutes() {
   Route("POST", "/api/v1/action-points/{id}/status", Access::kSignedIn, &ConsultationsModule::ApiStatus);
   Route("POST", "/api/v1/action-points/{id}/carry-over", Access::kSignedIn,
         &ConsultationsModule::ApiCarryOver);
+  Route("PUT", "/api/v1/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::ApiFollow);
+  Route("DELETE", "/api/v1/action-points/{id}/follow", Access::kSignedIn, &ConsultationsModule::ApiFollow);
 }
 
 // --- helpers ---
@@ -344,6 +366,10 @@ Response ConsultationsModule::ConsultationView(Context& ctx, const Consultation&
   for (const auto& p : tracker->points) points.push_back(PointJson(ctx, p, tracker->today));
   model["points"] = points;
   model["has_points"] = !points.empty();
+  auto documents = DocumentsJson(ctx, c.id);
+  if (!documents.ok()) return Error(ctx, documents.status());
+  model["documents"] = *documents;
+  model["has_documents"] = !documents->empty();
   model["open_registration"] = c.status == ConsultationStatus::kPlanned && c.capacity > 0;
   model["can_organise"] = services_.consultations->MayOrganise(ctx.actor());
   model["reg_name"] = values.name;
@@ -490,7 +516,8 @@ Response ConsultationsModule::PointPage(Context& ctx) {
   return PointView(ctx, *p, Status::Ok(), 200);
 }
 
-Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, const Status& error, int status) {
+Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, const Status& error, int status,
+                                        const std::string& form) {
   std::string today = services_.consultations->Today();
   json model = PointJson(ctx, p, today);
   auto c = services_.consultations->GetConsultation(p.consultation_id);
@@ -547,8 +574,39 @@ Response ConsultationsModule::PointView(Context& ctx, const ActionPoint& p, cons
   model["form_text"] = ctx.Form("text");
   model["form_links"] = ctx.Form("links");
   model["form_progress"] = ctx.Form("progress");
+  if (ctx.actor().user) {
+    auto following = services_.consultations->IsFollowingPoint(ctx.actor(), p.id);
+    if (!following.ok()) return Error(ctx, following.status());
+    model["can_follow"] = true;
+    model["following"] = *following;
+  }
+  if (services_.consultations->MayOrganise(ctx.actor())) {
+    model["can_organise"] = true;
+    model["milestone_form"] = json::object();
+    if (p.status != PointStatus::kCarriedOver && !p.parent_id) {
+      // Any other consultation may be chosen: an older one is refused with
+      // the field's error, as the API does.
+      auto list = services_.consultations->ListConsultations();
+      if (!list.ok()) return Error(ctx, list.status());
+      json targets = json::array();
+      for (const auto& x : *list) {
+        if (x.id == p.consultation_id) continue;
+        targets.push_back(
+            {{"value", x.slug}, {"label", x.title}, {"selected", ctx.Form("carry_to") == x.slug}});
+      }
+      if (!targets.empty()) model["carry_form"] = {{"targets", targets}};
+    }
+  }
   if (!error.ok()) {
-    Errors(ctx, error, model);
+    if (form.empty()) {
+      Errors(ctx, error, model);
+    } else {
+      // An organiser's form: its own errors, and what was typed kept.
+      json errors = model.contains(form) ? model[form] : json::object();
+      Errors(ctx, error, errors);
+      for (const auto& [k, v] : FormEcho(ctx)) errors["f_" + k] = v;
+      model[form] = errors;
+    }
   }
   std::string title = T(ctx, "cn_point") + " " + std::to_string(p.consultation_year) + "/" + p.number;
   return View(ctx, "consultations/point", title, model, status);
