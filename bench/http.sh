@@ -132,13 +132,26 @@ done
 log "nginx (pid $NGINX_PID) on 127.0.0.1:$NGINX_PORT"
 
 # --- waymark ---------------------------------------------------------------
-"$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$TMP/bench.db" --demo \
+# The Flee cases beside the repository, wherever the bench is started from.
+[[ -d "$ROOT/../shared/data/flee" ]] || die "../shared/data/flee is missing (the forecasts demo needs it)"
+printf '{"forecast_demo_dir": "%s"}\n' "$ROOT/../shared/data/flee" >"$TMP/config.json"
+"$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$TMP/bench.db" --demo --config "$TMP/config.json" \
   >"$TMP/waymark.out" 2>"$TMP/waymark.err" &
 WAYMARK_PID=$!
 WAYMARK_PORT="$(bench_wait_port "$TMP/waymark.out" "$WAYMARK_PID")"
 W="http://127.0.0.1:$WAYMARK_PORT"
 bench_wait_http "$W/healthz" "$WAYMARK_PID" || die "waymark /healthz did not answer 200"
 log "waymark (pid $WAYMARK_PID) on 127.0.0.1:$WAYMARK_PORT"
+
+# The demo queues one forecast run per Flee case (when ../shared/data/flee is
+# there): let them finish (at most 120 s) so that they do not share the cores
+# with the measurements.
+for _ in $(seq 1 240); do
+  runs="$(curl -s --max-time 5 "$W/api/v1/forecasts/runs" || true)"
+  grep -Eq '"state": ?"(queued|running)"' <<<"$runs" || break
+  sleep 0.5
+done
+grep -Eq '"state": ?"(queued|running)"' <<<"$runs" && die "the demo's forecast runs did not finish within 120 s"
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 LOAD_BEFORE="$(loadavg)"
@@ -174,6 +187,9 @@ NAMES=(
   "waymark GET /consultations/{slug} (agenda)"
   "waymark GET /action-points (tracker)"
   "waymark GET /consultations/{slug}.ics"
+  "waymark GET /futures/workshops/{slug}"
+  "waymark GET /futures/workshops/{slug}/results"
+  "waymark GET /futures/forecasts/{id} (run)"
 )
 URLS=(
   "http://127.0.0.1:$NGINX_PORT/static.css"
@@ -201,6 +217,9 @@ URLS=(
   "$W/consultations/2015"
   "$W/action-points"
   "$W/consultations/2015.ics"
+  "$W/futures/workshops/migration-futures-2015"
+  "$W/futures/workshops/migration-futures-2015/results"
+  "$W/futures/forecasts/1"
 )
 
 for url in "${URLS[@]}"; do
