@@ -151,6 +151,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.forecast_max_seeds, 1, 1000);
     else if (k == "forecast_max_agent_days")
       s = num(c.forecast_max_agent_days, 1, 1LL << 50);
+    else if (k == "forecast_lease_seconds")
+      s = num(c.forecast_lease_seconds, 3, 86400);
     else if (k == "forecast_demo_dir")
       s = str(c.forecast_demo_dir);
     else if (k == "base_url") {

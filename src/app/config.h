@@ -83,6 +83,9 @@ struct Config {
   int forecast_max_active_per_user = 2;
   int forecast_max_seeds = 10;
   long long forecast_max_agent_days = 2'000'000'000;
+  // Instances sharing the database: a running run whose instance has not
+  // written its heartbeat for this long is marked interrupted.
+  int forecast_lease_seconds = 60;
   std::string forecast_demo_dir = "../shared/data/flee";
   // The address people reach the site at ("https://waymark.example.org", no
   // trailing slash), for absolute links in e-mails, feeds and exports.

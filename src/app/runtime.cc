@@ -252,6 +252,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   fo.max_active_per_user = config.forecast_max_active_per_user;
   fo.max_seeds = config.forecast_max_seeds;
   fo.max_agent_days = config.forecast_max_agent_days;
+  fo.lease_ms = 1000LL * config.forecast_lease_seconds;
   fo.zip.max_archive_bytes = static_cast<long long>(config.max_body_bytes);
   rt->forecast_service_ =
       std::make_unique<forecasts::ForecastService>(rt->forecast_stores_->store(), rt->clock_, fo);

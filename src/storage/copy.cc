@@ -191,7 +191,7 @@ const std::vector<TableSpec>& Specs() {
       {"forecast_files", "scenario_id, path, content", "scenario_id, path", false},
       {"forecast_runs",
        "id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, started_at, "
-       "finished_at, summary",
+       "finished_at, summary, heartbeat_at, cancel_requested",
        "id", true},
       {"forecast_run_camps", "run_id, day, camp, simulated, observed", "run_id, day, camp", false},
       {"forecast_run_errors", "run_id, day, error, error_rescaled", "run_id, day", false},

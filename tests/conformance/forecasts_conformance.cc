@@ -7,6 +7,11 @@
 #include <gtest/gtest.h>
 #include <zip.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "backend.h"
@@ -36,6 +41,21 @@ std::vector<ScenarioFile> TinyFiles() {
       {"validation/refugees.csv", "Date,Refugee_numbers\n2020-01-01,0\n2020-01-21,400\n"},
       {"validation/c.csv", "Date,Refugee_numbers\n2020-01-01,0\n2020-01-21,400\n"},
   };
+}
+
+// The tiny network over 1000 days with many more people: a run that lasts
+// long enough to be cancelled while it runs.
+std::vector<ScenarioFile> LongFiles() {
+  auto files = TinyFiles();
+  files[0].content = "StartDate,2020-01-01\nLength,1000\n";
+  files[1].content =
+      "#name,region,country,latitude,longitude,location_type,conflict_date,population\n"
+      "A,r,X,10.0,20.0,conflict_zone,0,500000\n"
+      "B,r,X,10.5,20.5,town,0,1000\n"
+      "C,r,Y,11.0,21.0,camp,0,1000000\n";
+  files[4].content = "Date,Refugee_numbers\n2020-01-01,0\n2022-09-27,200000\n";
+  files[5].content = files[4].content;
+  return files;
 }
 
 std::string Zip(const std::vector<ScenarioFile>& files) {
@@ -77,6 +97,8 @@ class ForecastsTest : public BackendTest {
     people_->Join(ana_, "jed", "member");
   }
   void TearDown() override {
+    other_.reset();
+    other_stores_.reset();
     service_.reset();
     stores_.reset();
     people_.reset();
@@ -85,6 +107,29 @@ class ForecastsTest : public BackendTest {
   ForecastService& Service(ForecastOptions o = {}) {
     service_ = std::make_unique<ForecastService>(stores_->store(), clock_, o);
     return *service_;
+  }
+  // A second instance on the same database: its own stores and runner.
+  ForecastService& Other(ForecastOptions o = {}) {
+    other_stores_ = std::make_unique<storage::ForecastStores>(db());
+    other_ = std::make_unique<ForecastService>(other_stores_->store(), clock_, o);
+    return *other_;
+  }
+  static ForecastOptions Quick() {
+    ForecastOptions o;
+    o.heartbeat_ms = 20;
+    o.poll_ms = 20;
+    return o;
+  }
+  // Waits (real time) until the run is in a finished state.
+  forecasts::Run WaitFinished(Id run) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    for (;;) {
+      auto r = stores_->store().GetRun(run);
+      EXPECT_TRUE(IsOk(r));
+      if (!r.ok() || Finished(r->state) || std::chrono::steady_clock::now() > deadline)
+        return r.ok() ? *r : forecasts::Run{};
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
   Actor As(const User& u) { return people_->As(u); }
   Scenario Tiny(ForecastService& s, const User& u, const std::string& title = "Tiny") {
@@ -104,6 +149,8 @@ class ForecastsTest : public BackendTest {
   std::unique_ptr<People> people_;
   std::unique_ptr<storage::ForecastStores> stores_;
   std::unique_ptr<ForecastService> service_;
+  std::unique_ptr<storage::ForecastStores> other_stores_;
+  std::unique_ptr<ForecastService> other_;
   User ana_, bob_, root_;
 };
 
@@ -296,6 +343,175 @@ TEST_F(ForecastsTest, WaymarkCopyCarriesTheForecastTables) {
   ASSERT_TRUE(IsOk(days));
   EXPECT_EQ(days->size(), 20u);
   EXPECT_EQ(copied.store().GetRun(run->id)->state, RunState::kDone);
+}
+
+TEST_F(ForecastsTest, ConcurrentClaimsTakeEachQueuedRunOnce) {
+  ForecastService& s = Service();  // not started
+  Scenario t = Tiny(s, ana_);
+  constexpr int kRuns = 12;
+  for (int i = 0; i < kRuns; ++i) ASSERT_TRUE(IsOk(s.StartRun(As(root_), t.id, 1)));
+  // Four claimers on their own connections at once.
+  std::vector<std::unique_ptr<storage::ForecastStores>> stores;
+  for (int i = 0; i < 4; ++i) stores.push_back(std::make_unique<storage::ForecastStores>(db()));
+  std::mutex mu;
+  std::map<Id, int> claimed;
+  std::vector<std::thread> threads;
+  for (auto& st : stores) {
+    threads.emplace_back([&, store = &st->store()] {
+      for (;;) {
+        auto r = store->ClaimNext(clock_.NowMs());
+        if (!r.ok()) {
+          ADD_FAILURE() << r.status().message();
+          return;
+        }
+        if (!r->has_value()) return;
+        EXPECT_EQ((*r)->state, RunState::kRunning);
+        std::lock_guard<std::mutex> lock(mu);
+        ++claimed[(*r)->id];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kRuns));
+  for (const auto& [id, n] : claimed) EXPECT_EQ(n, 1) << "run " << id;
+  auto none = stores_->store().ClaimNext(clock_.NowMs());
+  ASSERT_TRUE(IsOk(none));
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(ForecastsTest, TwoInstancesRunEachRunExactlyOnce) {
+  ForecastOptions o = Quick();
+  o.workers = 2;
+  ForecastService& a = Service(o);
+  ForecastService& b = Other(o);
+  Scenario t = Tiny(a, ana_);
+  constexpr int kRuns = 8;
+  std::vector<Id> ids;
+  for (int i = 0; i < kRuns; ++i) {
+    // Queued through either instance; administrators have no limit.
+    auto r = (i % 2 ? b : a).StartRun(As(root_), t.id, 1);
+    ASSERT_TRUE(IsOk(r));
+    ids.push_back(r->id);
+  }
+  auto fa = std::async(std::launch::async, [&] { return a.Start(); });
+  auto fb = std::async(std::launch::async, [&] { return b.Start(); });
+  ASSERT_TRUE(IsOk(fa.get()));
+  ASSERT_TRUE(IsOk(fb.get()));
+  for (Id id : ids) EXPECT_EQ(WaitFinished(id).state, RunState::kDone) << "run " << id;
+  EXPECT_TRUE(a.WaitIdle(120000));
+  EXPECT_TRUE(b.WaitIdle(120000));
+  EXPECT_EQ(a.executed() + b.executed(), kRuns);
+  // A run queued on one instance is found by the other's poll when the
+  // first has stopped.
+  a.Stop();
+  auto late = a.StartRun(As(root_), t.id, 1);
+  ASSERT_TRUE(IsOk(late));
+  EXPECT_EQ(WaitFinished(late->id).state, RunState::kDone);
+  EXPECT_EQ(a.executed() + b.executed(), kRuns + 1);
+}
+
+TEST_F(ForecastsTest, OnlyARunWithAStaleHeartbeatIsInterrupted) {
+  ForecastOptions o;
+  o.lease_ms = 60000;
+  ForecastService& s = Service(o);
+  Scenario t = Tiny(s, ana_);
+  ForecastStore& store = stores_->store();
+  auto queued = s.StartRun(As(ana_), t.id, 1);
+  ASSERT_TRUE(IsOk(queued));
+  // Another instance claims it and is alive: its heartbeat is fresh.
+  auto claimed = store.ClaimNext(clock_.NowMs());
+  ASSERT_TRUE(IsOk(claimed));
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_EQ((*claimed)->heartbeat_at, clock_.NowMs());
+  clock_.AdvanceMs(50000);
+  ASSERT_TRUE(IsOk(store.Heartbeat(queued->id, 0.5, clock_.NowMs())));
+  clock_.AdvanceMs(50000);  // 100 s after the claim, 50 s after the heartbeat
+  ForecastService& restarted = Service(o);
+  auto none = restarted.Start();
+  ASSERT_TRUE(IsOk(none));
+  EXPECT_EQ(*none, 0);
+  auto still = store.GetRun(queued->id);
+  EXPECT_EQ(still->state, RunState::kRunning);
+  EXPECT_EQ(still->progress, 0.5);
+  // Then that instance dies: after the lease, any instance interrupts it.
+  clock_.AdvanceMs(10001);
+  ForecastService& again = Service(o);
+  auto one = again.Start();
+  ASSERT_TRUE(IsOk(one));
+  EXPECT_EQ(*one, 1);
+  EXPECT_EQ(store.GetRun(queued->id)->state, RunState::kInterrupted);
+  // Should it come back, its heartbeat tells it to stop.
+  auto go_on = store.Heartbeat(queued->id, 0.6, clock_.NowMs());
+  ASSERT_TRUE(IsOk(go_on));
+  EXPECT_FALSE(*go_on);
+}
+
+TEST_F(ForecastsTest, ACancelReachesTheInstanceRunningTheRun) {
+  ForecastService& a = Service(Quick());
+  ForecastService& b = Other(Quick());  // not started: it only serves requests
+  ForecastStore& store = stores_->store();
+  Scenario t = Tiny(a, ana_);
+  // Queued: cancelled at once by the conditional update.
+  auto q = a.StartRun(As(ana_), t.id, 1);
+  ASSERT_TRUE(IsOk(q));
+  auto cq = b.Cancel(As(ana_), q->id);
+  ASSERT_TRUE(IsOk(cq));
+  EXPECT_EQ(cq->state, RunState::kCancelled);
+  // Running in an instance that is not there: the request waits on the run.
+  auto p = a.StartRun(As(ana_), t.id, 1);
+  ASSERT_TRUE(IsOk(p));
+  ASSERT_TRUE(IsOk(store.ClaimNext(clock_.NowMs())));
+  auto cp = b.Cancel(As(ana_), p->id);
+  ASSERT_TRUE(IsOk(cp));
+  EXPECT_EQ(cp->state, RunState::kRunning);
+  EXPECT_TRUE(cp->cancel_requested);
+  auto go_on = store.Heartbeat(p->id, 0.1, clock_.NowMs());
+  ASSERT_TRUE(IsOk(go_on));
+  EXPECT_FALSE(*go_on);
+  ASSERT_TRUE(IsOk(store.Transition(p->id, RunState::kRunning, RunState::kCancelled, clock_.NowMs(), "")));
+  EXPECT_EQ(b.Cancel(As(ana_), p->id).status().kind(), Kind::kConflict);
+  // Running in A for real: B's cancel stops it at A's next heartbeat.
+  Scenario in;
+  in.title = "Long";
+  auto long_one = a.CreateFromFiles(As(ana_), in, LongFiles());
+  ASSERT_TRUE(IsOk(long_one));
+  ASSERT_TRUE(IsOk(a.Start()));
+  auto run = a.StartRun(As(ana_), long_one->id, 1);
+  ASSERT_TRUE(IsOk(run));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (store.GetRun(run->id)->state == RunState::kQueued && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(store.GetRun(run->id)->state, RunState::kRunning);
+  auto cancelled = b.Cancel(As(ana_), run->id);
+  ASSERT_TRUE(IsOk(cancelled));
+  forecasts::Run end = WaitFinished(run->id);
+  EXPECT_EQ(end.state, RunState::kCancelled) << end.error;
+  EXPECT_TRUE(a.WaitIdle(60000));
+}
+
+TEST_F(ForecastsTest, ThePerPersonLimitHoldsAcrossInstances) {
+  ForecastOptions o;
+  o.max_active_per_user = 3;
+  ForecastService& a = Service(o);  // neither started: the runs stay queued
+  ForecastService& b = Other(o);
+  Scenario t = Tiny(a, ana_);
+  std::atomic<int> ok{0}, limited{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = (i % 2 ? b : a).StartRun(As(ana_), t.id, 1);
+      if (r.ok())
+        ++ok;
+      else if (r.status().kind() == Kind::kTooManyRequests)
+        ++limited;
+      else
+        ADD_FAILURE() << r.status().message();
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(limited.load(), 5);
+  EXPECT_EQ(*stores_->store().CountActiveRuns(ana_.id), 3);
 }
 
 }  // namespace

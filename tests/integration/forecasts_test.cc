@@ -80,7 +80,8 @@ class ForecastsTest : public ServerTest {
  protected:
   DeploymentOptions Options() const override {
     DeploymentOptions o;
-    o.config = {{"forecast_max_active_per_user", 4}, {"forecast_max_seeds", 5}};
+    o.config = {
+        {"forecast_max_active_per_user", 4}, {"forecast_max_seeds", 5}, {"forecast_lease_seconds", 6}};
     return o;
   }
 
@@ -308,8 +309,9 @@ TEST_P(ForecastsTest, WhatIfCopyAndCompare) {
   EXPECT_NE(page.body.find("/compare/"), std::string::npos);
 }
 
-// A server killed while a run runs: the restarted one marks it interrupted,
-// never leaving it "running". Last: it restarts the suite's server.
+// A server killed while a run runs: once its heartbeat is older than the
+// lease (6 s here), the restarted one marks it interrupted, never leaving it
+// "running". Last: it restarts the suite's server.
 TEST_P(ForecastsTest, ARunLeftRunningByACrashIsInterruptedAtStartUp) {
   Member m = NewMember();
   HttpResponse r = Upload(m, Zip(MaliFiles(300)));
@@ -324,7 +326,12 @@ TEST_P(ForecastsTest, ARunLeftRunningByACrashIsInterruptedAtStartUp) {
   ASSERT_EQ(state, "running");
   d().KillServer();
   d().StartServer();
-  json after = client().Get("/api/v1/forecasts/runs/" + std::to_string(run), Bearer(m.token)).Json();
+  json after;
+  for (int i = 0; i < 300; ++i) {
+    after = client().Get("/api/v1/forecasts/runs/" + std::to_string(run), Bearer(m.token)).Json();
+    if (after["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_EQ(after["state"], "interrupted") << after.dump();
   EXPECT_FALSE(after["active"].get<bool>());
   // The person may run again: an interrupted run does not count against the limit.

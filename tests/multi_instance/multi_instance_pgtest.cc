@@ -3,11 +3,13 @@
 // WAYMARK_TEST_PG_URL (scripts/test sets it); skipped otherwise.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <future>
 #include <memory>
@@ -27,6 +29,44 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kPassword[] = "a long enough passphrase";
+
+// A Flee scenario of three places, as a zip: `days` long, with `arrivals`
+// people reaching the camp by the end (more: a longer run).
+std::string ForecastZip(int days, int arrivals, const std::string& end_date) {
+  std::string observed =
+      "Date,Refugee_numbers\n2020-01-01,0\n" + end_date + "," + std::to_string(arrivals) + "\n";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"case/sim_period.csv", "StartDate,2020-01-01\nLength," + std::to_string(days) + "\n"},
+      {"case/locations.csv",
+       "#name,region,country,latitude,longitude,location_type,conflict_date,population\n"
+       "A,r,X,10.0,20.0,conflict_zone,0,500000\nB,r,X,10.5,20.5,town,0,1000\nC,r,Y,11.0,21.0,camp,0,"
+       "1000000\n"},
+      {"case/routes.csv", "#name1,name2,distance\nA,B,100\nB,C,120\n"},
+      {"case/data_layout.csv", "total,refugees.csv\nC,c.csv\n"},
+      {"case/refugees.csv", observed},
+      {"case/c.csv", observed}};
+  zip_error_t err;
+  zip_error_init(&err);
+  zip_source_t* src = zip_source_buffer_create(nullptr, 0, 0, &err);
+  zip_t* z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+  zip_source_keep(src);
+  for (const auto& [name, text] : files) {
+    char* copy = static_cast<char*>(malloc(text.size() + 1));
+    memcpy(copy, text.data(), text.size());
+    zip_file_add(z, name.c_str(), zip_source_buffer(z, copy, text.size(), 1), ZIP_FL_OVERWRITE);
+  }
+  zip_close(z);
+  zip_source_open(src);
+  zip_source_seek(src, 0, SEEK_END);
+  zip_int64_t size = zip_source_tell(src);
+  zip_source_seek(src, 0, SEEK_SET);
+  std::string out(static_cast<size_t>(size), '\0');
+  zip_source_read(src, out.data(), static_cast<zip_uint64_t>(size));
+  zip_source_close(src);
+  zip_source_free(src);
+  zip_error_fini(&err);
+  return out;
+}
 
 class MultiInstanceTest : public ::testing::Test {
  protected:
@@ -288,6 +328,72 @@ TEST_F(MultiInstanceTest, CampaignPublishedOnOneInstanceIsFoundOnTheOther) {
     std::this_thread::sleep_for(milliseconds(100));
   }
   EXPECT_EQ(found, 1) << "instance B never saw the campaign published on A";
+}
+
+// Forecast runs with two instances: a second instance starting leaves the
+// first one's running run alone (its heartbeat is fresh), a cancel made
+// through one instance stops the run on the other, and a run queued through
+// either is run once, by one of them.
+TEST_F(MultiInstanceTest, ForecastRunsSurviveASecondInstanceAndCancelAcrossInstances) {
+  TempDir conf;
+  std::string config = conf.Write("config.json", R"({"forecast_demo_dir": "/nonexistent"})");
+  std::unique_ptr<ServerProcess> a = Start("a", config);
+  AddPerson("ana@example.org", /*admin=*/true);
+  CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
+  ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
+  HeaderList auth = {{"Authorization", "Bearer " + tok.out.substr(0, tok.out.find('\n'))}};
+  HeaderList upload = auth;
+  upload.emplace_back("Content-Type", "application/zip");
+  HttpClient ca(a->port(), seconds(30));
+  auto scenario = [&](const std::string& title, const std::string& zip) {
+    HttpResponse r = ca.Request("POST", "/api/v1/forecasts/scenarios?title=" + title, upload, zip);
+    EXPECT_EQ(r.status, 201) << r.Describe();
+    return r.Json().value("id", 0LL);
+  };
+  long long long_id = scenario("long", ForecastZip(1000, 200000, "2022-09-27"));
+  long long tiny_id = scenario("tiny", ForecastZip(20, 400, "2020-01-21"));
+  ASSERT_GT(long_id, 0);
+  ASSERT_GT(tiny_id, 0);
+  auto start_run = [&](HttpClient& c, long long id) {
+    HttpResponse r = c.SendJson("POST", "/api/v1/forecasts/scenarios/" + std::to_string(id) + "/runs",
+                                {{"seeds", 1}}, auth);
+    EXPECT_EQ(r.status, 202) << r.Describe();
+    return r.Json().value("id", 0LL);
+  };
+  auto state = [&](HttpClient& c, long long run) {
+    return c.Get("/api/v1/forecasts/runs/" + std::to_string(run), auth).Json().value("state", std::string());
+  };
+  auto wait_until = [&](HttpClient& c, long long run, const std::function<bool(const std::string&)>& done) {
+    std::string s;
+    auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      s = state(c, run);
+      if (done(s)) break;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return s;
+  };
+
+  long long run = start_run(ca, long_id);
+  ASSERT_GT(run, 0);
+  ASSERT_EQ(wait_until(ca, run, [](const std::string& s) { return s != "queued"; }), "running");
+  // B starts while A runs it: B's start-up sweep leaves a live run alone.
+  std::unique_ptr<ServerProcess> b = Start("b", config);
+  HttpClient cb(b->port(), seconds(30));
+  EXPECT_EQ(state(cb, run), "running");
+  // Cancelled through B, stopped by A at its next heartbeat.
+  HttpResponse cancel = cb.Request("POST", "/api/v1/forecasts/runs/" + std::to_string(run) + "/cancel", auth);
+  ASSERT_EQ(cancel.status, 200) << cancel.Describe();
+  EXPECT_EQ(wait_until(ca, run, [](const std::string& s) { return s != "running"; }), "cancelled");
+
+  // Runs queued through either are each run to the end.
+  long long one = start_run(cb, tiny_id);
+  long long two = start_run(ca, tiny_id);
+  auto finished = [](const std::string& s) { return s != "queued" && s != "running"; };
+  EXPECT_EQ(wait_until(cb, one, finished), "done");
+  EXPECT_EQ(wait_until(cb, two, finished), "done");
+  EXPECT_EQ(a->Terminate(), 0);
+  EXPECT_EQ(b->Terminate(), 0);
 }
 
 }  // namespace

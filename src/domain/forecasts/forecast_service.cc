@@ -148,23 +148,29 @@ Status ApplyChanges(const std::vector<Change>& changes, forecast::Scenario& s) {
 }
 
 ForecastService::ForecastService(ForecastStore& store, const Clock& clock, ForecastOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+    : store_(store), clock_(clock), options_(options) {
+  // At least three heartbeats per lease, and two sweeps.
+  options_.lease_ms = std::clamp(options_.lease_ms, 30LL, 24LL * 3600 * 1000);
+  options_.heartbeat_ms =
+      std::clamp(options_.heartbeat_ms, 5, static_cast<int>(std::min(60'000LL, options_.lease_ms / 3)));
+  options_.poll_ms = std::clamp(options_.poll_ms, 5, 60'000);
+  options_.sweep_ms =
+      std::clamp(options_.sweep_ms, 5, static_cast<int>(std::min(600'000LL, options_.lease_ms / 2)));
+}
 
 ForecastService::~ForecastService() { Stop(); }
 
 Result<int> ForecastService::Start() {
-  WM_ASSIGN_OR_RETURN(int interrupted, store_.InterruptRunning(clock_.NowMs()));
-  WM_ASSIGN_OR_RETURN(auto queued, store_.QueuedRuns());
+  TimestampMs now = clock_.NowMs();
+  WM_ASSIGN_OR_RETURN(int interrupted, store_.InterruptStale(now, now - options_.lease_ms));
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!workers_.empty()) return interrupted;
     stopping_ = false;
-    for (const Run& r : queued) {
-      if (cancel_.count(r.id)) continue;  // queued by this process already (the demo)
-      queue_.push_back(r.id);
-      cancel_[r.id] = std::make_shared<std::atomic<bool>>(false);
-    }
-    for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Worker(); });
+    int n = std::max(1, options_.workers);
+    wakeups_ += n;  // look for queued runs at once
+    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { Worker(); });
+    keeper_ = std::thread([this] { Keeper(); });
   }
   cv_.notify_all();
   return interrupted;
@@ -172,14 +178,20 @@ Result<int> ForecastService::Start() {
 
 void ForecastService::Stop() {
   std::vector<std::thread> workers;
+  std::thread keeper;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    for (auto& [id, flag] : cancel_) flag->store(true);
+    for (auto& [id, active] : running_) active.cancel->store(true);
     workers.swap(workers_);
+    keeper.swap(keeper_);
   }
   cv_.notify_all();
+  keeper_cv_.notify_all();
   for (auto& t : workers) t.join();
+  if (keeper.joinable()) keeper.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  wakeups_ = 0;
 }
 
 bool ForecastService::CanCreate(const accounts::Actor& actor) { return actor.IsAdmin() || IsMember(actor); }
@@ -306,32 +318,30 @@ Result<Run> ForecastService::StartRun(const accounts::Actor& actor, Id scenario_
   WM_ASSIGN_OR_RETURN(Loaded loaded, LoadScenario(s));
   WM_RETURN_IF_ERROR(CheckLimits(loaded, seeds));
   Id user = actor.user ? actor.user->id : 0;
-  // The count and the insert together: two requests of one person at once
-  // cannot both take the last place (the runner is per process, so is this).
-  std::lock_guard<std::mutex> start_lock(start_mu_);
-  if (user != 0 && !actor.IsAdmin()) {
-    WM_ASSIGN_OR_RETURN(int active, store_.CountActiveRuns(user));
-    if (active >= options_.max_active_per_user)
-      return Status::TooManyRequests("at most " + std::to_string(options_.max_active_per_user) +
-                                         " runs queued or running per person; wait or cancel one",
-                                     30);
-  }
   Run r;
   r.scenario_id = scenario_id;
   r.requested_by = user;
   r.seeds = seeds;
   r.first_seed = 1;
   r.created_at = clock_.NowMs();
-  WM_ASSIGN_OR_RETURN(Run stored, store_.CreateRun(r));
-  Enqueue(stored.id);
+  // The count and the insert in one transaction that serialises this person
+  // across every instance: two requests at once cannot both take the last place.
+  int limit = user != 0 && !actor.IsAdmin() ? std::max(1, options_.max_active_per_user) : 0;
+  auto stored = store_.CreateRun(r, limit);
+  if (!stored.ok() && stored.status().IsConflict())
+    return Status::TooManyRequests("at most " + std::to_string(options_.max_active_per_user) +
+                                       " runs queued or running per person; wait or cancel one",
+                                   30);
+  WM_RETURN_IF_ERROR(stored.status());
+  Wake();
   return stored;
 }
 
-void ForecastService::Enqueue(Id run_id) {
+void ForecastService::Wake() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(run_id);
-    cancel_[run_id] = std::make_shared<std::atomic<bool>>(false);
+    if (workers_.empty()) return;  // not started: Start() looks for queued runs
+    ++wakeups_;
   }
   cv_.notify_one();
 }
@@ -369,56 +379,90 @@ Result<Run> ForecastService::Cancel(const accounts::Actor& actor, Id run_id) {
   WM_ASSIGN_OR_RETURN(Scenario s, Get(actor, r.scenario_id));
   if (!CanEdit(actor, s)) return Denied();
   if (Finished(r.state)) return Status::Conflict("the run has already " + std::string(ToString(r.state)));
+  WM_ASSIGN_OR_RETURN(Run after, store_.RequestCancel(run_id, clock_.NowMs()));
   {
+    // Running here: no need to wait for the next heartbeat.
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = cancel_.find(run_id);
-    if (it != cancel_.end()) it->second->store(true);
+    auto it = running_.find(run_id);
+    if (it != running_.end()) it->second.cancel->store(true);
   }
-  if (r.state == RunState::kQueued) {
-    Status st = store_.Transition(run_id, RunState::kQueued, RunState::kCancelled, clock_.NowMs(), "");
-    if (!st.ok() && !st.IsConflict()) return st;
-  }
-  return store_.GetRun(run_id);
+  return after;
 }
 
 bool ForecastService::WaitIdle(int ms) {
   std::unique_lock<std::mutex> lock(mu_);
   return idle_cv_.wait_for(lock, std::chrono::milliseconds(ms),
-                           [this] { return queue_.empty() && busy_ == 0; });
+                           [this] { return wakeups_ == 0 && busy_ == 0; });
 }
 
 void ForecastService::Worker() {
   for (;;) {
-    Id id = 0;
-    std::shared_ptr<std::atomic<bool>> cancel;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // Woken by a run queued here, or every poll_ms for runs queued by
+      // another instance.
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                   [this] { return stopping_ || wakeups_ > 0; });
       if (stopping_) return;
-      id = queue_.front();
-      queue_.pop_front();
-      cancel = cancel_[id];
+      if (wakeups_ > 0) --wakeups_;
       ++busy_;
     }
-    Execute(id, cancel);
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_) break;
+      }
+      auto claimed = store_.ClaimNext(clock_.NowMs());
+      if (!claimed.ok() || !claimed->has_value()) break;
+      const Run& run = **claimed;
+      Active active;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        running_[run.id] = active;
+        if (stopping_) active.cancel->store(true);
+      }
+      Execute(run, active);
+      executed_.fetch_add(1);
+      std::lock_guard<std::mutex> lock(mu_);
+      running_.erase(run.id);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      cancel_.erase(id);
       --busy_;
     }
     idle_cv_.notify_all();
   }
 }
 
-void ForecastService::Execute(Id run_id, const std::shared_ptr<std::atomic<bool>>& cancel) {
-  if (cancel->load()) return;  // cancelled while queued: Cancel wrote it
-  Status st = store_.Transition(run_id, RunState::kQueued, RunState::kRunning, clock_.NowMs(), "");
-  if (!st.ok()) return;  // cancelled meanwhile, or gone
+void ForecastService::Keeper() {
+  auto next_sweep = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.sweep_ms);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    keeper_cv_.wait_for(lock, std::chrono::milliseconds(options_.heartbeat_ms), [this] { return stopping_; });
+    if (stopping_) return;
+    std::vector<std::pair<Id, Active>> running(running_.begin(), running_.end());
+    lock.unlock();
+    TimestampMs now = clock_.NowMs();
+    for (const auto& [id, active] : running) {
+      auto go_on = store_.Heartbeat(id, active.progress->load(), now);
+      // Cancelled through the database, or taken over: stop at the next day.
+      if (go_on.ok() && !*go_on) active.cancel->store(true);
+    }
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      (void)store_.InterruptStale(now, now - options_.lease_ms);
+      next_sweep = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.sweep_ms);
+    }
+    lock.lock();
+  }
+}
+
+void ForecastService::Execute(const Run& claimed, const Active& active) {
+  Id run_id = claimed.id;
+  const std::shared_ptr<std::atomic<bool>>& cancel = active.cancel;
   auto fail = [&](RunState state, const std::string& why) {
     (void)store_.Transition(run_id, RunState::kRunning, state, clock_.NowMs(), why);
   };
-  auto run = store_.GetRun(run_id);
-  if (!run.ok()) return fail(RunState::kFailed, run.status().message());
+  const Run* run = &claimed;
   auto scenario = store_.GetScenario(run->scenario_id);
   if (!scenario.ok()) return fail(RunState::kFailed, scenario.status().message());
   auto loaded = LoadScenario(*scenario);
@@ -429,16 +473,9 @@ void ForecastService::Execute(Id run_id, const std::shared_ptr<std::atomic<bool>
   eo.threads = std::max(1, options_.threads_per_run);
   eo.first_seed = static_cast<uint64_t>(run->first_seed);
   eo.cancel = cancel.get();
-  double last = -1;
-  auto last_write = std::chrono::steady_clock::now();
-  eo.progress = [&](long long done, long long total) {
-    double p = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0;
-    auto now = std::chrono::steady_clock::now();
-    if (p - last >= 0.01 && now - last_write > std::chrono::milliseconds(250)) {
-      last = p;
-      last_write = now;
-      (void)store_.SetProgress(run_id, p);
-    }
+  // The keeper writes it with the heartbeat.
+  eo.progress = [&active](long long done, long long total) {
+    active.progress->store(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
   };
   auto ens = forecast::RunEnsemble(loaded->scenario, loaded->settings, eo);
   if (!ens.ok()) {

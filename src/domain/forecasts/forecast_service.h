@@ -1,7 +1,14 @@
 // The forecasts module's rules (docs/forecasts.md): who may see, create,
 // copy and run scenarios, the what-if changes, the size limits of a run, and
 // the job runner that runs them in the background (a bounded worker count,
-// a queue with a per-user limit, cancellation, progress).
+// a per-user limit, cancellation, progress).
+//
+// Several instances may share one database: the queue is the database's
+// queued runs, claimed one at a time by a conditional update (exactly one
+// instance runs each); the running instance writes a heartbeat with its
+// progress, and a run whose heartbeat is older than the lease is
+// interrupted by any instance; a cancel is recorded on the run and reaches
+// the instance running it at its next heartbeat.
 //
 // Access: the public sees published scenarios and their runs; members of an
 // organisation (and administrators) create scenarios, upload or copy them,
@@ -14,7 +21,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +46,16 @@ struct ForecastOptions {
   int max_days = 3000;                       // sim_period Length
   ZipLimits zip;
   int max_changes = 50;
+  // The runner across instances (all in milliseconds; bounded in the
+  // constructor): how often a running run's heartbeat and progress are
+  // written (and a cancel request read); how often idle workers look for
+  // runs queued by other instances; how old a heartbeat may get before the
+  // run counts as abandoned (the heartbeat is made at most a third of it,
+  // the sweep at most half); how often that is swept.
+  int heartbeat_ms = 2000;
+  int poll_ms = 3000;
+  long long lease_ms = 60000;
+  int sweep_ms = 15000;
 };
 
 // A scenario's inputs read by the engine, with its changes applied.
@@ -55,8 +71,9 @@ class ForecastService {
   ForecastService(const ForecastService&) = delete;
   ForecastService& operator=(const ForecastService&) = delete;
 
-  // Marks runs left running by a previous process interrupted, queues the
-  // queued ones again and starts the workers. Returns how many were interrupted.
+  // Marks runs whose instance died (heartbeat older than the lease)
+  // interrupted and starts the workers, which claim queued runs. Returns
+  // how many were interrupted. Runs of other live instances are left alone.
   Result<int> Start();
   // Stops the workers (a running run is cancelled and marked interrupted).
   void Stop();
@@ -86,37 +103,49 @@ class ForecastService {
   // Queues a run (limits: Validation naming "seeds" or "size"; the per-user
   // queue: TooManyRequests).
   Result<Run> StartRun(const accounts::Actor& actor, Id scenario_id, int seeds);
-  // A queued run is cancelled at once, a running one at its next day.
+  // A queued run is cancelled at once; a running one (here or in another
+  // instance) gets the request and stops at its instance's next heartbeat.
   Result<Run> Cancel(const accounts::Actor& actor, Id run_id);
   Result<Run> GetRun(const accounts::Actor& actor, Id run_id);
   Result<std::vector<Run>> Runs(const accounts::Actor& actor, Id scenario_id);
   Result<std::vector<RunDay>> Days(const accounts::Actor& actor, Id run_id);
 
-  // Waits until nothing is queued or running in this process (tests, demo), up to `ms`.
+  // Waits until this process's workers have claimed and run everything
+  // they were woken for (tests, demo), up to `ms`. Runs claimed by other
+  // instances are not waited for.
   bool WaitIdle(int ms);
+  // How many runs this process has claimed and run (tests, metrics).
+  int executed() const { return executed_.load(); }
 
   const ForecastOptions& options() const { return options_; }
 
  private:
   Result<Loaded> LoadScenario(const Scenario& s);
   Status CheckLimits(const Loaded& l, int seeds) const;
-  void Enqueue(Id run_id);
+  struct Active {
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<std::atomic<double>> progress = std::make_shared<std::atomic<double>>(0.0);
+  };
+  void Wake();
   void Worker();
-  void Execute(Id run_id, const std::shared_ptr<std::atomic<bool>>& cancel);
+  void Keeper();
+  void Execute(const Run& run, const Active& active);
 
   ForecastStore& store_;
   const Clock& clock_;
   ForecastOptions options_;
 
-  std::mutex start_mu_;  // StartRun's count and insert
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;         // workers: a wake-up or stopping
+  std::condition_variable keeper_cv_;  // the keeper: stopping
   std::condition_variable idle_cv_;
-  std::deque<Id> queue_;
-  std::map<Id, std::shared_ptr<std::atomic<bool>>> cancel_;  // queued or running here
-  int busy_ = 0;
+  int wakeups_ = 0;               // runs queued here (or a start) not yet looked for
+  int busy_ = 0;                  // workers claiming or running
+  std::map<Id, Active> running_;  // runs running in this process
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::thread keeper_;  // heartbeats, cancel requests, the lease sweep
+  std::atomic<int> executed_{0};
 };
 
 // Reads stored files (input/…, validation/…, an optional

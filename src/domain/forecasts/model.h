@@ -90,6 +90,8 @@ struct Run {
   TimestampMs created_at = 0;
   TimestampMs started_at = 0;
   TimestampMs finished_at = 0;
+  TimestampMs heartbeat_at = 0;       // last sign of life of the instance running it
+  bool cancel_requested = false;      // a cancel is on its way to the instance running it
   std::optional<RunSummary> summary;  // when done
 };
 

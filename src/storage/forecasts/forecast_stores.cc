@@ -139,10 +139,11 @@ RunSummary SummaryOf(const Json& j) {
   return s;
 }
 
-constexpr char kRunColumns[] =
-    "SELECT id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, "
-    "started_at, "
-    "finished_at, summary FROM forecast_runs ";
+constexpr char kRunFields[] =
+    "id, scenario_id, requested_by, state, seeds, first_seed, progress, error, created_at, started_at, "
+    "finished_at, summary, heartbeat_at, cancel_requested";
+
+std::string RunColumns() { return std::string("SELECT ") + kRunFields + " FROM forecast_runs "; }
 
 Run RunFromRow(const Row& r) {
   Run run;
@@ -159,6 +160,8 @@ Run RunFromRow(const Row& r) {
   run.finished_at = r.Int(10);
   std::string summary = r.Text(11);
   if (!summary.empty()) run.summary = SummaryOf(Parsed(summary));
+  run.heartbeat_at = r.Int(12);
+  run.cancel_requested = r.Int(13) != 0;
   return run;
 }
 
@@ -232,20 +235,36 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     return out;
   }
 
-  Result<Run> CreateRun(const Run& r) override {
-    WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
+  Result<Run> CreateRun(const Run& r, int max_active) override {
     WM_ASSIGN_OR_RETURN(
-        Row row, lease->QueryOne("INSERT INTO forecast_runs (scenario_id, requested_by, state, seeds, "
-                                 "first_seed, progress, error, created_at) VALUES ($1, $2, $3, $4, $5, 0, "
-                                 "'', $6) RETURNING id",
-                                 {r.scenario_id, r.requested_by, State(RunState::kQueued),
-                                  static_cast<std::int64_t>(r.seeds), r.first_seed, r.created_at}));
-    return GetRun(row.Int(0));
+        Id id, sql::Transact<Id>(db_, true, [&](Connection& c) -> Result<Id> {
+          if (max_active > 0) {
+            // The person's row locked until commit: another instance's
+            // count and insert for them waits for ours (SQLite: BEGIN
+            // IMMEDIATE already serialises every writer).
+            if (c.dialect() == sql::Dialect::kPostgres)
+              WM_RETURN_IF_ERROR(
+                  c.Query("SELECT id FROM users WHERE id = $1 FOR UPDATE", {r.requested_by}).status());
+            WM_ASSIGN_OR_RETURN(Row n,
+                                c.QueryOne("SELECT COUNT(*) FROM forecast_runs WHERE requested_by = $1 "
+                                           "AND state IN ('queued', 'running')",
+                                           {r.requested_by}));
+            if (n.Int(0) >= max_active) return Status::Conflict("too many runs queued or running");
+          }
+          WM_ASSIGN_OR_RETURN(
+              Row row, c.QueryOne("INSERT INTO forecast_runs (scenario_id, requested_by, state, seeds, "
+                                  "first_seed, progress, error, created_at) VALUES ($1, $2, $3, $4, $5, 0, "
+                                  "'', $6) RETURNING id",
+                                  {r.scenario_id, r.requested_by, State(RunState::kQueued),
+                                   static_cast<std::int64_t>(r.seeds), r.first_seed, r.created_at}));
+          return row.Int(0);
+        }));
+    return GetRun(id);
   }
 
   Result<Run> GetRun(Id id) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    auto r = lease->QueryOne(std::string(kRunColumns) + "WHERE id = $1", {id});
+    auto r = lease->QueryOne(RunColumns() + "WHERE id = $1", {id});
     if (!r.ok()) return r.status().IsNotFound() ? Status::NotFound("no such run") : r.status();
     return RunFromRow(*r);
   }
@@ -254,11 +273,10 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
     std::vector<Row> rows;
     if (scenario_id == 0) {
-      WM_ASSIGN_OR_RETURN(rows, lease->Query(std::string(kRunColumns) + "ORDER BY id DESC", {}));
+      WM_ASSIGN_OR_RETURN(rows, lease->Query(RunColumns() + "ORDER BY id DESC", {}));
     } else {
       WM_ASSIGN_OR_RETURN(
-          rows,
-          lease->Query(std::string(kRunColumns) + "WHERE scenario_id = $1 ORDER BY id DESC", {scenario_id}));
+          rows, lease->Query(RunColumns() + "WHERE scenario_id = $1 ORDER BY id DESC", {scenario_id}));
     }
     return internal::MapRows(rows, RunFromRow);
   }
@@ -276,10 +294,9 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
     std::int64_t n = 0;
     if (to == RunState::kRunning) {
-      WM_ASSIGN_OR_RETURN(n,
-                          lease->Execute("UPDATE forecast_runs SET state = $1, started_at = $2 WHERE id = $3 "
-                                         "AND state = $4",
-                                         {State(to), at, id, State(from)}));
+      WM_ASSIGN_OR_RETURN(n, lease->Execute("UPDATE forecast_runs SET state = $1, started_at = $2, "
+                                            "heartbeat_at = $3 WHERE id = $4 AND state = $5",
+                                            {State(to), at, at, id, State(from)}));
     } else {
       WM_ASSIGN_OR_RETURN(n,
                           lease->Execute("UPDATE forecast_runs SET state = $1, finished_at = $2, error = $3 "
@@ -293,12 +310,49 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     return Status::Ok();
   }
 
-  Status SetProgress(Id id, double progress) override {
+  Result<std::optional<Run>> ClaimNext(TimestampMs at) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    return lease
-        ->Execute("UPDATE forecast_runs SET progress = $1 WHERE id = $2 AND state = 'running'",
-                  {progress, id})
-        .status();
+    // PostgreSQL: SKIP LOCKED lets instances claiming at once take
+    // different runs instead of queueing behind one row; the outer
+    // "AND state = 'queued'" is what makes the claim exclusive on both.
+    std::string pick = lease->dialect() == sql::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    WM_ASSIGN_OR_RETURN(
+        auto rows,
+        lease->Query("UPDATE forecast_runs SET state = 'running', started_at = $1, heartbeat_at = $2 "
+                     "WHERE id = (SELECT id FROM forecast_runs WHERE state = 'queued' ORDER BY id LIMIT 1" +
+                         pick + ") AND state = 'queued' RETURNING " + kRunFields,
+                     {at, at}));
+    if (rows.empty()) return std::optional<Run>();
+    return std::optional<Run>(RunFromRow(rows.front()));
+  }
+
+  Result<bool> Heartbeat(Id id, double progress, TimestampMs at) override {
+    WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
+    WM_ASSIGN_OR_RETURN(auto rows,
+                        lease->Query("UPDATE forecast_runs SET progress = $1, heartbeat_at = $2 "
+                                     "WHERE id = $3 AND state = 'running' RETURNING cancel_requested",
+                                     {progress, at, id}));
+    return !rows.empty() && rows.front().Int(0) == 0;
+  }
+
+  Result<Run> RequestCancel(Id id, TimestampMs at) override {
+    WM_RETURN_IF_ERROR(sql::Transact<bool>(db_, true, [&](Connection& c) -> Result<bool> {
+                         WM_ASSIGN_OR_RETURN(std::int64_t n,
+                                             c.Execute("UPDATE forecast_runs SET state = 'cancelled', "
+                                                       "cancel_requested = 1, finished_at = $1 WHERE id = $2 "
+                                                       "AND state = 'queued'",
+                                                       {at, id}));
+                         if (n > 0) return true;
+                         WM_ASSIGN_OR_RETURN(n, c.Execute("UPDATE forecast_runs SET cancel_requested = 1 "
+                                                          "WHERE id = $1 AND state = 'running'",
+                                                          {id}));
+                         if (n > 0) return true;
+                         auto r = c.QueryOne("SELECT state FROM forecast_runs WHERE id = $1", {id});
+                         if (!r.ok())
+                           return r.status().IsNotFound() ? Status::NotFound("no such run") : r.status();
+                         return Status::Conflict("the run has already " + r->Text(0));
+                       }).status());
+    return GetRun(id);
   }
 
   Status Complete(Id id, const RunSummary& summary, const std::vector<RunDay>& days,
@@ -351,21 +405,14 @@ class SqlForecastStore final : public forecasts::ForecastStore {
     });
   }
 
-  Result<int> InterruptRunning(TimestampMs at) override {
+  Result<int> InterruptStale(TimestampMs at, TimestampMs stale_before) override {
     WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
     WM_ASSIGN_OR_RETURN(
         std::int64_t n,
         lease->Execute("UPDATE forecast_runs SET state = 'interrupted', finished_at = $1, error = "
-                       "'the server stopped while it ran' WHERE state = 'running'",
-                       {at}));
+                       "'the server running it stopped' WHERE state = 'running' AND heartbeat_at < $2",
+                       {at, stale_before}));
     return static_cast<int>(n);
-  }
-
-  Result<std::vector<Run>> QueuedRuns() override {
-    WM_ASSIGN_OR_RETURN(auto lease, db_.Acquire());
-    WM_ASSIGN_OR_RETURN(auto rows,
-                        lease->Query(std::string(kRunColumns) + "WHERE state = 'queued' ORDER BY id", {}));
-    return internal::MapRows(rows, RunFromRow);
   }
 
  private:
