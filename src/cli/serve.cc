@@ -156,8 +156,9 @@ int Serve(const app::Config& config, bool demo) {
     }
   }
 
-  // The forecasts' job runner: runs a previous process left running are
-  // marked interrupted, queued ones (the demo's) start.
+  // The forecasts' job runner: runs whose heartbeat is older than the lease
+  // (a crashed process's) are marked interrupted; queued ones (the demo's)
+  // are claimed from the database by this and any other instance.
   auto interrupted = runtime.StartForecasts();
   if (!interrupted.ok()) {
     std::cerr << "waymark: forecasts: " << interrupted.status().message() << "\n";
