@@ -75,8 +75,9 @@ class Runtime {
   futures::FuturesService& futures() { return *futures_service_; }
   // Scenarios and runs; its job runner starts with StartForecasts().
   forecasts::ForecastService& forecasts() { return *forecast_service_; }
-  // Marks runs a previous process left running interrupted and starts the
-  // runner (serve only). Returns how many were interrupted.
+  // Marks interrupted the runs whose heartbeat is older than the lease (a
+  // crashed process's) and starts the runner (serve only). Returns how many
+  // were interrupted.
   Result<int> StartForecasts() { return forecast_service_->Start(); }
   consultations::DocumentLibrary& consultation_documents() { return *consultation_documents_; }
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
