@@ -38,7 +38,26 @@ class FakeClock final : public Clock {
   std::atomic<TimestampMs> now_;
 };
 
+// A UTC instant broken into its civil fields, computed by arithmetic alone.
+// gmtime_r and strftime are avoided on purpose: glibc's strftime calls
+// tzset(), which rewrites time-zone state that gmtime_r reads, and the two
+// race when request threads and background jobs format times at once.
+struct UtcTime {
+  int year = 1970;
+  int month = 1;    // 1..12
+  int day = 1;      // 1..31
+  int hour = 0;     // 0..23
+  int minute = 0;   // 0..59
+  int second = 0;   // 0..59
+  int millis = 0;   // 0..999
+  int weekday = 4;  // 0 = Sunday .. 6 = Saturday
+};
+UtcTime ToUtc(TimestampMs ms);
+
 // "2026-11-29T18:32:05.123Z"
 std::string FormatIso8601(TimestampMs ms);
+
+// "2026-11-29 18:32 UTC", as pages show a time.
+std::string FormatUtcMinute(TimestampMs ms);
 
 }  // namespace waymark

@@ -103,10 +103,7 @@ std::vector<std::string> Practice::ActorKinds() const {
 std::string Practice::Year() const {
   if (start_date && start_date->size() >= 4) return start_date->substr(0, 4);
   TimestampMs at = published_at.value_or(created_at);
-  std::time_t secs = static_cast<std::time_t>(at / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return std::to_string(tm.tm_year + 1900);
+  return std::to_string(ToUtc(at).year);
 }
 
 }  // namespace waymark::practices

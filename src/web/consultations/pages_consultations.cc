@@ -32,14 +32,7 @@ json Blanked(json j) {
 
 }  // namespace
 
-std::string ConsultationTime(TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
+std::string ConsultationTime(TimestampMs ms) { return FormatUtcMinute(ms); }
 
 void ConsultationsModule::AddNavigation(const Context& ctx, std::vector<NavItem>& nav) const {
   nav.push_back({38, "/consultations", T(ctx, "nav_consultations"), true, ""});

@@ -33,12 +33,7 @@ std::string Fixed(double v, int digits) {
 
 std::string Time(TimestampMs ms) {
   if (ms <= 0) return "";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
+  return FormatUtcMinute(ms);
 }
 
 // The model with every empty string made null, so that a template's

@@ -47,14 +47,7 @@ json CountryOptions(const i18n::Countries& countries, const std::string& lang, c
   return out;
 }
 
-std::string FormatTime(TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
+std::string FormatTime(TimestampMs ms) { return FormatUtcMinute(ms); }
 
 }  // namespace
 
