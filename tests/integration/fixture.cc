@@ -61,10 +61,21 @@ void PrintServerLogOnFailure(Deployment* deployment) {
   std::vector<std::string> lines;
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // A sanitizer's report says where the fault is at its start: show it from
+  // there (its stacks are long); otherwise the end of the log.
   std::size_t from = lines.size() > 40 ? lines.size() - 40 : 0;
-  std::cout << "---- last " << (lines.size() - from) << " lines of the server's log ("
+  std::size_t to = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("WARNING: ThreadSanitizer") != std::string::npos ||
+        lines[i].find("ERROR: AddressSanitizer") != std::string::npos) {
+      from = i;
+      to = std::min(lines.size(), i + 150);
+      break;
+    }
+  }
+  std::cout << "---- lines " << from + 1 << " to " << to << " of the server's log ("
             << deployment->server().options().stderr_file << ") ----\n";
-  for (std::size_t i = from; i < lines.size(); ++i) std::cout << lines[i] << "\n";
+  for (std::size_t i = from; i < to; ++i) std::cout << lines[i] << "\n";
   std::cout << "----\n";
 }
 
