@@ -350,7 +350,9 @@ TEST_F(MultiInstanceTest, ForecastRunsSurviveASecondInstanceAndCancelAcrossInsta
     EXPECT_EQ(r.status, 201) << r.Describe();
     return r.Json().value("id", 0LL);
   };
-  long long long_id = scenario("long", ForecastZip(1000, 200000, "2022-09-27"));
+  // About 9e8 agent-days: tens of seconds even in a release build, so that it
+  // is still running when B starts and the cancel arrives.
+  long long long_id = scenario("long", ForecastZip(3000, 600000, "2028-03-17"));
   long long tiny_id = scenario("tiny", ForecastZip(20, 400, "2020-01-21"));
   ASSERT_GT(long_id, 0);
   ASSERT_GT(tiny_id, 0);
@@ -384,7 +386,8 @@ TEST_F(MultiInstanceTest, ForecastRunsSurviveASecondInstanceAndCancelAcrossInsta
   // Cancelled through B, stopped by A at its next heartbeat.
   HttpResponse cancel = cb.Request("POST", "/api/v1/forecasts/runs/" + std::to_string(run) + "/cancel", auth);
   ASSERT_EQ(cancel.status, 200) << cancel.Describe();
-  EXPECT_EQ(wait_until(ca, run, [](const std::string& s) { return s != "running"; }), "cancelled");
+  EXPECT_EQ(wait_until(ca, run, [](const std::string& s) { return s != "running"; }), "cancelled")
+      << ca.Get("/api/v1/forecasts/runs/" + std::to_string(run), auth).body;
 
   // Runs queued through either are each run to the end.
   long long one = start_run(cb, tiny_id);
