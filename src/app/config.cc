@@ -127,6 +127,10 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = str(c.search_dir);
     else if (k == "search_poll_ms")
       s = num(c.search_poll_ms, 100, 3600000);
+    else if (k == "page_cache_mb")
+      s = num(c.page_cache_mb, 0, 4096);
+    else if (k == "page_cache_max_age_ms")
+      s = num(c.page_cache_max_age_ms, 0, 3600000);
     else if (k == "media_max_bytes")
       s = num(c.media_max_bytes, 1024, 1LL << 31);
     else if (k == "report_threshold")

@@ -58,6 +58,11 @@ struct Config {
   std::string search_dir;
   // How often an instance applies changes other instances made (ms).
   int search_poll_ms = 2000;
+  // Anonymous GET answers kept in memory (see web/page_cache.h); 0 turns it off.
+  int page_cache_mb = 16;
+  // The longest a kept answer is served: how long a write made by another
+  // instance or a CLI command on the same database can go unseen.
+  int page_cache_max_age_ms = 1000;
   // Largest image or PDF a campaign may carry.
   std::size_t media_max_bytes = 5u << 20;
   // Open reports that hide a post or campaign until a moderator looks.

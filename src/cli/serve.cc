@@ -200,6 +200,17 @@ int Serve(const app::Config& config, bool demo) {
     web::WebApp::Options options;
     options.auth = &runtime.auth();
     options.indexer = runtime.indexer();
+    if (config.page_cache_mb > 0) {
+      // Every committed write of this process and every change the search
+      // index takes in (its own and other instances') makes kept pages stale.
+      search::Indexer* indexer = runtime.indexer();
+      options.content_generation = [&db, indexer] {
+        return db.CommittedWrites() + (indexer != nullptr ? indexer->commits() : 0);
+      };
+      options.page_cache.max_bytes = static_cast<std::size_t>(config.page_cache_mb) << 20;
+      options.page_cache.max_age_ms = config.page_cache_max_age_ms;
+      options.clock = &runtime.clock();
+    }
     options.health_check = [&db]() -> Status {
       auto lease = db.Acquire();
       if (!lease.ok()) return lease.status();

@@ -48,6 +48,21 @@ Result<Row> Connection::QueryOne(std::string_view sql, const Params& params) {
   return std::move(rows->front());
 }
 
+void Connection::NoteWrite(bool in_transaction) {
+  if (in_transaction) {
+    wrote_in_transaction_ = true;
+  } else if (write_counter_ != nullptr) {
+    write_counter_->fetch_add(1, std::memory_order_release);
+  }
+}
+
+void Connection::NoteTransactionEnded(bool committed) {
+  if (committed && wrote_in_transaction_ && write_counter_ != nullptr) {
+    write_counter_->fetch_add(1, std::memory_order_release);
+  }
+  wrote_in_transaction_ = false;
+}
+
 Lease::~Lease() {
   if (conn_) db_->Release(std::move(conn_));
 }
@@ -61,6 +76,7 @@ struct Database::State {
   std::int64_t acquired_total = 0;               // GUARDED_BY(mu)
   std::int64_t waited_total = 0;                 // GUARDED_BY(mu)
   std::int64_t timeouts_total = 0;               // GUARDED_BY(mu)
+  std::atomic<std::uint64_t> committed_writes{0};
   // The connection holding each thread's open unit of work.
   std::map<std::thread::id, Connection*> ambient;  // GUARDED_BY(mu)
 };
@@ -69,6 +85,10 @@ Connection* Database::AmbientConnection() const {
   std::lock_guard lock(state_->mu);
   auto it = state_->ambient.find(std::this_thread::get_id());
   return it == state_->ambient.end() ? nullptr : it->second;
+}
+
+std::uint64_t Database::CommittedWrites() const {
+  return state_->committed_writes.load(std::memory_order_acquire);
 }
 
 Status Database::InTransaction(const std::function<Status()>& fn) {
@@ -131,6 +151,7 @@ Result<Lease> Database::Acquire() {
         state_->cv.notify_one();
         return Status::Unavailable("database unavailable: " + conn.status().message());
       }
+      (*conn)->set_write_counter(&state_->committed_writes);
       ++state_->in_use;
       ++state_->acquired_total;
       if (waited) ++state_->waited_total;

@@ -8,6 +8,7 @@
 // it out); a Database (the pool) is thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -85,6 +86,22 @@ class Connection {
 
   // Convenience: the first row, or NotFound.
   Result<Row> QueryOne(std::string_view sql, const Params& params);
+
+  // The pool's count of committed writes (Database::CommittedWrites). Set by
+  // the pool on each connection it opens; null counts nothing.
+  void set_write_counter(std::atomic<std::uint64_t>* counter) { write_counter_ = counter; }
+
+ protected:
+  // Implementations report each statement that wrote: outside a transaction
+  // it is committed already and counts now; inside one it counts when the
+  // transaction commits (TransactionEnded), never before, so that a reader
+  // who saw the count move also sees the write.
+  void NoteWrite(bool in_transaction);
+  void NoteTransactionEnded(bool committed);
+
+ private:
+  std::atomic<std::uint64_t>* write_counter_ = nullptr;
+  bool wrote_in_transaction_ = false;
 };
 
 struct PoolStats {
@@ -142,6 +159,10 @@ class Database {
   // calls commit or roll back together. Commits when `fn` returns OK. Nested
   // calls join the outer unit.
   Status InTransaction(const std::function<Status()>& fn);
+  // How many writes this pool's connections have committed (a statement
+  // outside a transaction, or a transaction that wrote). It moves only after
+  // the commit, so a cached answer read at the old count is known stale.
+  std::uint64_t CommittedWrites() const;
   Dialect dialect() const { return dialect_; }
   // "sqlite:///path/to.db" with any password removed.
   const std::string& description() const { return description_; }

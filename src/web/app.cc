@@ -49,6 +49,13 @@ bool Context::HasForm(std::string_view name) const {
 WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::Metrics& metrics,
                Options options)
     : site_(site), modules_(std::move(modules)), metrics_(metrics), options_(std::move(options)) {
+  if (options_.content_generation && options_.clock != nullptr && options_.page_cache.max_bytes > 0) {
+    cache_ = std::make_unique<PageCache>(options_.page_cache);
+    token_placeholder_ = site_.random().Token(32);
+  }
+  if (auto css = embedded_static::Files().find("waymark.css"); css != embedded_static::Files().end()) {
+    stylesheet_etag_ = "\"" + crypto::Sha256Hex(css->second).substr(0, 16) + "\"";
+  }
   auto own = [this](const char* method, const char* pattern, Response (WebApp::*fn)(Context&)) {
     Add(method, pattern, Access::kPublic, BodyUse::kInMemory,
         [this, fn](Context& ctx) { return (this->*fn)(ctx); });
@@ -139,14 +146,12 @@ Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
     ctx.set_cookies.push_back(std::string(kLangCookie) + "=" + query_lang +
                               site_.CookieAttributes(365LL * 24 * 3600));
   }
-  // The anti-forgery token for anonymous forms: double-submit cookie.
+  // The anti-forgery token for anonymous forms: double-submit cookie. A
+  // visitor without one gets one only when a page carries it in a form
+  // (Site::Page makes it), so that a stylesheet or an API call costs none.
   if (ctx.csrf.empty() && !req.IsApi()) {
-    ctx.csrf = req.Cookie(kCsrfCookie);
-    if (ctx.csrf.size() < 32 || ctx.csrf.size() > 64) {
-      // Set only when a page carries it in a form (see Page()).
-      ctx.csrf = site_.random().Token(32);
-      ctx.csrf_cookie_pending = true;
-    }
+    std::string cookie = req.Cookie(kCsrfCookie);
+    if (cookie.size() >= 32 && cookie.size() <= 64) ctx.csrf = std::move(cookie);
   }
   return &ctx;
 }
@@ -224,6 +229,11 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
       !StartsWith(req.path, "/static/")) {
     return finish(Response::Redirect("/account/password"));
   }
+  if (cache_ && !unsafe && access == Access::kPublic && !ctx.user && ctx.set_cookies.empty() &&
+      req.Cookie(kSessionCookie).empty() && req.Header("authorization").empty() &&
+      req.Header("range").empty() && req.Header("last-event-id").empty()) {
+    return finish(Cached(ctx, handler));
+  }
   Response r = handler(ctx);
   if (unsafe && r.status < 400 && options_.indexer) {
     // Read your writes: the search index takes in this request's changes
@@ -235,6 +245,74 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
   return finish(std::move(r));
 }
 
+namespace {
+
+// Whether an answer may be kept for other anonymous visitors.
+bool Keepable(const Response& r, const Context& ctx) {
+  if (r.status != 200 || !ctx.set_cookies.empty() || !r.Get("Set-Cookie").empty()) return false;
+  std::string_view cc = r.Get("Cache-Control");
+  // "no-cache" asks a browser to ask again, which is what it does here: a
+  // kept answer lasts only while nothing was written.
+  if (cc.find("no-store") != std::string_view::npos || cc.find("private") != std::string_view::npos)
+    return false;
+  return !StartsWith(r.Get("Content-Type"), "text/event-stream");
+}
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+Response WebApp::Cached(Context& ctx, const Handler& handler) {
+  std::string key = ctx.lang;
+  key += '\n';
+  key += ctx.req.target;
+  key += '\n';
+  key += ctx.req.Header("accept");
+  // Read before rendering: a write that commits meanwhile moves it past
+  // what this rendering is stored under.
+  const std::uint64_t generation = options_.content_generation();
+  const TimestampMs now = options_.clock->NowMs();
+  if (auto entry = cache_->Find(key, generation, now)) {
+    return ForVisitor(ctx, entry->response, entry->has_token);
+  }
+  std::string visitor_token = std::move(ctx.csrf);
+  ctx.csrf = token_placeholder_;
+  Response r = handler(ctx);
+  ctx.csrf = std::move(visitor_token);
+  const bool has_token = r.body.find(token_placeholder_) != std::string::npos;
+  if (Keepable(r, ctx)) {
+    auto entry = std::make_shared<PageCache::Entry>();
+    entry->generation = generation;
+    entry->stored_at = now;
+    entry->response = r;
+    entry->has_token = has_token;
+    cache_->Store(key, std::move(entry));
+  }
+  return ForVisitor(ctx, std::move(r), has_token);
+}
+
+Response WebApp::ForVisitor(Context& ctx, Response r, bool has_token) {
+  if (has_token) {
+    if (ctx.csrf.empty()) {
+      ctx.csrf = site_.random().Token(32);
+      ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + site_.CookieAttributes(-1));
+    }
+    ReplaceAll(r.body, token_placeholder_, ctx.csrf);
+  }
+  if (std::string_view etag = r.Get("ETag"); !etag.empty() && ctx.req.Header("if-none-match") == etag) {
+    Response not_modified;
+    not_modified.status = 304;
+    not_modified.Set("ETag", std::string(etag));
+    if (auto cc = r.Get("Cache-Control"); !cc.empty()) not_modified.Set("Cache-Control", std::string(cc));
+    return not_modified;
+  }
+  return r;
+}
+
 Response WebApp::Health(Context& ctx) {
   Status s = options_.health_check();
   if (!s.ok()) {
@@ -242,11 +320,30 @@ Response WebApp::Health(Context& ctx) {
     r.Set("Retry-After", "5");
     return r;
   }
-  return site_.Json(ctx, 200, json{{"status", "ok"}});
+  Response r = site_.Json(ctx, 200, json{{"status", "ok"}});
+  r.Set("Cache-Control", "no-store");  // a probe asks about now
+  return r;
 }
 
 Response WebApp::MetricsText(Context& /*ctx*/) {
-  Response r = Response::Text(200, metrics_.RenderPrometheus());
+  std::string text = metrics_.RenderPrometheus();
+  if (cache_) {
+    PageCache::Stats st = cache_->stats();
+    text +=
+        "# HELP waymark_page_cache_hits_total Anonymous GET answers served from the page cache.\n"
+        "# TYPE waymark_page_cache_hits_total counter\n"
+        "waymark_page_cache_hits_total " +
+        std::to_string(st.hits) +
+        "\n# HELP waymark_page_cache_misses_total Anonymous GET answers rendered (not kept or stale).\n"
+        "# TYPE waymark_page_cache_misses_total counter\n"
+        "waymark_page_cache_misses_total " +
+        std::to_string(st.misses) +
+        "\n# HELP waymark_page_cache_bytes Bytes the page cache holds.\n"
+        "# TYPE waymark_page_cache_bytes gauge\n"
+        "waymark_page_cache_bytes " +
+        std::to_string(st.bytes) + "\n";
+  }
+  Response r = Response::Text(200, std::move(text));
   r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   r.Set("Cache-Control", "no-store");
   return r;
@@ -256,7 +353,7 @@ Response WebApp::Stylesheet(Context& ctx) {
   const auto& files = embedded_static::Files();
   auto it = files.find("waymark.css");
   if (it == files.end()) return site_.ErrorPage(ctx, 404, site_.T(ctx, "error_not_found"));
-  std::string etag = "\"" + crypto::Sha256Hex(it->second).substr(0, 16) + "\"";
+  const std::string& etag = stylesheet_etag_;
   if (ctx.req.Header("if-none-match") == etag) {
     Response r;
     r.status = 304;

@@ -24,6 +24,7 @@
 #include "web/context.h"
 #include "web/helpers.h"
 #include "web/module.h"
+#include "web/page_cache.h"
 #include "web/site.h"
 
 namespace waymark::web {
@@ -34,6 +35,11 @@ class WebApp final : private RouteTable {
     accounts::AuthService* auth = nullptr;  // who is asking
     search::Indexer* indexer = nullptr;     // brought up to date after each write, before answering
     std::function<Status()> health_check;   // /healthz
+    // Anonymous GET answers are kept (see page_cache.h) when this is set:
+    // a number that moves after every committed write and index change.
+    std::function<std::uint64_t()> content_generation;
+    PageCache::Options page_cache;
+    const Clock* clock = nullptr;  // the cache's ages; required with content_generation
   };
 
   // Registers the routes of `modules` (in this order: it is also the order
@@ -56,6 +62,11 @@ class WebApp final : private RouteTable {
   void Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) override;
   http::Response Run(http::Request& req, Access access, BodyUse body, const Handler& handler);
   Result<Context*> MakeContext(http::Request& req, Context& ctx);
+  // An anonymous GET: from the page cache, or rendered and kept there.
+  http::Response Cached(Context& ctx, const Handler& handler);
+  // A kept answer made this visitor's: their anti-forgery token in place of
+  // the placeholder (and its cookie when new), 304 for a matching ETag.
+  http::Response ForVisitor(Context& ctx, http::Response r, bool has_token);
 
   http::Response Health(Context& ctx);
   http::Response MetricsText(Context& ctx);
@@ -69,6 +80,11 @@ class WebApp final : private RouteTable {
   http::Router router_;
   nlohmann::json openapi_;
   std::string openapi_body_;
+  std::string stylesheet_etag_;
+  std::unique_ptr<PageCache> cache_;  // null: no caching
+  // Rendered into kept pages where a visitor's anti-forgery token goes;
+  // random per process, never sent to a client.
+  std::string token_placeholder_;
 };
 
 }  // namespace waymark::web

@@ -34,10 +34,9 @@ struct Context {
   std::string client_addr;  // the client's address, trusted proxies seen through
   std::string lang = "en";
   std::optional<accounts::User> user;
-  std::string session_token;                              // cookie value when signed in by session
-  bool via_token = false;                                 // signed in by API token
-  std::string csrf;                                       // the token forms must carry
-  bool csrf_cookie_pending = false;                       // a new anonymous token not yet sent
+  std::string session_token;  // cookie value when signed in by session
+  bool via_token = false;     // signed in by API token
+  std::string csrf;           // the token forms must carry; empty for an anonymous visitor without one yet
   std::vector<std::pair<std::string, std::string>> form;  // parsed urlencoded body
   // A kStreamed route's multipart file parts (the text fields are in form).
   std::vector<http::MultipartPart> files;

@@ -223,9 +223,11 @@ std::string Site::SessionCookie(const std::string& value, long long max_age) con
   return std::string(kSessionCookie) + "=" + value + CookieAttributes(max_age);
 }
 
-Response Site::Json(Context& /*ctx*/, int status, const json& body) {
+Response Site::Json(Context& ctx, int status, const json& body) {
   Response r = Response::Json(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
-  r.Set("Cache-Control", "no-store");
+  // A signed-in answer is that person's alone; a public one may be kept
+  // by a browser but asked about again (its ETag makes that cheap).
+  r.Set("Cache-Control", ctx.user ? "private, no-store" : "no-cache");
   return r;
 }
 
@@ -316,11 +318,12 @@ Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& ti
     assert(it != set->end());
     return it->second.render(data);
   };
-  model["csrf"] = ctx.csrf;
-  if (ctx.csrf_cookie_pending) {
+  if (ctx.csrf.empty()) {
+    // An anonymous visitor's first page with forms: their token, and its cookie.
+    ctx.csrf = random_.Token(32);
     ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + CookieAttributes(-1));
-    ctx.csrf_cookie_pending = false;
   }
+  model["csrf"] = ctx.csrf;
   std::string content = render(tmpl, ToMustache(model));
 
   json layout = {{"lang", ctx.lang},

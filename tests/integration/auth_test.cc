@@ -41,7 +41,7 @@ TEST_P(AuthTest, SignInSetsAHardenedSessionCookieAndRedirectsToNext) {
   HttpResponse me = b.Get("/api/v1/me");
   ASSERT_EQ(me.status, 200) << me.Describe();
   EXPECT_EQ(me.Json()["email"], p.email);
-  EXPECT_EQ(me.Header("Cache-Control"), "no-store");
+  EXPECT_EQ(me.Header("Cache-Control"), "private, no-store");
   HttpResponse account = b.Get("/account");
   EXPECT_EQ(account.status, 200);
   EXPECT_NE(account.body.find(p.email), std::string::npos);

@@ -44,6 +44,7 @@ Result<int> Indexer::CatchUp() {
     }
     std::int64_t last = changes.back().seq;
     WM_RETURN_IF_ERROR(index_.Commit(last));
+    commits_.fetch_add(1, std::memory_order_release);
     applied = last;
     total += static_cast<int>(changes.size());
     if (static_cast<int>(changes.size()) < kFeedBatch) break;
@@ -81,6 +82,7 @@ Status Indexer::Rebuild(const std::function<void(std::int64_t, std::int64_t)>& p
     if (progress && done % kProgressEvery == 0) progress(done, total);
   }
   WM_RETURN_IF_ERROR(index_.Commit(head));
+  commits_.fetch_add(1, std::memory_order_release);
   if (progress && done % kProgressEvery != 0) progress(done, total);
   return Status::Ok();
 }

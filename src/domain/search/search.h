@@ -9,6 +9,7 @@
 // rebuilds the index from the database.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -149,12 +150,17 @@ class Indexer {
   // during the rebuild are applied by the next CatchUp). `progress` gets
   // (done, total) now and then.
   Status Rebuild(const std::function<void(std::int64_t, std::int64_t)>& progress);
+  // How many times the index has taken in changes (each commit of CatchUp or
+  // Rebuild); moves after the searches can see them. Cached answers that
+  // show search results are stale once it moves (web/page_cache.h).
+  std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
 
  private:
   Index& index_;
   ChangeFeed& feed_;
   DocumentSource& source_;
   std::mutex mu_;
+  std::atomic<std::uint64_t> commits_{0};
 };
 
 // Joins several sources (campaigns, posts) by kind.

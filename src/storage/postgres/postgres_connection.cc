@@ -129,7 +129,14 @@ class PostgresConnection final : public sql::Connection {
     return n;
   }
 
+  // Scripts (migrations) are counted as writes: they are rare.
   Status ExecuteScript(std::string_view sql) override {
+    Status s = Exec(sql);
+    if (s.ok()) NoteWrite(PQtransactionStatus(conn_) != PQTRANS_IDLE);
+    return s;
+  }
+
+  Status Exec(std::string_view sql) {
     if (broken_) return Broken();
     std::string text(sql);
     ResultPtr res(PQexec(conn_, text.c_str()));
@@ -139,30 +146,35 @@ class PostgresConnection final : public sql::Connection {
   Status Begin(bool /*write*/) override {
     // PostgreSQL takes row locks as it goes and detects deadlocks (40P01 ->
     // Unavailable), so there is no write lock to take up front.
-    return ExecuteScript("BEGIN");
+    return Exec("BEGIN");
   }
 
   Status Commit() override {
     if (broken_) return Broken();
     if (PQtransactionStatus(conn_) == PQTRANS_INERROR) {
       // COMMIT would silently roll back; say so instead of reporting success.
-      Status s = ExecuteScript("ROLLBACK");
+      Status s = Exec("ROLLBACK");
+      NoteTransactionEnded(false);
       if (!s.ok()) return s;
       return Status::Internal(
           "postgres: transaction was aborted by an earlier failed statement and has been rolled back");
     }
     ResultPtr res(PQexec(conn_, "COMMIT"));
-    WM_RETURN_IF_ERROR(Check(res.get()));
-    if (std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
-      return Status::Internal("postgres: transaction was aborted and has been rolled back");
-    }
+    Status checked = Check(res.get());
+    const bool committed = checked.ok() && std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") != 0;
+    // Counted even when the answer was lost: the server may have committed.
+    NoteTransactionEnded(committed || !checked.ok());
+    WM_RETURN_IF_ERROR(checked);
+    if (!committed) return Status::Internal("postgres: transaction was aborted and has been rolled back");
     return Status::Ok();
   }
 
   Status Rollback() override {
     if (broken_) return Broken();
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return Status::Ok();  // nothing open
-    return ExecuteScript("ROLLBACK");
+    Status s = Exec("ROLLBACK");
+    NoteTransactionEnded(false);
+    return s;
   }
 
   Status Ping() override {
@@ -316,6 +328,11 @@ class PostgresConnection final : public sql::Connection {
         }
       }
       WM_RETURN_IF_ERROR(Check(res.get()));
+      // "SELECT n" for reads; "INSERT 0 1", "UPDATE n", "DELETE n", ... for
+      // writes (with or without RETURNING).
+      if (std::strncmp(PQcmdStatus(res.get()), "SELECT", 6) != 0) {
+        NoteWrite(PQtransactionStatus(conn_) != PQTRANS_IDLE);
+      }
       return res;
     }
   }

@@ -47,7 +47,14 @@ class SqliteConnection final : public sql::Connection {
     return static_cast<std::int64_t>(sqlite3_changes(db_));
   }
 
+  // Scripts (migrations, pragmas) are counted as writes: they are rare.
   Status ExecuteScript(std::string_view sql) override {
+    Status s = Exec(sql);
+    if (s.ok()) NoteWrite(!sqlite3_get_autocommit(db_));
+    return s;
+  }
+
+  Status Exec(std::string_view sql) {
     std::string copy(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &err);
@@ -59,11 +66,18 @@ class SqliteConnection final : public sql::Connection {
     return Status::Ok();
   }
 
-  Status Begin(bool write) override { return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); }
-  Status Commit() override { return ExecuteScript("COMMIT"); }
+  Status Begin(bool write) override { return Exec(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); }
+  Status Commit() override {
+    Status s = Exec("COMMIT");
+    // A failed COMMIT leaves the transaction open (SQLITE_BUSY): not ended yet.
+    if (s.ok() || sqlite3_get_autocommit(db_)) NoteTransactionEnded(s.ok());
+    return s;
+  }
   Status Rollback() override {
     if (sqlite3_get_autocommit(db_)) return Status::Ok();  // nothing open
-    return ExecuteScript("ROLLBACK");
+    Status s = Exec("ROLLBACK");
+    NoteTransactionEnded(false);
+    return s;
   }
   Status Ping() override {
     auto r = Query("SELECT 1", {});
@@ -182,6 +196,7 @@ class SqliteConnection final : public sql::Connection {
       }
       rows->emplace_back(std::move(cols));
     }
+    if (!sqlite3_stmt_readonly(stmt)) NoteWrite(!sqlite3_get_autocommit(db_));
     sqlite3_reset(stmt);
     return Status::Ok();
   }

@@ -901,8 +901,12 @@ Response PracticesModule::FormPage(Context& ctx, const Practice* existing, const
     model["errors"] = errors;
     model["has_errors"] = true;
   }
-  return Page(ctx, "practices/form", existing ? T(ctx, "pr_edit_title") : T(ctx, "pr_new_title"), model,
-              status);
+  Response r =
+      Page(ctx, "practices/form", existing ? T(ctx, "pr_edit_title") : T(ctx, "pr_new_title"), model, status);
+  // The form carries the time it was shown (the open form's guard): never
+  // kept for another reader.
+  r.Set("Cache-Control", "no-store");
+  return r;
 }
 
 Response PracticesModule::NewForm(Context& ctx) {

@@ -1,0 +1,146 @@
+// The page cache (web/page_cache.h) seen from outside: anonymous pages and
+// API lists are answered from memory, yet every visitor gets their own
+// anti-forgery token, a write is visible to the very next anonymous request
+// (on both backends), and signed-in or uncacheable answers are never shared.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fixture.h"
+
+namespace waymark::it {
+namespace {
+
+using nlohmann::json;
+
+class PageCacheTest : public ServerTest {
+ protected:
+  struct Editor {
+    std::string token;
+    std::string org;
+  };
+  Editor NewEditor() {
+    std::string org = d().Unique("pc-org");
+    d().EnsureOrganisation(org);
+    Person p = WithRole(org, "editor");
+    return {d().CreateToken(p.email), org};
+  }
+  // Creates, submits and publishes a campaign titled `title`.
+  long long Publish(const Editor& e, const std::string& title) {
+    HttpClient c = client();
+    HttpResponse r = c.SendJson("POST", "/api/v1/campaigns",
+                                {{"title", {{"en", title}}}, {"organisation", e.org}}, Bearer(e.token));
+    EXPECT_EQ(r.status, 201) << r.Describe();
+    if (r.status != 201) return 0;
+    long long id = r.Json()["id"];
+    std::string base = "/api/v1/campaigns/" + std::to_string(id);
+    EXPECT_EQ(c.Request("POST", base + "/submit", Bearer(e.token)).status, 200);
+    HttpResponse p = c.Request("POST", base + "/publish", Bearer(d().AdminToken()));
+    EXPECT_EQ(p.status, 200) << p.Describe();
+    return id;
+  }
+  static std::string FormToken(const std::string& html) {
+    std::smatch m;
+    static const std::regex kToken(R"re(name="csrf" value="([^"]+)")re");
+    return std::regex_search(html, m, kToken) ? m[1].str() : "";
+  }
+};
+
+TEST_P(PageCacheTest, EachAnonymousVisitorGetsTheirOwnTokenFromAKeptPage) {
+  HttpClient c = client();
+  HttpResponse first = c.Get("/campaigns");
+  ASSERT_EQ(first.status, 200) << first.Describe();
+  HttpResponse second = c.Get("/campaigns");
+  ASSERT_EQ(second.status, 200);
+  std::string t1 = FormToken(first.body);
+  std::string t2 = FormToken(second.body);
+  ASSERT_FALSE(t1.empty()) << "the page carries a form with the visitor's token";
+  EXPECT_NE(t1, t2) << "two new visitors share a token";
+  auto cookie1 = FindSetCookie(first, "wm_csrf");
+  auto cookie2 = FindSetCookie(second, "wm_csrf");
+  ASSERT_TRUE(cookie1 && cookie2);
+  EXPECT_EQ(cookie1->value, t1);
+  EXPECT_EQ(cookie2->value, t2);
+  // A returning visitor sees their own token and is not sent a new cookie.
+  std::string mine(43, 'k');
+  HttpResponse back = c.Get("/campaigns", {{"Cookie", "wm_csrf=" + mine}});
+  ASSERT_EQ(back.status, 200);
+  EXPECT_EQ(FormToken(back.body), mine);
+  EXPECT_FALSE(FindSetCookie(back, "wm_csrf"));
+  // Apart from the token, the kept page is the same page.
+  std::string as_mine = first.body;
+  for (std::size_t at = as_mine.find(t1); at != std::string::npos; at = as_mine.find(t1, at + mine.size())) {
+    as_mine.replace(at, t1.size(), mine);
+  }
+  EXPECT_EQ(as_mine, back.body);
+}
+
+TEST_P(PageCacheTest, AWriteIsSeenByTheNextAnonymousRequest) {
+  Editor e = NewEditor();
+  HttpClient c = client();
+  for (int round = 0; round < 3; ++round) {
+    // Fill the cache with the list page, the JSON list and a search.
+    ASSERT_EQ(c.Get("/campaigns").status, 200);
+    ASSERT_EQ(c.Get("/api/v1/campaigns?per_page=100").status, 200);
+    ASSERT_EQ(c.Get("/campaigns?q=pagecache").status, 200);
+    std::string title = "Pagecache round " + std::to_string(round) + " " + d().Unique("t");
+    long long id = Publish(e, title);
+    ASSERT_GT(id, 0);
+    EXPECT_NE(c.Get("/campaigns").body.find(title), std::string::npos) << "round " << round;
+    EXPECT_NE(c.Get("/api/v1/campaigns?per_page=100").body.find(title), std::string::npos) << round;
+    EXPECT_NE(c.Get("/campaigns?q=pagecache").body.find(title), std::string::npos) << round;
+    EXPECT_EQ(c.Get("/campaigns/" + std::to_string(id)).status, 200);
+  }
+}
+
+TEST_P(PageCacheTest, SignedInAnswersAreNeverSharedWithAnonymousVisitors) {
+  Editor e = NewEditor();
+  HttpClient c = client();
+  HttpResponse mine = c.Get("/api/v1/campaigns?per_page=5", Bearer(e.token));
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.Header("Cache-Control"), "private, no-store");
+  HttpResponse anon = c.Get("/api/v1/campaigns?per_page=5");
+  ASSERT_EQ(anon.status, 200);
+  EXPECT_NE(anon.Header("Cache-Control"), "private, no-store");
+  // The health probe always asks the database now.
+  EXPECT_EQ(c.Get("/healthz").Header("Cache-Control"), "no-store");
+}
+
+TEST_P(PageCacheTest, ReadsRacingWritesNeverShowAnOlderListAfterAWriteReturns) {
+  Editor e = NewEditor();
+  std::atomic<bool> stop{false};
+  std::atomic<int> reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      HttpClient c = client();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      for (int i = 0; i < 2000 && !stop.load() && std::chrono::steady_clock::now() < deadline; ++i) {
+        HttpResponse r = c.Get(i % 2 ? "/campaigns" : "/api/v1/campaigns?per_page=100");
+        if (r.status != 200) ADD_FAILURE() << r.Describe();
+        reads.fetch_add(1);
+      }
+    });
+  }
+  HttpClient c = client();
+  for (int i = 0; i < 6; ++i) {
+    std::string title = "Racing " + d().Unique("r");
+    ASSERT_GT(Publish(e, title), 0);
+    EXPECT_NE(c.Get("/api/v1/campaigns?per_page=100").body.find(title), std::string::npos) << title;
+    EXPECT_NE(c.Get("/campaigns").body.find(title), std::string::npos) << title;
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(reads.load(), 0);
+}
+
+WM_INSTANTIATE_BACKENDS(PageCacheTest);
+
+}  // namespace
+}  // namespace waymark::it
