@@ -26,7 +26,7 @@ tidy:
 	tools/tidy
 
 # Every benchmark target of issue 15 in one table, written to bench/results/
-# (DURATION seconds of load per target, default 4). See bench/README.md.
+# (DURATION seconds of load per target, default 3). See bench/README.md.
 bench:
 	bench/bench.sh
 

@@ -3,7 +3,7 @@
 #
 #   bench/bench.sh                  # every stage (make bench)
 #   bench/bench.sh demo             # one stage (or several: bench/bench.sh 100k pg)
-#   DURATION=10 bench/bench.sh      # seconds of wrk load per target (default 4)
+#   DURATION=10 bench/bench.sh      # seconds of wrk load per target (default 3)
 #   REBUILD=1 bench/bench.sh        # rebuild build/release/waymark first
 #   WAYMARK_BIN=/tmp/old/waymark bench/bench.sh   # measure another binary
 #
@@ -23,7 +23,7 @@
 # Loopback only; servers, the cluster and the temp dir are removed on exit (EXIT trap).
 set -euo pipefail
 
-DURATION="${DURATION:-4}"
+DURATION="${DURATION:-3}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 DATA_VERSION=v1

@@ -74,7 +74,7 @@ def main():
     def fmt(v, d=2):
         return "" if v is None else f"{v:,.{d}f}"
 
-    def goal_text(g):
+    def goal_text(g, unit=None):
         out = []
         for cond in filter(None, g.split(",")):
             if cond.startswith("ratio>="):
@@ -83,7 +83,7 @@ def main():
                 rid, x = cond[3:].split(">=")
                 out.append(f"≥{x}× {rid}")
             elif cond.startswith("value<="):
-                out.append("≤" + cond[7:])
+                out.append("≤" + cond[7:] + (" " + unit if unit else ""))
             else:
                 out.append(cond.replace("<=", "≤").replace("p99", "p99 ").replace("p50", "p50 ") + " ms")
         return ", ".join(out)
@@ -102,7 +102,7 @@ def main():
         met = "" if r["met"] is None else ("met" if r["met"] else "MISSED")
         errors = "" if r["errors"] is None else str(r["errors"])
         print(f"{r['target']:<{w}} {first:>10} {fmt(r['p50_ms']):>8} {fmt(r['p99_ms']):>8} "
-              f"{fmt(r['vs_ref'], 3):>7} {errors:>6}  {goal_text(r['goal']):<24} {met}")
+              f"{fmt(r['vs_ref'], 3):>7} {errors:>6}  {goal_text(r['goal'], r['unit']):<24} {met}")
     judged = [r for r in rows if r["met"] is not None]
     print(f"\n{sum(1 for r in judged if r['met'])} of {len(judged)} goals met; "
           f"reference = {by_id.get('ref', {}).get('target', 'none')}")
