@@ -375,6 +375,9 @@ if want pg; then
   PG_URL="$("$ROOT/scripts/pg-test-cluster" start "$PG_DIR" 2>"$TMP/pg-cluster.err")" ||
     die "scripts/pg-test-cluster start failed: $(tail -n 3 "$TMP/pg-cluster.err")"
   [[ -d "$TMP/big" ]] || cp -r "$CAMPAIGNS_DIR" "$TMP/big"
+  # The cache may predate a migration: bring the source up to this binary's schema first.
+  "$BIN" migrate --db "sqlite:$TMP/big/waymark.db" >/dev/null 2>"$TMP/migrate.err" ||
+    die "waymark migrate failed: $(tail -n 3 "$TMP/migrate.err")"
   log "waymark copy to PostgreSQL"
   t0=$(date +%s.%N)
   timeout 900 "$BIN" copy --from "sqlite:$TMP/big/waymark.db" --to "$PG_URL" >"$TMP/copy.out" 2>"$TMP/copy.err" ||
