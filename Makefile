@@ -1,5 +1,5 @@
 # The two commands. See README.md.
-.PHONY: run test build format tidy bench soak fuzz
+.PHONY: run test build format tidy bench bench-compare soak fuzz
 
 # Install what is missing, build the release preset, and serve the demo on
 # http://127.0.0.1:8080 (WAYMARK_LISTEN and WAYMARK_DB override).
@@ -25,8 +25,14 @@ format:
 tidy:
 	tools/tidy
 
+# Every benchmark target of issue 15 in one table, written to bench/results/
+# (DURATION seconds of load per target, default 3). See bench/README.md.
 bench:
-	bench/http.sh
+	bench/bench.sh
+
+# Two results side by side: make bench-compare A=bench/results/x.json B=bench/results/y.json
+bench-compare:
+	bench/compare $(A) $(B)
 
 # The release server with demo data under 256 connections of mixed reads,
 # searches and writes for SOAK_SECONDS (default 600); fails on any error or on
