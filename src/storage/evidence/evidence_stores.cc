@@ -1382,19 +1382,23 @@ Result<StatsTable> SqlEvidenceStore::DisplacementStats(const DisplacementFilter&
       select += (select.empty() ? "" : ", ") + d;
       group += (group.empty() ? "" : ", ") + d;
     }
+    // Each measure is the sum of one kind's values: grouped by the kind too
+    // and spread into the measures here, one sum per group rather than a
+    // CASE per measure and row.
+    const bool by_kind = !req.measures.empty();
     std::string kinds;
-    for (const auto& m : req.measures) {
-      std::string k = p.Add(m);
-      select += std::string(select.empty() ? "" : ", ") + "COALESCE(SUM(CASE WHEN d.kind = " + k +
-                " THEN d.value ELSE 0 END), 0)";
-      kinds += (kinds.empty() ? "" : ", ") + k;
-    }
+    for (const auto& m : req.measures) kinds += (kinds.empty() ? "" : ", ") + p.Add(m);
     // Without per-record suppression the sums come from the cells (a few
     // narrow rows per country and year), which have the filter's columns
     // under the same names; with it, each record's value decides.
     const bool cells = min_cell <= 0;
-    if (select.empty()) select = cells ? "COALESCE(SUM(d.records), 0)" : "COUNT(*)";
-    if (!kinds.empty()) where += " AND d.kind IN (" + kinds + ")";
+    if (by_kind) {
+      select += std::string(select.empty() ? "" : ", ") + "d.kind, COALESCE(SUM(d.value), 0)";
+      group += std::string(group.empty() ? "" : ", ") + "d.kind";
+      where += " AND d.kind IN (" + kinds + ")";
+    } else if (select.empty()) {
+      select = cells ? "COALESCE(SUM(d.records), 0)" : "COUNT(*)";
+    }
     if (!cells) where += " AND (COALESCE(d.value, 0) <= 0 OR d.value >= " + p.Add(min_cell) + ")";
     WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + select +
                                                (cells ? " FROM evidence_displacement_cells d"
@@ -1402,11 +1406,30 @@ Result<StatsTable> SqlEvidenceStore::DisplacementStats(const DisplacementFilter&
                                                where + (group.empty() ? "" : " GROUP BY " + group),
                                            p.params));
     StatsTable out;
+    std::map<std::vector<std::string>, std::size_t> index;  // keys -> position in out.rows
     for (const auto& r : rows) {
       StatsRow row;
       for (std::size_t k = 0; k < dims.size(); ++k) row.keys.push_back(KeyText(r, k));
-      for (std::size_t k = 0; k < req.measures.size(); ++k) row.values.push_back(r.Int(dims.size() + k));
-      out.rows.push_back(std::move(row));
+      if (!by_kind) {
+        out.rows.push_back(std::move(row));
+        continue;
+      }
+      auto [it, added] = index.emplace(row.keys, out.rows.size());
+      if (added) {
+        row.values.assign(req.measures.size(), 0);
+        out.rows.push_back(std::move(row));
+      }
+      std::string kind = r.Text(dims.size());
+      std::int64_t value = r.Int(dims.size() + 1);
+      StatsRow& sums = out.rows[it->second];
+      for (std::size_t m = 0; m < req.measures.size(); ++m) {
+        if (req.measures[m] == kind) sums.values[m] += value;
+      }
+    }
+    // Sums over no group at all are one row of zeros, as an aggregate
+    // without GROUP BY gives.
+    if (by_kind && dims.empty() && out.rows.empty()) {
+      out.rows.push_back(StatsRow{{}, std::vector<std::int64_t>(req.measures.size(), 0)});
     }
     SortRows(out.rows, req.group_by);
     if (min_cell > 0) {
