@@ -22,3 +22,11 @@ INSERT INTO evidence_displacement_cells(dataset, year, country, cause, hazard_ty
 SELECT dataset, year, country, cause, hazard_type, kind, COUNT(*), COALESCE(SUM(value), 0)
 FROM evidence_displacement
 GROUP BY dataset, year, country, cause, hazard_type, kind;
+
+-- Covering indexes: a stats query filters on the dataset (and the kinds),
+-- and with these SQLite answers it from the index alone instead of looking
+-- up each cell's row (about a fifth of the dashboard's query time).
+CREATE INDEX evidence_displacement_cells_sums
+  ON evidence_displacement_cells(dataset, kind, year, country, cause, hazard_type, records, value);
+CREATE INDEX evidence_incident_cells_sums
+  ON evidence_incident_cells(dataset, year, month, region, country, route, causes, incidents, dead, missing, total);
