@@ -98,6 +98,8 @@ const std::vector<TableSpec>& Specs() {
        "event_start, event_end, event_codes, kind, value, rounded, source, latitude, longitude, version, "
        "batch_id, last_batch_id, created_at, updated_at",
        "id", true},
+      {"evidence_displacement_cells", "dataset, year, country, cause, hazard_type, kind, records, value",
+       "dataset, kind, year, country, cause, hazard_type", false},
       {"evidence_displacement_revisions", "displacement_id, version, batch_id, at, text",
        "displacement_id, version", false},
       {"evidence_quarantine",

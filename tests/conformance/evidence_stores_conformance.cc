@@ -788,6 +788,41 @@ TEST_F(EvidenceStoresTest, DisplacementStatsSuppressSmallValues) {
   EXPECT_EQ((*datasets)[0].count, 8);
 }
 
+// The displacement stats read evidence_displacement_cells, which every
+// import keeps equal to the records grouped by the dimensions.
+TEST_F(EvidenceStoresTest, DisplacementCellsFollowUpdatedRecords) {
+  ApplyFigures(NewBatch(ImportTarget::kDisplacement, "idmc-gidd"),
+               {Figure("1", "SDN", 2020, "idps", 3), Figure("2", "SDN", 2020, "idps", 100),
+                Figure("3", "ETH", 2021, "new_displacements", 4, "Flood"),
+                Figure("4", "ETH", 2021, "idps", std::nullopt), Figure("5", "SDN", 2019, "idps", 8)});
+  // A value changes, a record moves to another country and kind (its old
+  // cell empties), one is unchanged, a blank gets a value, one is new.
+  auto outcomes =
+      ApplyFigures(NewBatch(ImportTarget::kDisplacement, "idmc-gidd"),
+                   {Figure("1", "SDN", 2020, "idps", 7), Figure("2", "ETH", 2020, "refugees", 100),
+                    Figure("3", "ETH", 2021, "new_displacements", 4, "Flood"),
+                    Figure("4", "ETH", 2021, "idps", 9), Figure("6", "SDN", 2020, "idps", 1)});
+  EXPECT_THAT(outcomes, ElementsAre(RowOutcome::kUpdated, RowOutcome::kUpdated, RowOutcome::kUnchanged,
+                                    RowOutcome::kUpdated, RowOutcome::kAccepted));
+  auto t =
+      store_->DisplacementStats({}, StatsRequest{{"country"}, {"idps", "refugees", "new_displacements"}}, 0);
+  ASSERT_TRUE(IsOk(t));
+  EXPECT_THAT(t->rows, ElementsAre(StatsRow{{"ETH"}, {9, 100, 4}}, StatsRow{{"SDN"}, {16, 0, 0}}));
+  auto n = store_->CountDisplacement({});
+  ASSERT_TRUE(IsOk(n));
+  EXPECT_EQ(*n, 6);
+
+  const std::string records =
+      "SELECT dataset, year, country, cause, hazard_type, kind, COUNT(*), COALESCE(SUM(value), 0) "
+      "FROM evidence_displacement GROUP BY dataset, year, country, cause, hazard_type, kind";
+  const std::string cells =
+      "SELECT dataset, year, country, cause, hazard_type, kind, records, value FROM "
+      "evidence_displacement_cells";
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM (" + records + " EXCEPT " + cells + ") x"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM (" + cells + " EXCEPT " + records + ") x"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM evidence_displacement_cells"), 5);
+}
+
 // ---------------------------------------------------------------- lists, facets
 
 TEST_F(EvidenceStoresTest, ListsPageByIdAndFacetsCount) {

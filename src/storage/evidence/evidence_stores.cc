@@ -592,6 +592,56 @@ Status ApplyCellDeltas(Connection& c, const std::map<CellKey, CellSums>& deltas)
   return Status::Ok();
 }
 
+// One cell of the displacement aggregates (evidence_displacement_cells)
+// and what a record adds to it.
+using DisplacementCellKey = std::tuple<std::string, std::int64_t, std::string, std::string, std::string,
+                                       std::string>;  // dataset, year, country, cause, hazard_type, kind
+struct DisplacementCellSums {
+  std::int64_t records = 0, value = 0;
+  bool zero() const { return records == 0 && value == 0; }
+};
+
+std::pair<DisplacementCellKey, DisplacementCellSums> DisplacementCellOf(const Displacement& d) {
+  DisplacementCellKey key{d.dataset,     d.year,
+                          d.country,     std::string(evidence::DisplacementCauseName(d.cause)),
+                          d.hazard_type, d.kind};
+  return {key, DisplacementCellSums{1, d.value.value_or(0)}};
+}
+
+void AddCell(std::map<DisplacementCellKey, DisplacementCellSums>& deltas, const DisplacementCellKey& key,
+             const DisplacementCellSums& sums, int sign) {
+  DisplacementCellSums& d = deltas[key];
+  d.records += sign * sums.records;
+  d.value += sign * sums.value;
+}
+
+Status ApplyCellDeltas(Connection& c, const std::map<DisplacementCellKey, DisplacementCellSums>& deltas) {
+  std::vector<sql::Params> rows;
+  std::vector<const DisplacementCellKey*> emptied;
+  for (const auto& [key, d] : deltas) {
+    if (d.zero()) continue;
+    const auto& [dataset, year, country, cause, hazard_type, kind] = key;
+    rows.push_back({dataset, year, country, cause, hazard_type, kind, d.records, d.value});
+    if (d.records < 0) emptied.push_back(&key);
+  }
+  WM_RETURN_IF_ERROR(WriteRows(c,
+                               "INSERT INTO evidence_displacement_cells(dataset, year, country, cause, "
+                               "hazard_type, kind, records, value)",
+                               " ON CONFLICT (dataset, kind, year, country, cause, hazard_type) DO UPDATE "
+                               "SET records = evidence_displacement_cells.records + excluded.records, "
+                               "value = evidence_displacement_cells.value + excluded.value",
+                               8, rows));
+  for (const DisplacementCellKey* key : emptied) {
+    const auto& [dataset, year, country, cause, hazard_type, kind] = *key;
+    WM_RETURN_IF_ERROR(
+        c.Execute("DELETE FROM evidence_displacement_cells WHERE dataset=$1 AND kind=$2 AND year=$3 "
+                  "AND country=$4 AND cause=$5 AND hazard_type=$6 AND records <= 0",
+                  {dataset, kind, year, country, cause, hazard_type})
+            .status());
+  }
+  return Status::Ok();
+}
+
 // Sets last_batch_id on records a batch wrote unchanged.
 Status TouchRecords(Connection& c, const std::string& table, Id batch_id, const std::vector<Id>& ids) {
   for (const auto& batch : InBatches(ids)) {
@@ -730,7 +780,9 @@ struct IncidentTable {
   static constexpr char kRevisionKey[] = "incident_id";
   static constexpr const char* kColumns = kIncidentColumns;
   static constexpr std::size_t kColumnCount = kIncidentColumnCount;
-  static constexpr bool kCells = true;
+  using CellKey = ::waymark::storage::CellKey;
+  using CellSums = ::waymark::storage::CellSums;
+  static std::pair<CellKey, CellSums> Cell(const Incident& r) { return CellOf(r); }
   static std::string Select() {
     return IncidentSelect() + ", i.part, i.last_batch_id FROM evidence_incidents i";
   }
@@ -754,7 +806,9 @@ struct DisplacementTable {
   static constexpr char kRevisionKey[] = "displacement_id";
   static constexpr const char* kColumns = kDisplacementColumns;
   static constexpr std::size_t kColumnCount = kDisplacementColumnCount;
-  static constexpr bool kCells = false;
+  using CellKey = DisplacementCellKey;
+  using CellSums = DisplacementCellSums;
+  static std::pair<CellKey, CellSums> Cell(const Displacement& d) { return DisplacementCellOf(d); }
   static std::string Select() {
     return std::string(kDisplacementSelect) + ", d.part, d.last_batch_id FROM evidence_displacement d";
   }
@@ -764,13 +818,14 @@ struct DisplacementTable {
 };
 
 // A stored record as the import compares and moves it.
+template <typename T>
 struct StoredRecord {
   Id id = 0;
   std::int64_t version = 0;
   Id last_batch_id = 0;
   std::string canonical;
-  CellKey cell;  // incidents only
-  CellSums sums;
+  typename T::CellKey cell;  // the aggregate cell it counts in
+  typename T::CellSums sums;
 };
 
 using RecordKey = std::tuple<std::string, std::string, int>;  // dataset, source_id, part
@@ -819,7 +874,7 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
   // The stored records of the chunk's source ids, and how many of each this
   // batch has written already. Compared by the canonical text of the record
   // as stored (it round-trips exactly), which is also its newest revision's.
-  std::map<RecordKey, StoredRecord> stored;
+  std::map<RecordKey, StoredRecord<T>> stored;
   for (const auto& [dataset, ids] : by_dataset) {
     for (const auto& batch : TextBatches(ids)) {
       sql::Params params{dataset};
@@ -831,12 +886,12 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
       for (const auto& r : rows) {
         auto old = T::FromRow(r);
         int part = static_cast<int>(r.Int(r.size() - 2));
-        StoredRecord s;
+        StoredRecord<T> s;
         s.id = old.id;
         s.version = old.version;
         s.last_batch_id = r.Int(r.size() - 1);
         s.canonical = T::Canonical(old, part);
-        if constexpr (T::kCells) std::tie(s.cell, s.sums) = CellOf(old);
+        std::tie(s.cell, s.sums) = T::Cell(old);
         if (s.last_batch_id == batch_id) ++counts[CountKey(T::kTarget, dataset, old.source_id)];
         stored.emplace(RecordKey{dataset, old.source_id, part}, std::move(s));
       }
@@ -845,7 +900,7 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
 
   std::vector<RowOutcome> outcomes;
   outcomes.reserve(records.size());
-  std::map<CellKey, CellSums> deltas;
+  std::map<typename T::CellKey, typename T::CellSums> deltas;
   std::vector<Id> touched;
   std::vector<sql::Params> inserts;
   struct Pending {  // a revision to write
@@ -867,8 +922,8 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
     }
     outcomes.push_back(it == stored.end() ? RowOutcome::kAccepted : RowOutcome::kUpdated);
     if (dry_run) continue;
-    if constexpr (T::kCells) {
-      auto [cell, sums] = CellOf(r);
+    {
+      auto [cell, sums] = T::Cell(r);
       AddCell(deltas, cell, sums, +1);
       if (it != stored.end()) AddCell(deltas, it->second.cell, it->second.sums, -1);
     }
@@ -919,7 +974,7 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
       std::string("INSERT INTO ") + T::kRevisions + "(" + T::kRevisionKey + ", version, batch_id, at, text)",
       "", 5, revisions));
   WM_RETURN_IF_ERROR(TouchRecords(c, T::kTable, batch_id, touched));
-  if constexpr (T::kCells) WM_RETURN_IF_ERROR(ApplyCellDeltas(c, deltas));
+  WM_RETURN_IF_ERROR(ApplyCellDeltas(c, deltas));
   return outcomes;
 }
 
@@ -993,37 +1048,29 @@ std::vector<Revision> RevisionsFromRows(const std::vector<Row>& rows) {
   return MapRows(rows, [](const Row& r) { return Revision{r.Int(0), r.Int(1), r.Int(2), r.Text(3)}; });
 }
 
-// The SQL expression of an incident stats dimension (cells `c`, causes `k`).
+// The SQL expression of an incident stats dimension other than the cause
+// (cells `c`); the causes are a bit mask, which IncidentStats unfolds.
 std::optional<std::string> IncidentDimension(const std::string& dim) {
   if (dim == "year" || dim == "month" || dim == "region" || dim == "country" || dim == "route")
     return "c." + dim;
-  if (dim == "cause") return std::string("k.code");
   return std::nullopt;
 }
+
+// The cells' column of an incident stats measure.
 
 std::optional<std::string> IncidentMeasure(const std::string& m) {
-  if (m == "incidents" || m == "dead" || m == "missing" || m == "total")
-    return "COALESCE(SUM(c." + m + "), 0)";
+  if (m == "incidents" || m == "dead" || m == "missing" || m == "total") return "c." + m;
   return std::nullopt;
 }
 
-// WITH k(bit, code): the seven causes, so that a multi-cause incident counts
-// once in each of its causes' groups.
-const std::string& CausesCte() {
-  static const std::string s = [] {
-    std::string out = "WITH k(bit, code) AS (VALUES ";
-    for (int c = 0; c < evidence::kCauseCount; ++c) {
-      std::string code = evidence::CauseCode(static_cast<Cause>(c));
-      for (char ch : code) {
-        if (!((ch >= 'a' && ch <= 'z') || ch == '_'))
-          code = "cause" + std::to_string(c);  // never quoted text
-      }
-      if (c > 0) out += ", ";
-      out += "(" + std::to_string(1 << c) + ", '" + code + "')";
-    }
-    return out + ") ";
-  }();
-  return s;
+// The key of a cause in the stats: its code, or "causeN" for a code that
+// is not plain lower-case letters and underscores.
+std::string CauseKey(int c) {
+  std::string code = evidence::CauseCode(static_cast<Cause>(c));
+  for (char ch : code) {
+    if (!((ch >= 'a' && ch <= 'z') || ch == '_')) return "cause" + std::to_string(c);
+  }
+  return code;
 }
 
 std::optional<std::string> DisplacementDimension(const std::string& dim) {
@@ -1206,8 +1253,9 @@ Result<std::int64_t> SqlEvidenceStore::CountDisplacement(const DisplacementFilte
   return ReadSnapshot<std::int64_t>(db_, [&](Connection& c) -> Result<std::int64_t> {
     ParamList p;
     std::string where = DisplacementWhere(f, p);
-    WM_ASSIGN_OR_RETURN(Row row,
-                        c.QueryOne("SELECT COUNT(*) FROM evidence_displacement d" + where, p.params));
+    WM_ASSIGN_OR_RETURN(
+        Row row, c.QueryOne("SELECT COALESCE(SUM(d.records), 0) FROM evidence_displacement_cells d" + where,
+                            p.params));
     return row.Int(0);
   });
 }
@@ -1241,40 +1289,74 @@ Result<std::vector<Revision>> SqlEvidenceStore::DisplacementRevisions(Id displac
 
 Result<StatsTable> SqlEvidenceStore::IncidentStats(const IncidentFilter& f,
                                                    const evidence::StatsRequest& req) {
-  std::vector<std::string> dims, measures;
+  std::vector<std::string> dims, columns;  // dims: the dimensions other than the cause
   bool by_cause = false;
   for (const auto& g : req.group_by) {
+    if (g == "cause") {
+      by_cause = true;
+      continue;
+    }
     auto e = IncidentDimension(g);
     if (!e) return Status::InvalidArgument("unknown incident dimension " + g);
     dims.push_back(*e);
-    by_cause = by_cause || g == "cause";
   }
   for (const auto& m : req.measures) {
     auto e = IncidentMeasure(m);
     if (!e) return Status::InvalidArgument("unknown incident measure " + m);
-    measures.push_back(*e);
+    columns.push_back(*e);
   }
   return ReadSnapshot<StatsTable>(db_, [&](Connection& c) -> Result<StatsTable> {
     ParamList p;
     std::string where = IncidentWhere(f, "c", p);
     std::string select, group;
     for (const auto& d : dims) {
-      select += (select.empty() ? "" : ", ") + d;
-      group += (group.empty() ? "" : ", ") + d;
+      select.append(select.empty() ? "" : ", ").append(d);
+      group.append(group.empty() ? "" : ", ").append(d);
     }
-    for (const auto& m : measures) select += (select.empty() ? "" : ", ") + m;
+    // By cause: grouped by the cause mask too (a few dozen masks), each
+    // group then added to the group of each of its causes, so that a
+    // multi-cause incident counts once in each of its causes' groups.
+    if (by_cause) {
+      select.append(select.empty() ? "" : ", ").append("c.causes");
+      group.append(group.empty() ? "" : ", ").append("c.causes");
+    }
+    for (const auto& col : columns)
+      select.append(select.empty() ? "" : ", ").append("COALESCE(SUM(" + col + "), 0)");
     if (select.empty()) select = "COUNT(*)";
-    std::string stmt = (by_cause ? CausesCte() : std::string()) + "SELECT " + select +
-                       " FROM evidence_incident_cells c" +
-                       (by_cause ? " JOIN k ON (c.causes & k.bit) <> 0" : "") + where +
+    std::string stmt = "SELECT " + select + " FROM evidence_incident_cells c" + where +
                        (group.empty() ? "" : " GROUP BY " + group);
     WM_ASSIGN_OR_RETURN(auto rows, c.Query(stmt, p.params));
     StatsTable out;
-    for (const auto& r : rows) {
+    std::size_t first = dims.size() + (by_cause ? 1 : 0);  // the first measure
+    auto row_of = [&](const Row& r, int cause) {
       StatsRow row;
-      for (std::size_t k = 0; k < dims.size(); ++k) row.keys.push_back(KeyText(r, k));
-      for (std::size_t k = 0; k < measures.size(); ++k) row.values.push_back(r.Int(dims.size() + k));
-      out.rows.push_back(std::move(row));
+      std::size_t next_dim = 0;
+      for (const auto& g : req.group_by)
+        row.keys.push_back(g == "cause" ? CauseKey(cause) : KeyText(r, next_dim++));
+      return row;
+    };
+    if (!by_cause) {
+      for (const auto& r : rows) {
+        StatsRow row = row_of(r, 0);
+        for (std::size_t m = 0; m < columns.size(); ++m) row.values.push_back(r.Int(first + m));
+        out.rows.push_back(std::move(row));
+      }
+    } else {
+      std::map<std::vector<std::string>, std::size_t> index;  // keys -> position in out.rows
+      for (const auto& r : rows) {
+        std::int64_t mask = r.Int(dims.size());
+        for (int k = 0; k < evidence::kCauseCount; ++k) {
+          if ((mask & (std::int64_t{1} << k)) == 0) continue;
+          StatsRow row = row_of(r, k);
+          auto [it, added] = index.emplace(row.keys, out.rows.size());
+          if (added) {
+            row.values.assign(columns.size(), 0);
+            out.rows.push_back(std::move(row));
+          }
+          StatsRow& sum = out.rows[it->second];
+          for (std::size_t m = 0; m < columns.size(); ++m) sum.values[m] += r.Int(first + m);
+        }
+      }
     }
     SortRows(out.rows, req.group_by);
     return out;
@@ -1300,25 +1382,54 @@ Result<StatsTable> SqlEvidenceStore::DisplacementStats(const DisplacementFilter&
       select += (select.empty() ? "" : ", ") + d;
       group += (group.empty() ? "" : ", ") + d;
     }
+    // Each measure is the sum of one kind's values: grouped by the kind too
+    // and spread into the measures here, one sum per group rather than a
+    // CASE per measure and row.
+    const bool by_kind = !req.measures.empty();
     std::string kinds;
-    for (const auto& m : req.measures) {
-      std::string k = p.Add(m);
-      select += std::string(select.empty() ? "" : ", ") + "COALESCE(SUM(CASE WHEN d.kind = " + k +
-                " THEN d.value ELSE 0 END), 0)";
-      kinds += (kinds.empty() ? "" : ", ") + k;
+    for (const auto& m : req.measures) kinds += (kinds.empty() ? "" : ", ") + p.Add(m);
+    // Without per-record suppression the sums come from the cells (a few
+    // narrow rows per country and year), which have the filter's columns
+    // under the same names; with it, each record's value decides.
+    const bool cells = min_cell <= 0;
+    if (by_kind) {
+      select += std::string(select.empty() ? "" : ", ") + "d.kind, COALESCE(SUM(d.value), 0)";
+      group += std::string(group.empty() ? "" : ", ") + "d.kind";
+      where += " AND d.kind IN (" + kinds + ")";
+    } else if (select.empty()) {
+      select = cells ? "COALESCE(SUM(d.records), 0)" : "COUNT(*)";
     }
-    if (select.empty()) select = "COUNT(*)";
-    if (!kinds.empty()) where += " AND d.kind IN (" + kinds + ")";
-    if (min_cell > 0) where += " AND (COALESCE(d.value, 0) <= 0 OR d.value >= " + p.Add(min_cell) + ")";
-    WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + select + " FROM evidence_displacement d" + where +
-                                               (group.empty() ? "" : " GROUP BY " + group),
+    if (!cells) where += " AND (COALESCE(d.value, 0) <= 0 OR d.value >= " + p.Add(min_cell) + ")";
+    WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + select +
+                                               (cells ? " FROM evidence_displacement_cells d"
+                                                      : " FROM evidence_displacement d") +
+                                               where + (group.empty() ? "" : " GROUP BY " + group),
                                            p.params));
     StatsTable out;
+    std::map<std::vector<std::string>, std::size_t> index;  // keys -> position in out.rows
     for (const auto& r : rows) {
       StatsRow row;
       for (std::size_t k = 0; k < dims.size(); ++k) row.keys.push_back(KeyText(r, k));
-      for (std::size_t k = 0; k < req.measures.size(); ++k) row.values.push_back(r.Int(dims.size() + k));
-      out.rows.push_back(std::move(row));
+      if (!by_kind) {
+        out.rows.push_back(std::move(row));
+        continue;
+      }
+      auto [it, added] = index.emplace(row.keys, out.rows.size());
+      if (added) {
+        row.values.assign(req.measures.size(), 0);
+        out.rows.push_back(std::move(row));
+      }
+      std::string kind = r.Text(dims.size());
+      std::int64_t value = r.Int(dims.size() + 1);
+      StatsRow& sums = out.rows[it->second];
+      for (std::size_t m = 0; m < req.measures.size(); ++m) {
+        if (req.measures[m] == kind) sums.values[m] += value;
+      }
+    }
+    // Sums over no group at all are one row of zeros, as an aggregate
+    // without GROUP BY gives.
+    if (by_kind && dims.empty() && out.rows.empty()) {
+      out.rows.push_back(StatsRow{{}, std::vector<std::int64_t>(req.measures.size(), 0)});
     }
     SortRows(out.rows, req.group_by);
     if (min_cell > 0) {
@@ -1357,8 +1468,9 @@ Result<std::vector<Facet>> SqlEvidenceStore::DisplacementFacet(const std::string
   return ReadSnapshot<std::vector<Facet>>(db_, [&](Connection& c) -> Result<std::vector<Facet>> {
     WM_ASSIGN_OR_RETURN(
         auto rows,
-        c.Query("SELECT d." + column + ", COUNT(*) FROM evidence_displacement d WHERE d.dataset=$1 AND d." +
-                    column + " <> '' GROUP BY d." + column,
+        c.Query("SELECT d." + column +
+                    ", SUM(d.records) FROM evidence_displacement_cells d WHERE d.dataset=$1 AND d." + column +
+                    " <> '' GROUP BY d." + column,
                 {dataset}));
     return FacetsFromRows(rows);
   });
@@ -1375,8 +1487,9 @@ Result<std::vector<Facet>> SqlEvidenceStore::IncidentDatasets() {
 
 Result<std::vector<Facet>> SqlEvidenceStore::DisplacementDatasets() {
   return ReadSnapshot<std::vector<Facet>>(db_, [&](Connection& c) -> Result<std::vector<Facet>> {
-    WM_ASSIGN_OR_RETURN(auto rows,
-                        c.Query("SELECT dataset, COUNT(*) FROM evidence_displacement GROUP BY dataset", {}));
+    WM_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT dataset, SUM(records) FROM evidence_displacement_cells GROUP BY dataset", {}));
     return FacetsFromRows(rows);
   });
 }

@@ -49,6 +49,24 @@ std::int64_t Value(const ev::StatsRow& row, std::size_t i) {
   return i < row.values.size() ? row.values[i] : 0;
 }
 
+// Rows grouped by several text dimensions summed to one of them (`key`,
+// the index of its key), in the byte order of that key, as the store
+// orders a text dimension.
+std::vector<ev::StatsRow> RollUp(const std::vector<ev::StatsRow>& rows, std::size_t key) {
+  std::map<std::string, ev::StatsRow> by_key;
+  for (const auto& row : rows) {
+    std::string k = key < row.keys.size() ? row.keys[key] : "";
+    ev::StatsRow& sum = by_key[k];
+    if (sum.keys.empty()) sum.keys.push_back(k);
+    if (sum.values.size() < row.values.size()) sum.values.resize(row.values.size(), 0);
+    for (std::size_t i = 0; i < row.values.size(); ++i) sum.values[i] += row.values[i];
+  }
+  std::vector<ev::StatsRow> out;
+  out.reserve(by_key.size());
+  for (auto& [k, row] : by_key) out.push_back(std::move(row));
+  return out;
+}
+
 // The datasets offered in the forms: the known ones of this target, and the current one.
 json DatasetOptions(bool incidents, const std::string& current) {
   json out = json::array();
@@ -137,26 +155,26 @@ Response EvidenceModule::Dashboard(Context& ctx) {
   auto stats = [&](const ev::IncidentFilter& filter, std::vector<std::string> group_by) {
     return svc.IncidentStats(actor, filter, ev::StatsRequest{std::move(group_by), kIncidentMeasures});
   };
-  // Totals.
-  auto totals = stats(f, {});
-  if (!totals.ok()) return Error(ctx, totals.status());
+  // By year (or month): the chart's data and its table. The totals are
+  // the sum of its rows (every cell is in exactly one of them).
+  auto series =
+      stats(f, by_month ? std::vector<std::string>{"year", "month"} : std::vector<std::string>{"year"});
+  if (!series.ok()) return Error(ctx, series.status());
   ev::StatsRow total_row;
-  if (!totals->table.rows.empty()) total_row = totals->table.rows.front();
+  total_row.values.assign(kIncidentMeasures.size(), 0);
+  for (const auto& row : series->table.rows) {
+    for (std::size_t i = 0; i < total_row.values.size(); ++i) total_row.values[i] += Value(row, i);
+  }
   json model = {
       {"dead", FormatNumber(Value(total_row, 0), lang)},
       {"missing", FormatNumber(Value(total_row, 1), lang)},
       {"total", FormatNumber(Value(total_row, 2), lang)},
       {"incidents", FormatNumber(Value(total_row, 3), lang)},
-      {"incident_source", SourceJson(ctx, f.dataset, totals->dataset)},
+      {"incident_source", SourceJson(ctx, f.dataset, series->dataset)},
       {"by_month", by_month},
       {"by_year_url", "/evidence?" + ew::Encode(*q, {"lang", "msg", "by"})},
       {"by_month_url", "/evidence?" + ew::Encode(*q, {"lang", "msg", "by"}) + "&by=month"},
   };
-
-  // By year (or month): the chart's data and its table.
-  auto series =
-      stats(f, by_month ? std::vector<std::string>{"year", "month"} : std::vector<std::string>{"year"});
-  if (!series.ok()) return Error(ctx, series.status());
   json years = json::array(), chart_x = json::array(), chart_dead = json::array(),
        chart_missing = json::array();
   for (const auto& row : series->table.rows) {
@@ -178,12 +196,19 @@ Response EvidenceModule::Dashboard(Context& ctx) {
   model["years"] = years;
   model["has_years"] = !years.empty();
 
+  // The places of the whole dataset in one pass: the filter form's region,
+  // country and route options, and, when nothing is filtered, the
+  // by-region table.
+  ev::IncidentFilter all;
+  all.dataset = f.dataset;
+  bool unfiltered = f.region.empty() && f.country.empty() && f.route.empty() && !f.cause.has_value() &&
+                    !f.from.known() && !f.to.known();
+  auto places = stats(all, {"region", "country", "route"});
+  if (!places.ok()) return Error(ctx, places.status());
+
   // By region and by cause, each a link that filters.
-  auto link_rows = [&](const std::string& dim, const std::function<std::string(const std::string&)>& label,
-                       json& out) -> Status {
-    auto r = stats(f, {dim});
-    if (!r.ok()) return r.status();
-    std::vector<ev::StatsRow> rows = r->table.rows;
+  auto link_rows = [&](const std::string& dim, std::vector<ev::StatsRow> rows,
+                       const std::function<std::string(const std::string&)>& label, json& out) {
     std::stable_sort(rows.begin(), rows.end(),
                      [](const auto& a, const auto& b) { return Value(a, 2) > Value(b, 2); });
     std::string base = "/evidence?" + ew::Encode(*q, {"lang", "msg", dim});
@@ -201,30 +226,32 @@ Response EvidenceModule::Dashboard(Context& ctx) {
       }
       out.push_back(std::move(item));
     }
-    return Status::Ok();
   };
   auto cause_label = [&](const std::string& code) {
     const std::string& t = T(ctx, "ev_cause_" + code);
     return t == "ev_cause_" + code ? code : t;
   };
   json regions = json::array(), causes = json::array();
-  if (Status s = link_rows(
-          "region", [](const std::string& k) { return k; }, regions);
-      !s.ok())
-    return Error(ctx, s);
-  if (Status s = link_rows("cause", cause_label, causes); !s.ok()) return Error(ctx, s);
+  if (unfiltered) {
+    link_rows(
+        "region", RollUp(places->table.rows, 0), [](const std::string& k) { return k; }, regions);
+  } else {
+    auto r = stats(f, {"region"});
+    if (!r.ok()) return Error(ctx, r.status());
+    link_rows(
+        "region", std::move(r->table.rows), [](const std::string& k) { return k; }, regions);
+  }
+  auto by_cause = stats(f, {"cause"});
+  if (!by_cause.ok()) return Error(ctx, by_cause.status());
+  link_rows("cause", std::move(by_cause->table.rows), cause_label, causes);
   model["regions"] = regions;
   model["causes"] = causes;
 
   // The filter form: options from the dataset as a whole, the current choice selected.
-  ev::IncidentFilter all;
-  all.dataset = f.dataset;
-  auto options = [&](const std::string& dim, const std::string& current) -> Result<json> {
-    auto r = svc.IncidentStats(actor, all, ev::StatsRequest{{dim}, {"incidents"}});
-    if (!r.ok()) return r.status();
+  auto options = [&](std::size_t key, const std::string& current) {
     json out = json::array();
     bool seen = current.empty();
-    for (const auto& row : r->table.rows) {
+    for (const auto& row : RollUp(places->table.rows, key)) {
       if (row.keys.empty() || row.keys[0].empty()) continue;
       out.push_back({{"value", row.keys[0]}, {"label", row.keys[0]}, {"selected", row.keys[0] == current}});
       seen = seen || row.keys[0] == current;
@@ -232,12 +259,9 @@ Response EvidenceModule::Dashboard(Context& ctx) {
     if (!seen) out.push_back({{"value", current}, {"label", current}, {"selected", true}});
     return out;
   };
-  for (const auto& [dim, current] : std::vector<std::pair<std::string, std::string>>{
-           {"region", f.region}, {"country", f.country}, {"route", f.route}}) {
-    auto o = options(dim, current);
-    if (!o.ok()) return Error(ctx, o.status());
-    model[dim + "_options"] = *o;
-  }
+  model["region_options"] = options(0, f.region);
+  model["country_options"] = options(1, f.country);
+  model["route_options"] = options(2, f.route);
   json cause_options = json::array();
   for (int i = 0; i < ev::kCauseCount; ++i) {
     std::string code = ev::CauseCode(static_cast<ev::Cause>(i));

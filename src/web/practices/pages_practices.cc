@@ -369,8 +369,15 @@ Result<search::Query> PracticesModule::QueryFromRequest(const Context& ctx, int 
       }
     }
   }
-  // Codes that are not in the vocabularies or not countries are named.
-  auto terms = services_.practices->Terms();
+  // Codes that are not in the vocabularies or not countries are named. The
+  // vocabularies (a copy of every term) are read only when a filter needs
+  // them: the unfiltered list does not.
+  bool needs_terms = false;
+  for (const auto& [name, vocabulary] : kListFacets) {
+    if (!std::string_view(vocabulary).empty() && q.filters.count(name) != 0) needs_terms = true;
+  }
+  Result<std::vector<Term>> terms = std::vector<Term>{};
+  if (needs_terms) terms = services_.practices->Terms();
   if (!terms.ok()) return terms.status();
   for (const auto& [name, vocabulary] : kListFacets) {
     auto it = q.filters.find(name);
