@@ -53,6 +53,8 @@ function(waymark_gtest_suites)
       -P ${WM_GTEST_SUITES_SCRIPT}
     BYPRODUCTS ${list_file}
     VERBATIM)
+  # A change to the listing script relinks the target, so the lists are redone.
+  set_property(TARGET ${A_TARGET} APPEND PROPERTY LINK_DEPENDS ${WM_GTEST_SUITES_SCRIPT})
   file(WRITE ${include_file}
     "if(EXISTS \"${list_file}\")\n"
     "  include(\"${list_file}\")\n"

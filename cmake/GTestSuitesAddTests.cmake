@@ -13,6 +13,9 @@ endif()
 string(REPLACE "|" ";" labels "${LABELS}")
 string(REPLACE "|" ";" env "${ENV}")
 string(REPLACE "\n" ";" lines "${listing}")
+# A suite is skipped only when every test in it was skipped and the output
+# ends there: a suite of one failing test also prints "[  PASSED  ] 0 tests",
+# and a FAILED list (or a sanitizer report) after the skipped one must fail.
 # COST is the suite's number of tests: in a fresh clone, where CTest has no
 # timings yet, it starts the biggest suites first instead of leaving one for
 # the end on an otherwise idle machine.
@@ -29,7 +32,7 @@ macro(wm_flush_suite)
       "  ENVIRONMENT [=[${env}]=]\n"
       "  TIMEOUT ${TIMEOUT}\n"
       "  COST ${count}\n"
-      "  SKIP_REGULAR_EXPRESSION [=[\\[  PASSED  \\] 0 tests]=])\n")
+      "  SKIP_REGULAR_EXPRESSION [=[\\[  PASSED  \\] 0 tests\\.\n\\[  SKIPPED \\] [0-9]+ tests?, listed below:(\n\\[  SKIPPED \\] [^\n]*)*\n*$]=])\n")
   endif()
 endmacro()
 foreach(line IN LISTS lines)
