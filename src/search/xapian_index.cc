@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "search/fold.h"
+#include "search/lemmas.h"
 #include "text/markdown.h"
 
 namespace waymark::search {
@@ -52,6 +53,8 @@ constexpr const char* kAppliedSeqKey = "waymark_applied_seq";
 // soak found it with the audience term and a word in every demo campaign.
 // Lists match every document but this one (see TextQuery).
 constexpr const char* kSentinelTerm = "\x01sentinel";
+// A lemma match's weight relative to a match of the word's own stems.
+constexpr double kLemmaWeight = 0.5;
 // A title word counts as this many body words.
 constexpr Xapian::termcount kTitleWdf = 4;
 // Facet values and audiences longer than this are not indexed (Xapian terms
@@ -60,6 +63,9 @@ constexpr std::size_t kMaxValueBytes = 200;
 constexpr std::size_t kMaxQueryWords = 16;
 constexpr std::size_t kSnippetChars = 200;
 constexpr std::size_t kSnippetLead = 60;
+// Words whose lemmas the writer and each reader remember (see lemmas.h).
+constexpr std::size_t kWriterLemmaCache = 200000;
+constexpr std::size_t kReaderLemmaCache = 20000;
 
 int FacetIndex(std::string_view name) {
   for (std::size_t i = 0; i < kNumFacets; ++i) {
@@ -198,6 +204,8 @@ class CachingStemmer {
 struct QueryWords {
   // Per word, its folded form and stems (deduplicated).
   std::vector<std::vector<std::string>> groups;
+  // Per word (same order), its lemma terms in en/fr/es (see lemmas.h).
+  std::vector<std::vector<std::string>> lemmas;
   // Every term of every group: a text word whose index term is in here matches.
   std::set<std::string, std::less<>> terms;
   // Snippets: lang + '\0' + folded word -> whether it matches (stemming is
@@ -205,10 +213,10 @@ struct QueryWords {
   mutable std::unordered_map<std::string, bool> seen;
 };
 
-QueryWords ParseWords(const std::string& text, Stemmers& stem) {
+QueryWords ParseWords(const std::string& text, Stemmers& stem, LemmaCache& lemma_cache) {
   QueryWords q;
   std::set<std::string, std::less<>> seen;
-  ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+  ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
     if (q.groups.size() >= kMaxQueryWords) return;
     std::string w(folded);
     if (!seen.insert(w).second) return;
@@ -217,8 +225,28 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem) {
       std::string s = stem.Term(lang, w);
       if (!s.empty() && std::find(group.begin(), group.end(), s) == group.end()) group.push_back(s);
     }
+    // The word as a lemma itself ("venir" finds "viennent" even when the
+    // dictionaries are not here at query time), then its lemmas in each language.
+    // The stems of its lemmas find the texts with the lemma itself (which
+    // the index gives no lemma term: see Upsert): "viennent" finds "venir".
+    std::vector<std::string> lemmas = {kLemmaPrefix + w};
+    auto add_lemma = [&](const std::string& t) {
+      if (std::find(group.begin(), group.end(), t) == group.end() &&
+          std::find(lemmas.begin(), lemmas.end(), t) == lemmas.end())
+        lemmas.push_back(t);
+    };
+    std::string_view as_typed = std::string_view(text).substr(b, e - b);
+    for (const char* lang : {"en", "fr", "es"}) {
+      for (const auto& t : lemma_cache.Terms(lang, as_typed, folded)) {
+        add_lemma(t);
+        std::string s = stem.Term(lang, t.substr(std::string_view(kLemmaPrefix).size()));
+        if (!s.empty()) add_lemma(s);
+      }
+    }
     for (const auto& t : group) q.terms.insert(t);
+    for (const auto& t : lemmas) q.terms.insert(t);
     q.groups.push_back(std::move(group));
+    q.lemmas.push_back(std::move(lemmas));
   });
   return q;
 }
@@ -290,12 +318,22 @@ Xapian::Query TextQuery(const QueryWords& words) {
     return {Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), Xapian::Query(kSentinelTerm)};
   }
   std::vector<Xapian::Query> ands;
-  for (const auto& g : words.groups) {
-    if (g.size() == 1) {
-      ands.emplace_back(g.front());
-    } else {
-      ands.emplace_back(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
+  for (std::size_t i = 0; i < words.groups.size(); ++i) {
+    const auto& g = words.groups[i];
+    Xapian::Query stems = g.size() == 1 ? Xapian::Query(g.front())
+                                        : Xapian::Query(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
+    const auto& l = i < words.lemmas.size() ? words.lemmas[i] : std::vector<std::string>{};
+    if (l.empty()) {
+      ands.push_back(stems);
+      continue;
     }
+    // A lemma match weighs less than a match of the word or its stems, so
+    // "contribuer" ranks the texts with "contribuer" before those with
+    // "contribuent" (those have both terms: they score the sum).
+    Xapian::Query lemma = l.size() == 1 ? Xapian::Query(l.front())
+                                        : Xapian::Query(Xapian::Query::OP_SYNONYM, l.begin(), l.end());
+    ands.emplace_back(Xapian::Query::OP_OR, stems,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, lemma, kLemmaWeight));
   }
   if (ands.size() == 1) return ands.front();
   return {Xapian::Query::OP_AND, ands.begin(), ands.end()};
@@ -500,7 +538,7 @@ struct Word {
 };
 
 std::vector<Word> MarkWords(std::string_view text, const std::string& lang, const QueryWords& q,
-                            Stemmers& stem, int* matches) {
+                            Stemmers& stem, LemmaCache& lemmas, int* matches) {
   std::vector<Word> words;
   ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
     bool m = false;
@@ -514,6 +552,14 @@ std::vector<Word> MarkWords(std::string_view text, const std::string& lang, cons
       } else {
         std::string f(folded);
         m = q.terms.count(stem.Term(lang, f)) > 0 || q.terms.count(f) > 0;
+        if (!m && !q.lemmas.empty()) {
+          for (const auto& t : lemmas.Terms(lang, text.substr(b, e - b), folded)) {
+            if (q.terms.count(t) > 0) {
+              m = true;
+              break;
+            }
+          }
+        }
         q.seen.emplace(std::move(key), m);
       }
     }
@@ -577,13 +623,14 @@ std::string MakeSnippet(std::string_view text, const std::vector<Word>& words) {
 }
 
 // Picks the language (preferring the reader's) and builds the snippet.
-void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, Stemmers& stem, Hit& hit) {
+void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, Stemmers& stem,
+             LemmaCache& lemmas, Hit& hit) {
   const std::pair<std::string, Document::Text>* best = nullptr;
   int best_matches = -1;
   for (const auto& entry : d.texts) {
     int n = 0;
-    MarkWords(entry.second.title, entry.first, q, stem, &n);
-    MarkWords(entry.second.body, entry.first, q, stem, &n);
+    MarkWords(entry.second.title, entry.first, q, stem, lemmas, &n);
+    MarkWords(entry.second.body, entry.first, q, stem, lemmas, &n);
     // The reader's language wins unless another one matches and it does not.
     int score = n * 2 + (entry.first == pref ? 1 : 0);
     if (n > 0 && entry.first == pref) score += 1000000;
@@ -595,15 +642,31 @@ void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, S
   if (best == nullptr) return;
   hit.lang = best->first;
   const std::string& text = best->second.body.empty() ? best->second.title : best->second.body;
-  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, nullptr));
+  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, lemmas, nullptr));
 }
 
 // --- the index ---
 
 class XapianIndex final : public Index {
  public:
-  XapianIndex(std::string dir, XapianIndexOptions options, Xapian::WritableDatabase writer)
-      : dir_(std::move(dir)), options_(options), writer_(std::move(writer)) {}
+  XapianIndex(std::string dir, XapianIndexOptions options, Xapian::WritableDatabase writer,
+              std::shared_ptr<Lemmatizer> lemmatizer)
+      : dir_(std::move(dir)),
+        options_(std::move(options)),
+        lemmatizer_(std::move(lemmatizer)),
+        writer_(std::move(writer)),
+        writer_lemmas_(lemmatizer_, kWriterLemmaCache,
+                       [this](std::string_view lang, std::string_view folded, const std::string& lemma) {
+                         // Only lemmas that stemming does not give already
+                         // ("viennent" -> "venir", not "migrants" -> "migrant"):
+                         // fewer terms, and a query's stems and lemmas then
+                         // rarely match the same documents, which keeps
+                         // Xapian's estimate of their OR (totals, facet
+                         // counts past check_at_least) close.
+                         std::string l(lang);
+                         std::string word_stem = writer_stem_.Term(l, folded);
+                         return writer_stem_.Term(l, lemma) != word_stem;
+                       }) {}
 
   Status Upsert(const Document& doc) override;
   Status Remove(const std::string& kind, Id id) override;
@@ -630,9 +693,11 @@ class XapianIndex final : public Index {
 
  private:
   struct Reader {
-    explicit Reader(const std::string& dir) : db(dir) {}
+    Reader(const std::string& dir, std::shared_ptr<Lemmatizer> lemmatizer)
+        : db(dir), lemmas(std::move(lemmatizer), kReaderLemmaCache) {}
     Xapian::Database db;
     Stemmers stem;
+    LemmaCache lemmas;
     std::uint64_t generation = 0;
     std::array<std::vector<std::string>, kNumFacets> facet_names;  // facet value ids -> values
   };
@@ -663,6 +728,7 @@ class XapianIndex final : public Index {
 
   const std::string dir_;
   const XapianIndexOptions options_;
+  const std::shared_ptr<Lemmatizer> lemmatizer_;  // null: no lemmas
 
   // The writer's side of the facet dictionary (see LoadDict).
   std::uint32_t FacetId(std::size_t f, const std::string& value);
@@ -676,6 +742,7 @@ class XapianIndex final : public Index {
   std::mutex write_mu_;
   Xapian::WritableDatabase writer_;
   CachingStemmer writer_stem_;
+  LemmaCache writer_lemmas_;
   std::array<std::unordered_map<std::string, std::uint32_t>, kNumFacets> facet_ids_;
   bool dict_loaded_ = false;
   // Facet slots written since the last commit (nullopt: deleted), applied to
@@ -716,7 +783,7 @@ XapianIndex::Lease XapianIndex::Acquire() {
   }
   try {
     if (!r) {
-      r = std::make_unique<Reader>(dir_);
+      r = std::make_unique<Reader>(dir_, lemmatizer_);
       r->generation = gen;
       LoadDict(r->db, r->facet_names);
     } else if (r->generation != gen) {
@@ -772,9 +839,11 @@ Status XapianIndex::Upsert(const Document& doc) {
     StoredDoc stored{doc.kind, doc.id, {}};
     std::array<std::vector<std::string>, kNumFacets> facet_values;
     auto add_text = [&](const std::string& lang, std::string_view text, Xapian::termcount wdf) {
-      ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+      ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
         const std::string& term = writer_stem_.Term(lang, folded);
         if (!term.empty()) xd.add_term(term, wdf);
+        for (const auto& lemma : writer_lemmas_.Terms(lang, text.substr(b, e - b), folded))
+          xd.add_term(lemma, wdf);
       });
     };
     for (const auto& entry : doc.texts) {
@@ -979,9 +1048,12 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
   if (ranked) {
     // An upper bound of the matches: the rarest word's documents.
     Xapian::doccount bound = r.db.get_doccount();
-    for (const auto& g : words.groups) {
+    for (std::size_t i = 0; i < words.groups.size(); ++i) {
       Xapian::doccount n = 0;
-      for (const auto& t : g) n += r.db.get_termfreq(t);
+      for (const auto& t : words.groups[i]) n += r.db.get_termfreq(t);
+      if (i < words.lemmas.size()) {
+        for (const auto& t : words.lemmas[i]) n += r.db.get_termfreq(t);
+      }
       bound = std::min(bound, n);
     }
     if (!words.groups.empty() &&
@@ -1014,7 +1086,7 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
     hit.kind = d.kind;
     hit.id = d.id;
     hit.score = it.get_weight();
-    Snippet(d, q.lang, words, r.stem, hit);
+    Snippet(d, q.lang, words, r.stem, r.lemmas, hit);
     res.hits.push_back(std::move(hit));
   }
 
@@ -1036,7 +1108,9 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
     e.add_matchspy(&spy);
     Xapian::MSet m = e.get_mset(0, 0, check);
     if (!CollectCounts(spy, m, which, r.facet_names, res.facets)) res.facets_exact = false;
-    if (skip < 0 && tiered) {
+    // Looked at up to `check` matches: a better total than the ranked run's
+    // estimate (an OR of a word's stems and lemmas is estimated loosely).
+    if (skip < 0) {
       res.total = static_cast<std::int64_t>(m.get_matches_estimated());
       res.total_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
     }
@@ -1091,7 +1165,13 @@ Result<Results> XapianIndex::Search(const Query& q) {
           if (!like) return Results{};
           text = *like;
         } else {
-          words = ParseWords(q.text, r->stem);
+          words = ParseWords(q.text, r->stem, r->lemmas);
+          // Lemma terms in no document are left out: the query (its cost
+          // and Xapian's estimates) stays what it was for words that have no
+          // other forms in the index.
+          for (auto& l : words.lemmas) {
+            std::erase_if(l, [&](const std::string& t) { return r->db.get_termfreq(t) == 0; });
+          }
           text = TextQuery(words);
         }
         return RunSearch(*r, q, words, text, filters, audience, wanted);
@@ -1119,7 +1199,9 @@ Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir, const Xap
   if (ec) return Status::Unavailable("search index: cannot create " + dir + ": " + ec.message());
   try {
     Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
-    auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer));
+    std::shared_ptr<Lemmatizer> lemmatizer;
+    if (!options.dictionary_dir.empty()) lemmatizer = SharedLemmatizer(options.dictionary_dir, options.warn);
+    auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer), std::move(lemmatizer));
     index->EnsureSentinel();
     index->LoadColumn();
     return std::unique_ptr<Index>(std::move(index));

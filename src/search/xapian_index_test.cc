@@ -104,6 +104,72 @@ TEST_F(XapianIndexTest, AccentAndStemming) {
   EXPECT_TRUE(FindIds("nothinglikethis").empty());
 }
 
+// Dictionary lemmas (Hunspell, from the hunspell-en-us/-fr/-es packages):
+// a query word finds the other forms of its lemma.
+TEST_F(XapianIndexTest, LemmasFindConjugations) {
+  Put(Doc(1, "fr", "Les travailleurs migrants contribuent à la ville", "Un texte."));
+  Put(Doc(2, "fr", "Ils viennent de loin", "Des familles viennent de loin."));
+  Put(Doc(3, "es", "Los migrantes pueden votar", "Un texto."));
+  Put(Doc(4, "fr", "Contribuer à la ville", "Un texte sur la contribution."));
+  Put(Doc(5, "es", "Los trabajadores quieren quedarse", "Un texto."));
+  Commit();
+  auto contribuer = FindIds("contribuer");
+  // The exact word first, then the conjugation found by its lemma.
+  EXPECT_EQ(contribuer, (std::vector<Id>{4, 1}));
+  EXPECT_EQ(FindIds("venir"), std::vector<Id>{2});
+  EXPECT_EQ(FindIds("poder"), std::vector<Id>{3});
+  EXPECT_EQ(FindIds("querer"), std::vector<Id>{5});
+  // A conjugated query word finds the other forms too, and current stemming stays.
+  auto contribuent = FindIds("contribuent");
+  std::sort(contribuent.begin(), contribuent.end());
+  EXPECT_EQ(contribuent, (std::vector<Id>{1, 4}));
+  auto migrant = FindIds("migrant");
+  std::sort(migrant.begin(), migrant.end());
+  EXPECT_EQ(migrant, (std::vector<Id>{1, 3}));
+  // Snippets mark the word that the lemma matched.
+  Query q;
+  q.text = "venir";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>viennent</mark>"), std::string::npos)
+      << r.hits[0].snippet_html;
+}
+
+// Without dictionaries search works on stems alone, and says so once.
+TEST(XapianIndexLemmas, MissingDictionariesLeaveStemsAndWarnOnce) {
+  TempDir dir;
+  std::mutex mu;
+  std::vector<std::string> warnings;
+  XapianIndexOptions options;
+  options.dictionary_dir = dir.path() + "/no-dictionaries-here";
+  options.warn = [&](const std::string& m) {
+    std::lock_guard lock(mu);
+    warnings.push_back(m);
+  };
+  auto idx = OpenXapianIndex(dir.path() + "/index", options);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  auto& index = **idx;
+  ASSERT_TRUE(index.Upsert(Doc(1, "fr", "Ils viennent de loin", "Les étrangers contribuent.")).ok());
+  ASSERT_TRUE(index.Upsert(Doc(2, "es", "Los migrantes pueden votar", "Un texto.")).ok());
+  ASSERT_TRUE(index.Commit(1).ok());
+  auto find = [&](const std::string& text) {
+    Query q;
+    q.text = text;
+    auto r = index.Search(q);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? Ids(*r) : std::vector<Id>{};
+  };
+  EXPECT_EQ(find("etranger"), std::vector<Id>{1});
+  EXPECT_EQ(find("contribuent"), std::vector<Id>{1});
+  EXPECT_EQ(find("migrante"), std::vector<Id>{2});
+  EXPECT_TRUE(find("venir").empty());
+  EXPECT_TRUE(find("poder").empty());
+  // Once per language, however many words were looked up.
+  std::lock_guard lock(mu);
+  EXPECT_EQ(warnings.size(), 3u);
+  for (const auto& w : warnings) EXPECT_NE(w.find("no Hunspell dictionary"), std::string::npos) << w;
+}
+
 TEST_F(XapianIndexTest, TitleWeighsMoreThanBody) {
   Put(Doc(1, "en", "Something else", "A long body about xenophobia and many other words here"));
   Put(Doc(2, "en", "Xenophobia", "A long body about something else and many other words here"));
