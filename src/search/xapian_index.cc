@@ -66,6 +66,19 @@ constexpr std::size_t kSnippetLead = 60;
 // Words whose lemmas the writer and each reader remember (see lemmas.h).
 constexpr std::size_t kWriterLemmaCache = 200000;
 constexpr std::size_t kReaderLemmaCache = 20000;
+// Did you mean: words of up to this many bytes are corrected by at most one
+// edit, longer ones by at most two (Xapian counts a transposition as one).
+constexpr std::size_t kShortWordBytes = 4;
+
+// The words a text gives the spelling data (folded; see fold.h), counted:
+// two letters or more and no digits (numbers are not misspelt words).
+void CountSpellingWords(std::string_view text, std::map<std::string, int>& out) {
+  ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+    if (folded.size() < 2) return;
+    if (std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+    ++out[std::string(folded)];
+  });
+}
 
 int FacetIndex(std::string_view name) {
   for (std::size_t i = 0; i < kNumFacets; ++i) {
@@ -719,6 +732,15 @@ class XapianIndex final : public Index {
     std::uint64_t generation_;
   };
 
+  // The spelling words (see CountSpellingWords) of what the index stores of
+  // the document with id term `id_term`, if it is there (writer's side;
+  // callers hold write_mu_).
+  std::map<std::string, int> StoredSpelling(const std::string& id_term);
+  // The query text with each word that finds nothing replaced by the
+  // closest word of the spelling data; nullopt when no word changes.
+  static std::optional<std::string> Correct(const Xapian::Database& db, const std::string& text,
+                                            const QueryWords& words);
+
   Lease Acquire();  // throws Xapian::Error
   // Ends a lease on `generation`; keeps `r` (if any) for the next one.
   void Release(std::unique_ptr<Reader> r, std::uint64_t generation);
@@ -820,6 +842,48 @@ std::uint32_t XapianIndex::FacetId(std::size_t f, const std::string& value) {
   return id;
 }
 
+std::map<std::string, int> XapianIndex::StoredSpelling(const std::string& id_term) {
+  std::map<std::string, int> words;
+  for (auto it = writer_.postlist_begin(id_term); it != writer_.postlist_end(id_term); ++it) {
+    StoredDoc old;
+    if (!DecodeStored(writer_.get_document(*it).get_data(), old)) continue;
+    for (const auto& [lang, t] : old.texts) {
+      CountSpellingWords(t.title, words);
+      CountSpellingWords(t.body, words);
+    }
+  }
+  return words;
+}
+
+std::optional<std::string> XapianIndex::Correct(const Xapian::Database& db, const std::string& text,
+                                                const QueryWords& words) {
+  std::string out;
+  std::size_t copied = 0;
+  bool changed = false;
+  ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
+    // Only the words the query used (ParseWords keeps the first
+    // kMaxQueryWords distinct ones) that match nothing, not even by a stem
+    // or a lemma: a word the index knows in another form is not a typo.
+    auto g = std::find_if(words.groups.begin(), words.groups.end(),
+                          [&](const std::vector<std::string>& group) { return group.front() == folded; });
+    if (g == words.groups.end()) return;
+    auto i = static_cast<std::size_t>(g - words.groups.begin());
+    auto found = [&](const std::string& t) { return db.get_termfreq(t) > 0; };
+    if (std::any_of(g->begin(), g->end(), found)) return;
+    if (i < words.lemmas.size() && std::any_of(words.lemmas[i].begin(), words.lemmas[i].end(), found)) return;
+    std::string fix =
+        db.get_spelling_suggestion(std::string(folded), folded.size() <= kShortWordBytes ? 1 : 2);
+    if (fix.empty() || fix == folded) return;
+    out.append(text, copied, b - copied);
+    out += fix;
+    copied = e;
+    changed = true;
+  });
+  if (!changed) return std::nullopt;
+  out.append(text, copied);
+  return out;
+}
+
 void XapianIndex::Release(std::unique_ptr<Reader> r, std::uint64_t generation) {
   {
     std::lock_guard lock(pool_mu_);
@@ -838,6 +902,7 @@ Status XapianIndex::Upsert(const Document& doc) {
     Xapian::Document xd;
     StoredDoc stored{doc.kind, doc.id, {}};
     std::array<std::vector<std::string>, kNumFacets> facet_values;
+    std::map<std::string, int> spelling;  // the words this version gives the spelling data
     auto add_text = [&](const std::string& lang, std::string_view text, Xapian::termcount wdf) {
       ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
         const std::string& term = writer_stem_.Term(lang, folded);
@@ -857,6 +922,10 @@ Status XapianIndex::Upsert(const Document& doc) {
       });
       add_text(lang, plain.body, 1);
       add_text(lang, entry.second.hidden, 1);
+      // Not the hidden text: the index does not store it, so an edit or a
+      // removal could not take its words out of the spelling data again.
+      CountSpellingWords(plain.title, spelling);
+      CountSpellingWords(plain.body, spelling);
       stored.texts.emplace_back(lang, std::move(plain));
     }
     for (const auto& [name, values] : doc.facets) {
@@ -893,6 +962,19 @@ Status XapianIndex::Upsert(const Document& doc) {
     }
     xd.add_value(kSlotFacets, blob);
     xd.set_data(EncodeStored(stored));
+    // Did you mean: the spelling data counts each word once per occurrence
+    // in the indexed documents, so a new version adds what it has more than
+    // the one it replaces and removes what it has less.
+    std::map<std::string, int> old_spelling = StoredSpelling(id_term);
+    for (const auto& [word, n] : spelling) {
+      auto it = old_spelling.find(word);
+      int delta = n - (it == old_spelling.end() ? 0 : it->second);
+      if (it != old_spelling.end()) old_spelling.erase(it);
+      if (delta > 0) writer_.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      if (delta < 0) writer_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    }
+    for (const auto& [word, n] : old_spelling)
+      writer_.remove_spelling(word, static_cast<Xapian::termcount>(n));
     Xapian::docid did = writer_.replace_document(id_term, xd);
     pending_column_[did] = std::move(blob);
     return Status::Ok();
@@ -907,6 +989,8 @@ Status XapianIndex::Remove(const std::string& kind, Id id) {
   try {
     std::lock_guard lock(write_mu_);
     std::string term = IdTerm(kind, id);
+    for (const auto& [word, n] : StoredSpelling(term))
+      writer_.remove_spelling(word, static_cast<Xapian::termcount>(n));
     for (auto it = writer_.postlist_begin(term); it != writer_.postlist_end(term); ++it)
       pending_column_[*it] = std::nullopt;
     writer_.delete_document(term);
@@ -971,6 +1055,11 @@ Status XapianIndex::Clear() {
     std::vector<Xapian::docid> ids;
     for (auto it = writer_.postlist_begin(""); it != writer_.postlist_end(""); ++it) ids.push_back(*it);
     for (Xapian::docid id : ids) writer_.delete_document(id);
+    // Deleting documents leaves their words in the spelling data.
+    std::vector<std::pair<std::string, Xapian::termcount>> spellings;
+    for (auto it = writer_.spellings_begin(); it != writer_.spellings_end(); ++it)
+      spellings.emplace_back(*it, it.get_termfreq());
+    for (const auto& [word, n] : spellings) writer_.remove_spelling(word, n);
     AddSentinel();
     pending_column_.clear();
     pending_clear_ = true;
@@ -1158,23 +1247,37 @@ Result<Results> XapianIndex::Search(const Query& q) {
     try {
       Lease r = Acquire();
       try {
-        QueryWords words;
-        Xapian::Query text;
         if (q.like) {
+          QueryWords words;
           std::optional<Xapian::Query> like = LikeQuery(r->db, q.like->first, q.like->second, r->stem, words);
           if (!like) return Results{};
-          text = *like;
-        } else {
-          words = ParseWords(q.text, r->stem, r->lemmas);
+          return RunSearch(*r, q, words, *like, filters, audience, wanted);
+        }
+        auto parse = [&](const std::string& text) {
+          QueryWords words = ParseWords(text, r->stem, r->lemmas);
           // Lemma terms in no document are left out: the query (its cost
           // and Xapian's estimates) stays what it was for words that have no
           // other forms in the index.
           for (auto& l : words.lemmas) {
             std::erase_if(l, [&](const std::string& t) { return r->db.get_termfreq(t) == 0; });
           }
-          text = TextQuery(words);
-        }
-        return RunSearch(*r, q, words, text, filters, audience, wanted);
+          return words;
+        };
+        QueryWords words = parse(q.text);
+        Results res = RunSearch(*r, q, words, TextQuery(words), filters, audience, wanted);
+        if (res.total > 0 || !res.hits.empty() || words.groups.empty()) return res;
+        // Found nothing: a word may be misspelt ("migrnat"). The correction
+        // is offered, with its results, only when it finds something this
+        // reader may see (with the same filters): a suggestion never leads
+        // nowhere, nor reveals a word of a document the reader cannot see.
+        std::optional<std::string> fixed = Correct(r->db, q.text, words);
+        if (!fixed) return res;
+        QueryWords fixed_words = parse(*fixed);
+        Results corrected = RunSearch(*r, q, fixed_words, TextQuery(fixed_words), filters, audience, wanted);
+        if (corrected.total == 0 && corrected.hits.empty()) return res;
+        corrected.suggestion = *fixed;
+        corrected.corrected_from = q.text;
+        return corrected;
       } catch (const Xapian::DatabaseModifiedError&) {
         r->generation = 0;  // reopened before it is used again
         throw;

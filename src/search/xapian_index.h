@@ -4,7 +4,9 @@
 // with the Snowball stemmer of its language (en/fr/es) before indexing; a
 // query word, whose language is unknown, matches any of its stems in the
 // three languages. Each word's dictionary lemmas (lemmas.h) are indexed
-// too, and a query word also matches its lemmas, at a lower weight. Ranking is BM25 with title words weighted
+// too, and a query word also matches its lemmas, at a lower weight. The folded words of titles and bodies
+// are Xapian's spelling data: a query that finds nothing is corrected from them (did you mean; see
+// Results::suggestion) when the correction finds something. Ranking is BM25 with title words weighted
 // more than body words. Facets and audiences are boolean terms; facet counts come from one value slot per
 // document read by a match spy. One writer at a time (a mutex) and any number of concurrent searches (a pool
 // of readers, reopened after each commit; a commit waits for the searches still reading the revision before

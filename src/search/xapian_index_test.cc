@@ -449,6 +449,95 @@ TEST_F(XapianIndexTest, UpsertReplacesAndRemoveDeletes) {
   EXPECT_EQ(*index_->DocumentCount(), 0);
 }
 
+TEST_F(XapianIndexTest, DidYouMeanCorrectsAQueryThatFindsNothing) {
+  Put(Doc(1, "en", "Migrant workers", "Posters about migrant work."));
+  Put(Doc(2, "fr", "Les travailleurs migrants", "Une campagne."));
+  Put(Doc(3, "en", "Children at the border", "A report."));
+  Commit();
+  Query q;
+  q.text = "migrnat";
+  Results r = Find(q);
+  EXPECT_EQ(r.suggestion, "migrant");
+  EXPECT_EQ(r.corrected_from, "migrnat");
+  EXPECT_EQ(r.total, 2);
+  auto ids = Ids(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2}));
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>"), std::string::npos) << r.hits[0].snippet_html;
+  // Only the misspelt word changes; the others stay as typed.
+  q.text = "Children bordr";
+  r = Find(q);
+  EXPECT_EQ(r.suggestion, "Children border");
+  EXPECT_EQ(r.corrected_from, "Children bordr");
+  EXPECT_EQ(Ids(r), (std::vector<Id>{3}));
+  // A query that finds something is not corrected, nor one with no close word.
+  q.text = "migrants";
+  r = Find(q);
+  EXPECT_TRUE(r.suggestion.empty());
+  EXPECT_TRUE(r.corrected_from.empty());
+  q.text = "zzzzzzzz";
+  r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  // Nor one whose correction finds nothing under the same filters.
+  q.text = "migrnat";
+  q.filters["country"] = {"FRA"};
+  r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  EXPECT_TRUE(r.corrected_from.empty());
+}
+
+TEST_F(XapianIndexTest, DidYouMeanOffersNoWordOfADocumentTheReaderCannotSee) {
+  Put(Doc(1, "en", "Xenophobia", "Members only.", {}, 0, {"members"}));
+  Put(Doc(2, "en", "Welcome", "Public.", {}, 0, {"public"}));
+  Commit();
+  Query q;
+  q.text = "xenofobia";
+  q.audience = {"public"};
+  Results r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  q.audience = {"public", "members"};
+  r = Find(q);
+  EXPECT_EQ(r.suggestion, "xenophobia");
+  EXPECT_EQ(Ids(r), (std::vector<Id>{1}));
+}
+
+TEST_F(XapianIndexTest, DidYouMeanFollowsEditsRemovalsAndClear) {
+  Put(Doc(1, "en", "Migrant workers", "Posters."));
+  Commit(1);
+  Query q;
+  q.text = "migrnat";
+  EXPECT_EQ(Find(q).suggestion, "migrant");
+  // An edit that drops the word takes it out of the spelling data.
+  Put(Doc(1, "en", "Seasonal workers", "Posters."));
+  Commit(2);
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  q.text = "seasonl";
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
+  ASSERT_TRUE(index_->Remove("campaign", 1).ok());
+  Commit(3);
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  // A rebuild (Clear, then every document again) counts each word once.
+  Put(Doc(2, "en", "Refugees welcome", "Refugees."));
+  Commit(4);
+  ASSERT_TRUE(index_->Clear().ok());
+  Put(Doc(3, "en", "Seasonal work", "Harvest."));
+  Commit(5);
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
+  q.text = "refugess";
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  // A re-opened index (another process) reads the same spelling data.
+  index_.reset();
+  auto reopened = OpenXapianIndex(dir_.path() + "/index");
+  ASSERT_TRUE(reopened.ok());
+  index_ = std::move(reopened).value();
+  q.text = "seasonl";
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
+}
+
 TEST_F(XapianIndexTest, CommitKeepsAppliedSeqAcrossReopen) {
   EXPECT_EQ(*index_->AppliedSeq(), 0);
   Put(Doc(1, "en", "Migrant", "x"));

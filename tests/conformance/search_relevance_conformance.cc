@@ -4,7 +4,9 @@
 // the database under test (SQLite or PostgreSQL), the Indexer feeds them from
 // the change feed to a real Xapian index (with the Hunspell lemmas), and each
 // case is searched through CampaignService::Search, the path a reader's
-// query takes. A failure names the case's line.
+// query takes. A case may say that the query finds nothing as typed and is
+// corrected ("did you mean"); the others must not be. A failure names the
+// case's line.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -58,6 +60,7 @@ struct Case {
   std::vector<std::string> must;
   std::vector<std::string> must_not;
   std::string first;
+  std::string corrected_to;  // the results are those of this correction
 };
 
 std::vector<std::string> SplitOn(const std::string& s, char sep) {
@@ -92,10 +95,10 @@ void Load(const std::string& path, std::vector<FixtureDoc>& docs, std::vector<Ca
       ASSERT_EQ(f.size(), 5u) << where << ": doc KEY LANG TITLE BODY";
       docs.push_back({n, f[1], f[2], f[3], f[4]});
     } else if (f[0] == "case") {
-      ASSERT_GE(f.size(), 3u) << where << ": case QUERY LANG [MUST [MUST_NOT [FIRST]]]";
-      ASSERT_LE(f.size(), 6u) << where << ": too many columns";
-      f.resize(6);
-      cases.push_back({n, f[1], f[2], Keys(f[3]), Keys(f[4]), f[5]});
+      ASSERT_GE(f.size(), 3u) << where << ": case QUERY LANG [MUST [MUST_NOT [FIRST [CORRECTED_TO]]]]";
+      ASSERT_LE(f.size(), 7u) << where << ": too many columns";
+      f.resize(7);
+      cases.push_back({n, f[1], f[2], Keys(f[3]), Keys(f[4]), f[5], f[6]});
     } else {
       FAIL() << where << ": a line starts with doc or case, not '" << f[0] << "'";
     }
@@ -235,6 +238,12 @@ TEST_F(SearchRelevanceTest, EveryCaseOfTheFileHolds) {
     if (!c.first.empty()) {
       EXPECT_TRUE(!got.empty() && got.front() == c.first)
           << where << ": " << c.first << " not first; got " << listed;
+    }
+    if (c.corrected_to.empty()) {
+      EXPECT_EQ(found->results.corrected_from, "") << where << ": corrected to " << found->results.suggestion;
+    } else {
+      EXPECT_EQ(found->results.suggestion, c.corrected_to) << where << ": suggestion";
+      EXPECT_EQ(found->results.corrected_from, c.query) << where << ": not marked as corrected";
     }
   }
 }
