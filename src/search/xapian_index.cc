@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "search/fold.h"
+#include "search/lemmas.h"
 #include "text/markdown.h"
 
 namespace waymark::search {
@@ -52,6 +53,8 @@ constexpr const char* kAppliedSeqKey = "waymark_applied_seq";
 // soak found it with the audience term and a word in every demo campaign.
 // Lists match every document but this one (see TextQuery).
 constexpr const char* kSentinelTerm = "\x01sentinel";
+// A lemma match's weight relative to a match of the word's own stems.
+constexpr double kLemmaWeight = 0.5;
 // A title word counts as this many body words.
 constexpr Xapian::termcount kTitleWdf = 4;
 // Facet values and audiences longer than this are not indexed (Xapian terms
@@ -60,6 +63,22 @@ constexpr std::size_t kMaxValueBytes = 200;
 constexpr std::size_t kMaxQueryWords = 16;
 constexpr std::size_t kSnippetChars = 200;
 constexpr std::size_t kSnippetLead = 60;
+// Words whose lemmas the writer and each reader remember (see lemmas.h).
+constexpr std::size_t kWriterLemmaCache = 200000;
+constexpr std::size_t kReaderLemmaCache = 20000;
+// Did you mean: words of up to this many bytes are corrected by at most one
+// edit, longer ones by at most two (Xapian counts a transposition as one).
+constexpr std::size_t kShortWordBytes = 4;
+
+// The words a text gives the spelling data (folded; see fold.h), counted:
+// two letters or more and no digits (numbers are not misspelt words).
+void CountSpellingWords(std::string_view text, std::map<std::string, int>& out) {
+  ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+    if (folded.size() < 2) return;
+    if (std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; })) return;
+    ++out[std::string(folded)];
+  });
+}
 
 int FacetIndex(std::string_view name) {
   for (std::size_t i = 0; i < kNumFacets; ++i) {
@@ -198,6 +217,8 @@ class CachingStemmer {
 struct QueryWords {
   // Per word, its folded form and stems (deduplicated).
   std::vector<std::vector<std::string>> groups;
+  // Per word (same order), its lemma terms in en/fr/es (see lemmas.h).
+  std::vector<std::vector<std::string>> lemmas;
   // Every term of every group: a text word whose index term is in here matches.
   std::set<std::string, std::less<>> terms;
   // Snippets: lang + '\0' + folded word -> whether it matches (stemming is
@@ -205,10 +226,10 @@ struct QueryWords {
   mutable std::unordered_map<std::string, bool> seen;
 };
 
-QueryWords ParseWords(const std::string& text, Stemmers& stem) {
+QueryWords ParseWords(const std::string& text, Stemmers& stem, LemmaCache& lemma_cache) {
   QueryWords q;
   std::set<std::string, std::less<>> seen;
-  ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+  ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
     if (q.groups.size() >= kMaxQueryWords) return;
     std::string w(folded);
     if (!seen.insert(w).second) return;
@@ -217,8 +238,28 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem) {
       std::string s = stem.Term(lang, w);
       if (!s.empty() && std::find(group.begin(), group.end(), s) == group.end()) group.push_back(s);
     }
+    // The word as a lemma itself ("venir" finds "viennent" even when the
+    // dictionaries are not here at query time), then its lemmas in each language.
+    // The stems of its lemmas find the texts with the lemma itself (which
+    // the index gives no lemma term: see Upsert): "viennent" finds "venir".
+    std::vector<std::string> lemmas = {kLemmaPrefix + w};
+    auto add_lemma = [&](const std::string& t) {
+      if (std::find(group.begin(), group.end(), t) == group.end() &&
+          std::find(lemmas.begin(), lemmas.end(), t) == lemmas.end())
+        lemmas.push_back(t);
+    };
+    std::string_view as_typed = std::string_view(text).substr(b, e - b);
+    for (const char* lang : {"en", "fr", "es"}) {
+      for (const auto& t : lemma_cache.Terms(lang, as_typed, folded)) {
+        add_lemma(t);
+        std::string s = stem.Term(lang, t.substr(std::string_view(kLemmaPrefix).size()));
+        if (!s.empty()) add_lemma(s);
+      }
+    }
     for (const auto& t : group) q.terms.insert(t);
+    for (const auto& t : lemmas) q.terms.insert(t);
     q.groups.push_back(std::move(group));
+    q.lemmas.push_back(std::move(lemmas));
   });
   return q;
 }
@@ -290,12 +331,22 @@ Xapian::Query TextQuery(const QueryWords& words) {
     return {Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), Xapian::Query(kSentinelTerm)};
   }
   std::vector<Xapian::Query> ands;
-  for (const auto& g : words.groups) {
-    if (g.size() == 1) {
-      ands.emplace_back(g.front());
-    } else {
-      ands.emplace_back(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
+  for (std::size_t i = 0; i < words.groups.size(); ++i) {
+    const auto& g = words.groups[i];
+    Xapian::Query stems = g.size() == 1 ? Xapian::Query(g.front())
+                                        : Xapian::Query(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
+    const auto& l = i < words.lemmas.size() ? words.lemmas[i] : std::vector<std::string>{};
+    if (l.empty()) {
+      ands.push_back(stems);
+      continue;
     }
+    // A lemma match weighs less than a match of the word or its stems, so
+    // "contribuer" ranks the texts with "contribuer" before those with
+    // "contribuent" (those have both terms: they score the sum).
+    Xapian::Query lemma = l.size() == 1 ? Xapian::Query(l.front())
+                                        : Xapian::Query(Xapian::Query::OP_SYNONYM, l.begin(), l.end());
+    ands.emplace_back(Xapian::Query::OP_OR, stems,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, lemma, kLemmaWeight));
   }
   if (ands.size() == 1) return ands.front();
   return {Xapian::Query::OP_AND, ands.begin(), ands.end()};
@@ -500,7 +551,7 @@ struct Word {
 };
 
 std::vector<Word> MarkWords(std::string_view text, const std::string& lang, const QueryWords& q,
-                            Stemmers& stem, int* matches) {
+                            Stemmers& stem, LemmaCache& lemmas, int* matches) {
   std::vector<Word> words;
   ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
     bool m = false;
@@ -514,6 +565,14 @@ std::vector<Word> MarkWords(std::string_view text, const std::string& lang, cons
       } else {
         std::string f(folded);
         m = q.terms.count(stem.Term(lang, f)) > 0 || q.terms.count(f) > 0;
+        if (!m && !q.lemmas.empty()) {
+          for (const auto& t : lemmas.Terms(lang, text.substr(b, e - b), folded)) {
+            if (q.terms.count(t) > 0) {
+              m = true;
+              break;
+            }
+          }
+        }
         q.seen.emplace(std::move(key), m);
       }
     }
@@ -577,13 +636,14 @@ std::string MakeSnippet(std::string_view text, const std::vector<Word>& words) {
 }
 
 // Picks the language (preferring the reader's) and builds the snippet.
-void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, Stemmers& stem, Hit& hit) {
+void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, Stemmers& stem,
+             LemmaCache& lemmas, Hit& hit) {
   const std::pair<std::string, Document::Text>* best = nullptr;
   int best_matches = -1;
   for (const auto& entry : d.texts) {
     int n = 0;
-    MarkWords(entry.second.title, entry.first, q, stem, &n);
-    MarkWords(entry.second.body, entry.first, q, stem, &n);
+    MarkWords(entry.second.title, entry.first, q, stem, lemmas, &n);
+    MarkWords(entry.second.body, entry.first, q, stem, lemmas, &n);
     // The reader's language wins unless another one matches and it does not.
     int score = n * 2 + (entry.first == pref ? 1 : 0);
     if (n > 0 && entry.first == pref) score += 1000000;
@@ -595,15 +655,31 @@ void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, S
   if (best == nullptr) return;
   hit.lang = best->first;
   const std::string& text = best->second.body.empty() ? best->second.title : best->second.body;
-  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, nullptr));
+  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, lemmas, nullptr));
 }
 
 // --- the index ---
 
 class XapianIndex final : public Index {
  public:
-  XapianIndex(std::string dir, XapianIndexOptions options, Xapian::WritableDatabase writer)
-      : dir_(std::move(dir)), options_(options), writer_(std::move(writer)) {}
+  XapianIndex(std::string dir, XapianIndexOptions options, Xapian::WritableDatabase writer,
+              std::shared_ptr<Lemmatizer> lemmatizer)
+      : dir_(std::move(dir)),
+        options_(std::move(options)),
+        lemmatizer_(std::move(lemmatizer)),
+        writer_(std::move(writer)),
+        writer_lemmas_(lemmatizer_, kWriterLemmaCache,
+                       [this](std::string_view lang, std::string_view folded, const std::string& lemma) {
+                         // Only lemmas that stemming does not give already
+                         // ("viennent" -> "venir", not "migrants" -> "migrant"):
+                         // fewer terms, and a query's stems and lemmas then
+                         // rarely match the same documents, which keeps
+                         // Xapian's estimate of their OR (totals, facet
+                         // counts past check_at_least) close.
+                         std::string l(lang);
+                         std::string word_stem = writer_stem_.Term(l, folded);
+                         return writer_stem_.Term(l, lemma) != word_stem;
+                       }) {}
 
   Status Upsert(const Document& doc) override;
   Status Remove(const std::string& kind, Id id) override;
@@ -630,9 +706,11 @@ class XapianIndex final : public Index {
 
  private:
   struct Reader {
-    explicit Reader(const std::string& dir) : db(dir) {}
+    Reader(const std::string& dir, std::shared_ptr<Lemmatizer> lemmatizer)
+        : db(dir), lemmas(std::move(lemmatizer), kReaderLemmaCache) {}
     Xapian::Database db;
     Stemmers stem;
+    LemmaCache lemmas;
     std::uint64_t generation = 0;
     std::array<std::vector<std::string>, kNumFacets> facet_names;  // facet value ids -> values
   };
@@ -654,6 +732,15 @@ class XapianIndex final : public Index {
     std::uint64_t generation_;
   };
 
+  // The spelling words (see CountSpellingWords) of what the index stores of
+  // the document with id term `id_term`, if it is there (writer's side;
+  // callers hold write_mu_).
+  std::map<std::string, int> StoredSpelling(const std::string& id_term);
+  // The query text with each word that finds nothing replaced by the
+  // closest word of the spelling data; nullopt when no word changes.
+  static std::optional<std::string> Correct(const Xapian::Database& db, const std::string& text,
+                                            const QueryWords& words);
+
   Lease Acquire();  // throws Xapian::Error
   // Ends a lease on `generation`; keeps `r` (if any) for the next one.
   void Release(std::unique_ptr<Reader> r, std::uint64_t generation);
@@ -663,6 +750,7 @@ class XapianIndex final : public Index {
 
   const std::string dir_;
   const XapianIndexOptions options_;
+  const std::shared_ptr<Lemmatizer> lemmatizer_;  // null: no lemmas
 
   // The writer's side of the facet dictionary (see LoadDict).
   std::uint32_t FacetId(std::size_t f, const std::string& value);
@@ -676,6 +764,7 @@ class XapianIndex final : public Index {
   std::mutex write_mu_;
   Xapian::WritableDatabase writer_;
   CachingStemmer writer_stem_;
+  LemmaCache writer_lemmas_;
   std::array<std::unordered_map<std::string, std::uint32_t>, kNumFacets> facet_ids_;
   bool dict_loaded_ = false;
   // Facet slots written since the last commit (nullopt: deleted), applied to
@@ -716,7 +805,7 @@ XapianIndex::Lease XapianIndex::Acquire() {
   }
   try {
     if (!r) {
-      r = std::make_unique<Reader>(dir_);
+      r = std::make_unique<Reader>(dir_, lemmatizer_);
       r->generation = gen;
       LoadDict(r->db, r->facet_names);
     } else if (r->generation != gen) {
@@ -753,6 +842,48 @@ std::uint32_t XapianIndex::FacetId(std::size_t f, const std::string& value) {
   return id;
 }
 
+std::map<std::string, int> XapianIndex::StoredSpelling(const std::string& id_term) {
+  std::map<std::string, int> words;
+  for (auto it = writer_.postlist_begin(id_term); it != writer_.postlist_end(id_term); ++it) {
+    StoredDoc old;
+    if (!DecodeStored(writer_.get_document(*it).get_data(), old)) continue;
+    for (const auto& [lang, t] : old.texts) {
+      CountSpellingWords(t.title, words);
+      CountSpellingWords(t.body, words);
+    }
+  }
+  return words;
+}
+
+std::optional<std::string> XapianIndex::Correct(const Xapian::Database& db, const std::string& text,
+                                                const QueryWords& words) {
+  std::string out;
+  std::size_t copied = 0;
+  bool changed = false;
+  ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
+    // Only the words the query used (ParseWords keeps the first
+    // kMaxQueryWords distinct ones) that match nothing, not even by a stem
+    // or a lemma: a word the index knows in another form is not a typo.
+    auto g = std::find_if(words.groups.begin(), words.groups.end(),
+                          [&](const std::vector<std::string>& group) { return group.front() == folded; });
+    if (g == words.groups.end()) return;
+    auto i = static_cast<std::size_t>(g - words.groups.begin());
+    auto found = [&](const std::string& t) { return db.get_termfreq(t) > 0; };
+    if (std::any_of(g->begin(), g->end(), found)) return;
+    if (i < words.lemmas.size() && std::any_of(words.lemmas[i].begin(), words.lemmas[i].end(), found)) return;
+    std::string fix =
+        db.get_spelling_suggestion(std::string(folded), folded.size() <= kShortWordBytes ? 1 : 2);
+    if (fix.empty() || fix == folded) return;
+    out.append(text, copied, b - copied);
+    out += fix;
+    copied = e;
+    changed = true;
+  });
+  if (!changed) return std::nullopt;
+  out.append(text, copied);
+  return out;
+}
+
 void XapianIndex::Release(std::unique_ptr<Reader> r, std::uint64_t generation) {
   {
     std::lock_guard lock(pool_mu_);
@@ -771,10 +902,13 @@ Status XapianIndex::Upsert(const Document& doc) {
     Xapian::Document xd;
     StoredDoc stored{doc.kind, doc.id, {}};
     std::array<std::vector<std::string>, kNumFacets> facet_values;
+    std::map<std::string, int> spelling;  // the words this version gives the spelling data
     auto add_text = [&](const std::string& lang, std::string_view text, Xapian::termcount wdf) {
-      ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+      ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
         const std::string& term = writer_stem_.Term(lang, folded);
         if (!term.empty()) xd.add_term(term, wdf);
+        for (const auto& lemma : writer_lemmas_.Terms(lang, text.substr(b, e - b), folded))
+          xd.add_term(lemma, wdf);
       });
     };
     for (const auto& entry : doc.texts) {
@@ -788,6 +922,10 @@ Status XapianIndex::Upsert(const Document& doc) {
       });
       add_text(lang, plain.body, 1);
       add_text(lang, entry.second.hidden, 1);
+      // Not the hidden text: the index does not store it, so an edit or a
+      // removal could not take its words out of the spelling data again.
+      CountSpellingWords(plain.title, spelling);
+      CountSpellingWords(plain.body, spelling);
       stored.texts.emplace_back(lang, std::move(plain));
     }
     for (const auto& [name, values] : doc.facets) {
@@ -824,6 +962,19 @@ Status XapianIndex::Upsert(const Document& doc) {
     }
     xd.add_value(kSlotFacets, blob);
     xd.set_data(EncodeStored(stored));
+    // Did you mean: the spelling data counts each word once per occurrence
+    // in the indexed documents, so a new version adds what it has more than
+    // the one it replaces and removes what it has less.
+    std::map<std::string, int> old_spelling = StoredSpelling(id_term);
+    for (const auto& [word, n] : spelling) {
+      auto it = old_spelling.find(word);
+      int delta = n - (it == old_spelling.end() ? 0 : it->second);
+      if (it != old_spelling.end()) old_spelling.erase(it);
+      if (delta > 0) writer_.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      if (delta < 0) writer_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    }
+    for (const auto& [word, n] : old_spelling)
+      writer_.remove_spelling(word, static_cast<Xapian::termcount>(n));
     Xapian::docid did = writer_.replace_document(id_term, xd);
     pending_column_[did] = std::move(blob);
     return Status::Ok();
@@ -838,6 +989,8 @@ Status XapianIndex::Remove(const std::string& kind, Id id) {
   try {
     std::lock_guard lock(write_mu_);
     std::string term = IdTerm(kind, id);
+    for (const auto& [word, n] : StoredSpelling(term))
+      writer_.remove_spelling(word, static_cast<Xapian::termcount>(n));
     for (auto it = writer_.postlist_begin(term); it != writer_.postlist_end(term); ++it)
       pending_column_[*it] = std::nullopt;
     writer_.delete_document(term);
@@ -902,6 +1055,11 @@ Status XapianIndex::Clear() {
     std::vector<Xapian::docid> ids;
     for (auto it = writer_.postlist_begin(""); it != writer_.postlist_end(""); ++it) ids.push_back(*it);
     for (Xapian::docid id : ids) writer_.delete_document(id);
+    // Deleting documents leaves their words in the spelling data.
+    std::vector<std::pair<std::string, Xapian::termcount>> spellings;
+    for (auto it = writer_.spellings_begin(); it != writer_.spellings_end(); ++it)
+      spellings.emplace_back(*it, it.get_termfreq());
+    for (const auto& [word, n] : spellings) writer_.remove_spelling(word, n);
     AddSentinel();
     pending_column_.clear();
     pending_clear_ = true;
@@ -979,9 +1137,12 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
   if (ranked) {
     // An upper bound of the matches: the rarest word's documents.
     Xapian::doccount bound = r.db.get_doccount();
-    for (const auto& g : words.groups) {
+    for (std::size_t i = 0; i < words.groups.size(); ++i) {
       Xapian::doccount n = 0;
-      for (const auto& t : g) n += r.db.get_termfreq(t);
+      for (const auto& t : words.groups[i]) n += r.db.get_termfreq(t);
+      if (i < words.lemmas.size()) {
+        for (const auto& t : words.lemmas[i]) n += r.db.get_termfreq(t);
+      }
       bound = std::min(bound, n);
     }
     if (!words.groups.empty() &&
@@ -1014,7 +1175,7 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
     hit.kind = d.kind;
     hit.id = d.id;
     hit.score = it.get_weight();
-    Snippet(d, q.lang, words, r.stem, hit);
+    Snippet(d, q.lang, words, r.stem, r.lemmas, hit);
     res.hits.push_back(std::move(hit));
   }
 
@@ -1036,7 +1197,9 @@ Results XapianIndex::RunSearch(Reader& r, const Query& q, const QueryWords& word
     e.add_matchspy(&spy);
     Xapian::MSet m = e.get_mset(0, 0, check);
     if (!CollectCounts(spy, m, which, r.facet_names, res.facets)) res.facets_exact = false;
-    if (skip < 0 && tiered) {
+    // Looked at up to `check` matches: a better total than the ranked run's
+    // estimate (an OR of a word's stems and lemmas is estimated loosely).
+    if (skip < 0) {
       res.total = static_cast<std::int64_t>(m.get_matches_estimated());
       res.total_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
     }
@@ -1084,17 +1247,37 @@ Result<Results> XapianIndex::Search(const Query& q) {
     try {
       Lease r = Acquire();
       try {
-        QueryWords words;
-        Xapian::Query text;
         if (q.like) {
+          QueryWords words;
           std::optional<Xapian::Query> like = LikeQuery(r->db, q.like->first, q.like->second, r->stem, words);
           if (!like) return Results{};
-          text = *like;
-        } else {
-          words = ParseWords(q.text, r->stem);
-          text = TextQuery(words);
+          return RunSearch(*r, q, words, *like, filters, audience, wanted);
         }
-        return RunSearch(*r, q, words, text, filters, audience, wanted);
+        auto parse = [&](const std::string& text) {
+          QueryWords words = ParseWords(text, r->stem, r->lemmas);
+          // Lemma terms in no document are left out: the query (its cost
+          // and Xapian's estimates) stays what it was for words that have no
+          // other forms in the index.
+          for (auto& l : words.lemmas) {
+            std::erase_if(l, [&](const std::string& t) { return r->db.get_termfreq(t) == 0; });
+          }
+          return words;
+        };
+        QueryWords words = parse(q.text);
+        Results res = RunSearch(*r, q, words, TextQuery(words), filters, audience, wanted);
+        if (res.total > 0 || !res.hits.empty() || words.groups.empty()) return res;
+        // Found nothing: a word may be misspelt ("migrnat"). The correction
+        // is offered, with its results, only when it finds something this
+        // reader may see (with the same filters): a suggestion never leads
+        // nowhere, nor reveals a word of a document the reader cannot see.
+        std::optional<std::string> fixed = Correct(r->db, q.text, words);
+        if (!fixed) return res;
+        QueryWords fixed_words = parse(*fixed);
+        Results corrected = RunSearch(*r, q, fixed_words, TextQuery(fixed_words), filters, audience, wanted);
+        if (corrected.total == 0 && corrected.hits.empty()) return res;
+        corrected.suggestion = *fixed;
+        corrected.corrected_from = q.text;
+        return corrected;
       } catch (const Xapian::DatabaseModifiedError&) {
         r->generation = 0;  // reopened before it is used again
         throw;
@@ -1119,7 +1302,9 @@ Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir, const Xap
   if (ec) return Status::Unavailable("search index: cannot create " + dir + ": " + ec.message());
   try {
     Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
-    auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer));
+    std::shared_ptr<Lemmatizer> lemmatizer;
+    if (!options.dictionary_dir.empty()) lemmatizer = SharedLemmatizer(options.dictionary_dir, options.warn);
+    auto index = std::make_unique<XapianIndex>(dir, options, std::move(writer), std::move(lemmatizer));
     index->EnsureSentinel();
     index->LoadColumn();
     return std::unique_ptr<Index>(std::move(index));

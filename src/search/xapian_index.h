@@ -3,14 +3,17 @@
 // Text is folded (lowercase, Latin accents stripped; see fold.h) and stemmed
 // with the Snowball stemmer of its language (en/fr/es) before indexing; a
 // query word, whose language is unknown, matches any of its stems in the
-// three languages. Ranking is BM25 with title words weighted more than body
-// words. Facets and audiences are boolean terms; facet counts come from one
-// value slot per document read by a match spy. One writer at a time (a mutex)
-// and any number of concurrent searches (a pool of readers, reopened after
-// each commit; a commit waits for the searches still reading the revision
-// before it). Xapian errors come back as Status values: nothing throws.
+// three languages. Each word's dictionary lemmas (lemmas.h) are indexed
+// too, and a query word also matches its lemmas, at a lower weight. The folded words of titles and bodies
+// are Xapian's spelling data: a query that finds nothing is corrected from them (did you mean; see
+// Results::suggestion) when the correction finds something. Ranking is BM25 with title words weighted
+// more than body words. Facets and audiences are boolean terms; facet counts come from one value slot per
+// document read by a match spy. One writer at a time (a mutex) and any number of concurrent searches (a pool
+// of readers, reopened after each commit; a commit waits for the searches still reading the revision before
+// it). Xapian errors come back as Status values: nothing throws.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +33,11 @@ struct XapianIndexOptions {
   int title_tier_above = 20000;
   // Readers kept open for searches (more are opened under load, then closed).
   int max_idle_readers = 8;
+  // Where the Hunspell dictionaries for lemmas are (see lemmas.h); empty: no
+  // lemmas. A missing dictionary leaves its language with stems only.
+  std::string dictionary_dir = "/usr/share/hunspell";
+  // Hears (once per process and directory) of a missing dictionary; empty: stderr.
+  std::function<void(const std::string&)> warn;
 };
 
 // Opens (creating it and its directory when missing) the index in `dir`.

@@ -104,6 +104,72 @@ TEST_F(XapianIndexTest, AccentAndStemming) {
   EXPECT_TRUE(FindIds("nothinglikethis").empty());
 }
 
+// Dictionary lemmas (Hunspell, from the hunspell-en-us/-fr/-es packages):
+// a query word finds the other forms of its lemma.
+TEST_F(XapianIndexTest, LemmasFindConjugations) {
+  Put(Doc(1, "fr", "Les travailleurs migrants contribuent à la ville", "Un texte."));
+  Put(Doc(2, "fr", "Ils viennent de loin", "Des familles viennent de loin."));
+  Put(Doc(3, "es", "Los migrantes pueden votar", "Un texto."));
+  Put(Doc(4, "fr", "Contribuer à la ville", "Un texte sur la contribution."));
+  Put(Doc(5, "es", "Los trabajadores quieren quedarse", "Un texto."));
+  Commit();
+  auto contribuer = FindIds("contribuer");
+  // The exact word first, then the conjugation found by its lemma.
+  EXPECT_EQ(contribuer, (std::vector<Id>{4, 1}));
+  EXPECT_EQ(FindIds("venir"), std::vector<Id>{2});
+  EXPECT_EQ(FindIds("poder"), std::vector<Id>{3});
+  EXPECT_EQ(FindIds("querer"), std::vector<Id>{5});
+  // A conjugated query word finds the other forms too, and current stemming stays.
+  auto contribuent = FindIds("contribuent");
+  std::sort(contribuent.begin(), contribuent.end());
+  EXPECT_EQ(contribuent, (std::vector<Id>{1, 4}));
+  auto migrant = FindIds("migrant");
+  std::sort(migrant.begin(), migrant.end());
+  EXPECT_EQ(migrant, (std::vector<Id>{1, 3}));
+  // Snippets mark the word that the lemma matched.
+  Query q;
+  q.text = "venir";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>viennent</mark>"), std::string::npos)
+      << r.hits[0].snippet_html;
+}
+
+// Without dictionaries search works on stems alone, and says so once.
+TEST(XapianIndexLemmas, MissingDictionariesLeaveStemsAndWarnOnce) {
+  TempDir dir;
+  std::mutex mu;
+  std::vector<std::string> warnings;
+  XapianIndexOptions options;
+  options.dictionary_dir = dir.path() + "/no-dictionaries-here";
+  options.warn = [&](const std::string& m) {
+    std::lock_guard lock(mu);
+    warnings.push_back(m);
+  };
+  auto idx = OpenXapianIndex(dir.path() + "/index", options);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  auto& index = **idx;
+  ASSERT_TRUE(index.Upsert(Doc(1, "fr", "Ils viennent de loin", "Les étrangers contribuent.")).ok());
+  ASSERT_TRUE(index.Upsert(Doc(2, "es", "Los migrantes pueden votar", "Un texto.")).ok());
+  ASSERT_TRUE(index.Commit(1).ok());
+  auto find = [&](const std::string& text) {
+    Query q;
+    q.text = text;
+    auto r = index.Search(q);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? Ids(*r) : std::vector<Id>{};
+  };
+  EXPECT_EQ(find("etranger"), std::vector<Id>{1});
+  EXPECT_EQ(find("contribuent"), std::vector<Id>{1});
+  EXPECT_EQ(find("migrante"), std::vector<Id>{2});
+  EXPECT_TRUE(find("venir").empty());
+  EXPECT_TRUE(find("poder").empty());
+  // Once per language, however many words were looked up.
+  std::lock_guard lock(mu);
+  EXPECT_EQ(warnings.size(), 3u);
+  for (const auto& w : warnings) EXPECT_NE(w.find("no Hunspell dictionary"), std::string::npos) << w;
+}
+
 TEST_F(XapianIndexTest, TitleWeighsMoreThanBody) {
   Put(Doc(1, "en", "Something else", "A long body about xenophobia and many other words here"));
   Put(Doc(2, "en", "Xenophobia", "A long body about something else and many other words here"));
@@ -381,6 +447,95 @@ TEST_F(XapianIndexTest, UpsertReplacesAndRemoveDeletes) {
   Commit(3);
   EXPECT_TRUE(FindIds("refugee").empty());
   EXPECT_EQ(*index_->DocumentCount(), 0);
+}
+
+TEST_F(XapianIndexTest, DidYouMeanCorrectsAQueryThatFindsNothing) {
+  Put(Doc(1, "en", "Migrant workers", "Posters about migrant work."));
+  Put(Doc(2, "fr", "Les travailleurs migrants", "Une campagne."));
+  Put(Doc(3, "en", "Children at the border", "A report."));
+  Commit();
+  Query q;
+  q.text = "migrnat";
+  Results r = Find(q);
+  EXPECT_EQ(r.suggestion, "migrant");
+  EXPECT_EQ(r.corrected_from, "migrnat");
+  EXPECT_EQ(r.total, 2);
+  auto ids = Ids(r);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2}));
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>"), std::string::npos) << r.hits[0].snippet_html;
+  // Only the misspelt word changes; the others stay as typed.
+  q.text = "Children bordr";
+  r = Find(q);
+  EXPECT_EQ(r.suggestion, "Children border");
+  EXPECT_EQ(r.corrected_from, "Children bordr");
+  EXPECT_EQ(Ids(r), (std::vector<Id>{3}));
+  // A query that finds something is not corrected, nor one with no close word.
+  q.text = "migrants";
+  r = Find(q);
+  EXPECT_TRUE(r.suggestion.empty());
+  EXPECT_TRUE(r.corrected_from.empty());
+  q.text = "zzzzzzzz";
+  r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  // Nor one whose correction finds nothing under the same filters.
+  q.text = "migrnat";
+  q.filters["country"] = {"FRA"};
+  r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  EXPECT_TRUE(r.corrected_from.empty());
+}
+
+TEST_F(XapianIndexTest, DidYouMeanOffersNoWordOfADocumentTheReaderCannotSee) {
+  Put(Doc(1, "en", "Xenophobia", "Members only.", {}, 0, {"members"}));
+  Put(Doc(2, "en", "Welcome", "Public.", {}, 0, {"public"}));
+  Commit();
+  Query q;
+  q.text = "xenofobia";
+  q.audience = {"public"};
+  Results r = Find(q);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.suggestion.empty());
+  q.audience = {"public", "members"};
+  r = Find(q);
+  EXPECT_EQ(r.suggestion, "xenophobia");
+  EXPECT_EQ(Ids(r), (std::vector<Id>{1}));
+}
+
+TEST_F(XapianIndexTest, DidYouMeanFollowsEditsRemovalsAndClear) {
+  Put(Doc(1, "en", "Migrant workers", "Posters."));
+  Commit(1);
+  Query q;
+  q.text = "migrnat";
+  EXPECT_EQ(Find(q).suggestion, "migrant");
+  // An edit that drops the word takes it out of the spelling data.
+  Put(Doc(1, "en", "Seasonal workers", "Posters."));
+  Commit(2);
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  q.text = "seasonl";
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
+  ASSERT_TRUE(index_->Remove("campaign", 1).ok());
+  Commit(3);
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  // A rebuild (Clear, then every document again) counts each word once.
+  Put(Doc(2, "en", "Refugees welcome", "Refugees."));
+  Commit(4);
+  ASSERT_TRUE(index_->Clear().ok());
+  Put(Doc(3, "en", "Seasonal work", "Harvest."));
+  Commit(5);
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
+  q.text = "refugess";
+  EXPECT_TRUE(Find(q).suggestion.empty());
+  // A re-opened index (another process) reads the same spelling data.
+  index_.reset();
+  auto reopened = OpenXapianIndex(dir_.path() + "/index");
+  ASSERT_TRUE(reopened.ok());
+  index_ = std::move(reopened).value();
+  q.text = "seasonl";
+  EXPECT_EQ(Find(q).suggestion, "seasonal");
 }
 
 TEST_F(XapianIndexTest, CommitKeepsAppliedSeqAcrossReopen) {

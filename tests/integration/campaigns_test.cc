@@ -485,6 +485,69 @@ TEST_P(CampaignsTest, SearchFacetsCountAndCombine) {
   EXPECT_NE(fr.body.find("Grèce"), std::string::npos) << "countries by name in the reader's language";
 }
 
+// Did you mean (issue 15): a query that finds nothing as typed shows the
+// results of its correction from the indexed words, and says so, in the API
+// and on the page, in the reader's language; the reader's text is escaped.
+TEST_P(CampaignsTest, AQueryThatFindsNothingShowsItsCorrection) {
+  Editor e = NewEditor();
+  // Letters only (the spelling data leaves out words with digits).
+  std::string word = "zqspelling";
+  for (char ch : d().Unique("dym")) {
+    if (ch >= 'a' && ch <= 'z') word += ch;
+    if (ch >= '0' && ch <= '9') word += static_cast<char>('a' + (ch - '0'));
+  }
+  std::string typo = word.substr(0, 2) + word.substr(3);  // one letter left out
+  json one = Published(e, {{"title", {{"en", "Campaign " + word + " one query"}}}, {"countries", {"GRC"}}});
+  json two = Published(e, {{"title", {{"fr", "Campagne " + word + " deux"}}}, {"countries", {"FRA"}}});
+
+  HttpResponse r = client().Get("/api/v1/campaigns?q=" + typo);
+  ASSERT_EQ(r.status, 200) << r.Describe();
+  json j = r.Json();
+  EXPECT_EQ(j["total"], 2) << r.body;
+  EXPECT_EQ(j["suggestion"], word) << r.body;
+  EXPECT_EQ(j["corrected_from"], typo) << r.body;
+  ASSERT_EQ(j["items"].size(), 2u) << r.body;
+  EXPECT_NE(j["items"][0]["snippet_html"].get<std::string>().find("<mark>"), std::string::npos) << r.body;
+  // Filters apply to the correction too.
+  json greek = client().Get("/api/v1/campaigns?q=" + typo + "&country=GRC").Json();
+  EXPECT_EQ(greek["total"], 1) << greek.dump();
+  EXPECT_EQ(greek["items"][0]["id"], one["id"]) << greek.dump();
+  // No suggestion when the correction finds nothing either, nor when the query finds something.
+  json none = client().Get("/api/v1/campaigns?q=" + typo + "&country=JPN").Json();
+  EXPECT_EQ(none["total"], 0) << none.dump();
+  EXPECT_TRUE(none["suggestion"].is_null()) << none.dump();
+  EXPECT_TRUE(none["corrected_from"].is_null()) << none.dump();
+  json exact = client().Get("/api/v1/campaigns?q=" + word).Json();
+  EXPECT_EQ(exact["total"], 2) << exact.dump();
+  EXPECT_TRUE(exact["suggestion"].is_null()) << exact.dump();
+  EXPECT_TRUE(exact["corrected_from"].is_null()) << exact.dump();
+
+  HttpResponse page = client().Get("/campaigns?q=" + typo + "&country=FRA");
+  ASSERT_EQ(page.status, 200) << page.Describe();
+  EXPECT_NE(page.body.find("Showing results for <strong><a href=\"/campaigns?q=" + word +
+                           "&amp;country=FRA\">" + word + "</a></strong> instead of <em>" + typo + "</em>."),
+            std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("Campagne <mark>" + word + "</mark> deux"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("value=\"" + typo + "\""), std::string::npos)
+      << "the search box keeps what was typed";
+  HttpResponse fr = client().Get("/campaigns?q=" + typo + "&lang=fr");
+  EXPECT_NE(fr.body.find("Résultats pour <strong><a href=\"/campaigns?q=" + word + "\">"), std::string::npos)
+      << fr.body;
+  HttpResponse es = client().Get("/campaigns?q=" + typo + "&lang=es");
+  EXPECT_NE(es.body.find("Mostrando resultados de <strong>"), std::string::npos) << es.body;
+  // What the reader typed around the words is kept, escaped, and cannot
+  // fill the message's placeholders ("query" is a word of campaign one).
+  HttpResponse odd = client().Get("/campaigns?q=%7Bquery%7D%20" + typo + "%20%3C%26%22");
+  ASSERT_EQ(odd.status, 200) << odd.Describe();
+  EXPECT_NE(odd.body.find("instead of <em>&#123;query} " + typo + " &lt;&amp;&quot;</em>."),
+            std::string::npos)
+      << odd.body;
+  EXPECT_EQ(odd.body.find("<&\""), std::string::npos);
+  json odd_api = client().Get("/api/v1/campaigns?q=%7Bquery%7D%20" + typo + "%20%3C%26%22").Json();
+  EXPECT_EQ(odd_api["suggestion"], "{query} " + word + " <&\"") << odd_api.dump();
+}
+
 TEST_P(CampaignsTest, AdaptAndLineage) {
   Editor origin = NewEditor();
   Editor adapter = NewEditor();

@@ -90,6 +90,13 @@ struct Results {
   std::vector<Hit> hits;
   std::map<std::string, std::map<std::string, std::int64_t>> facets;
   bool facets_exact = true;  // false when counted over a sample of a very large match set
+  // Did you mean: the query text with each word that matches nothing in the
+  // index replaced by the closest indexed word (folded: lowercase, without
+  // accents); empty when there is none or it would find nothing either.
+  std::string suggestion;
+  // Set when the query as typed found nothing and these results are those
+  // of `suggestion` instead: the query as typed. Empty otherwise.
+  std::string corrected_from;
 };
 
 class Index {

@@ -340,10 +340,13 @@ Response CampaignsModule::ApiListCampaigns(Context& ctx) {
     for (const auto& [v, n] : counts) f[v] = n;
     facets[name] = f;
   }
+  const search::Results& r = found->results;
   return Json(ctx, 200,
               json{{"items", items},
-                   {"total", found->results.total},
-                   {"total_exact", found->results.total_exact},
+                   {"total", r.total},
+                   {"total_exact", r.total_exact},
+                   {"suggestion", r.suggestion.empty() ? json(nullptr) : json(r.suggestion)},
+                   {"corrected_from", r.corrected_from.empty() ? json(nullptr) : json(r.corrected_from)},
                    {"facets", facets},
                    {"page", q->offset / q->limit + 1},
                    {"per_page", q->limit}});

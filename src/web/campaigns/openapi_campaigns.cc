@@ -99,6 +99,18 @@ void CampaignsModule::AddOpenApi(OpenApiPart& part) const {
        {{"items", Arr(Ref("Campaign"))},
         {"total", Int()},
         {"total_exact", Bool()},
+        {"suggestion",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description",
+           "Did you mean: the query with each word that matches nothing replaced by the closest indexed "
+           "word (lowercase, without accents); null when there is none"}}},
+        {"corrected_from",
+         {{"type", "string"},
+          {"nullable", true},
+          {"description",
+           "When the query as typed found nothing and the items are those of `suggestion` instead: the "
+           "query as typed; else null"}}},
         {"page", Int()},
         {"per_page", Int()},
         {"facets",

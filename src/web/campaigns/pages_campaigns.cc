@@ -33,6 +33,10 @@ void NullIfEmpty(json& model, std::initializer_list<const char*> keys) {
   }
 }
 
+// A reader's text placed into an HTML message with placeholders: escaped,
+// braces too, so that it cannot hold another of the message's placeholders.
+std::string MessageArg(std::string_view s) { return Fill(XmlEscape(s), "{", "&#123;"); }
+
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -326,12 +330,32 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
     csv_qs +=
         (csv_qs.empty() ? "" : "&") + PercentEncode(k == "language" ? "lang" : k) + "=" + PercentEncode(v);
   }
+  // Did you mean: the suggestion links to its own search, with the
+  // reader's filters; when these results are the suggestion's, say so.
+  const search::Results& res = found->results;
+  std::string spelling_html;
+  if (!res.suggestion.empty()) {
+    std::string url = "/campaigns?q=" + PercentEncode(res.suggestion);
+    for (const auto& [k, v] : QueryPairs(ctx.req)) {
+      if (k == "q" || k == "page" || k == "lang" || k == "msg") continue;
+      url.append("&").append(PercentEncode(k)).append("=").append(PercentEncode(v));
+    }
+    std::string link = "<a href=\"" + MessageArg(url) + "\">" + MessageArg(res.suggestion) + "</a>";
+    if (res.corrected_from.empty()) {
+      spelling_html = Fill(XmlEscape(T(ctx, "cp_did_you_mean")), "{suggestion}", link);
+    } else {
+      spelling_html = Fill(
+          Fill(XmlEscape(T(ctx, "cp_showing_results_for")), "{suggestion}", "<strong>" + link + "</strong>"),
+          "{query}", "<em>" + MessageArg(res.corrected_from) + "</em>");
+    }
+  }
   int page = q.offset / q.limit + 1;
   std::int64_t pages = std::max<std::int64_t>(1, (found->results.total + q.limit - 1) / q.limit);
   json model = {{"q", q.text},
                 {"results", results},
                 {"facets", facets},
                 {"has_results", !results.empty()},
+                {"spelling_html", spelling_html.empty() ? json(nullptr) : json(spelling_html)},
                 {"total_text", Fill(T(ctx, "campaigns_found"), "{n}", std::to_string(found->results.total))},
                 {"csv_url", "/api/v1/campaigns.csv" + (csv_qs.empty() ? "" : "?" + csv_qs)},
                 {"atom_url", "/campaigns.atom"},
