@@ -5,7 +5,8 @@
 // backend's auto-increment primary key and {{blob}} for its binary type
 // (BLOB, BYTEA). Applied migrations are recorded in
 // schema_migrations with the SHA-256 of their text; a migration edited after
-// it was applied stops the server at start.
+// it was applied stops the server at start, unless its recorded text is one
+// listed as superseded (see SupersededText).
 #pragma once
 
 #include <string>
@@ -17,11 +18,22 @@
 
 namespace waymark::storage {
 
+// An earlier text of a migration that a released binary applied before the
+// text was (wrongly) edited in place, and the later migrations whose changes
+// that earlier text already made. A database that recorded it is brought in
+// line without running anything: its checksum is updated and `includes` are
+// recorded as applied.
+struct SupersededText {
+  std::string checksum;
+  std::vector<int> includes;
+};
+
 struct Migration {
   int version = 0;
   std::string name;      // "accounts"
   std::string text;      // as written, with placeholders
   std::string checksum;  // SHA-256 of text
+  std::vector<SupersededText> superseded;
 };
 
 // The embedded migrations, ordered by version.

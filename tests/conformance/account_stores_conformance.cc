@@ -1185,6 +1185,41 @@ TEST_F(MigrationTest, EditedAppliedMigrationIsAnError) {
   EXPECT_EQ(AppliedCount(), static_cast<std::int64_t>(storage::AllMigrations().size()));
 }
 
+TEST_F(MigrationTest, ASupersededTextIsBroughtInLineWithoutRunningAnything) {
+  // A released binary applied a migration whose text was later edited in
+  // place (it also added a column); the fixed text moves that column to a
+  // migration of its own and lists the old text as superseded.
+  std::vector<storage::Migration> released = storage::AllMigrations();
+  released.push_back(Extra("CREATE TABLE wm_conf_runs (id {{id}}, beat BIGINT NOT NULL DEFAULT 0);"));
+  ASSERT_TRUE(IsOk(storage::Migrate(db(), clock_, released)));
+
+  std::vector<storage::Migration> fixed = storage::AllMigrations();
+  storage::Migration table = Extra("CREATE TABLE wm_conf_runs (id {{id}});");
+  storage::Migration column = Extra("ALTER TABLE wm_conf_runs ADD COLUMN beat BIGINT NOT NULL DEFAULT 0;");
+  column.version = table.version + 1;
+  column.name = "conformance_column";
+  table.superseded.push_back({released.back().checksum, {column.version}});
+  fixed.push_back(table);
+  fixed.push_back(column);
+  auto report = storage::Migrate(db(), clock_, fixed);
+  ASSERT_TRUE(IsOk(report));
+  EXPECT_EQ(report->applied, 0);
+  EXPECT_EQ(report->current_version, column.version);
+  EXPECT_EQ(AppliedCount(), static_cast<std::int64_t>(fixed.size()));
+  auto recorded = sql::WithConnection<std::vector<sql::Row>>(db(), [&](sql::Connection& c) {
+    return c.Query("SELECT version, checksum FROM schema_migrations WHERE version >= $1 ORDER BY version",
+                   {static_cast<std::int64_t>(table.version)});
+  });
+  ASSERT_TRUE(IsOk(recorded));
+  ASSERT_EQ(recorded->size(), 2u);
+  EXPECT_EQ((*recorded)[0].Text(1), table.checksum);
+  EXPECT_EQ((*recorded)[1].Text(1), column.checksum);
+  // And again: nothing left to do.
+  auto again = storage::Migrate(db(), clock_, fixed);
+  ASSERT_TRUE(IsOk(again));
+  EXPECT_EQ(again->applied, 0);
+}
+
 TEST_F(MigrationTest, EditedMigrationStopsEvenWhenAnotherIsPending) {
   ASSERT_TRUE(IsOk(storage::Migrate(db(), clock_)));
   std::vector<storage::Migration> list = storage::AllMigrations();

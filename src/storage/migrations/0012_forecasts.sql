@@ -31,10 +31,6 @@ CREATE TABLE forecast_files (
 
 -- state: queued, running, done, failed, cancelled, interrupted. summary:
 -- the metrics, camps, route flows and final counts of a done run (JSON).
--- heartbeat_at: written by the instance running it (with progress) every few
--- seconds; a running run whose heartbeat is older than the lease is
--- interrupted by any instance. cancel_requested: 1 once someone asked to
--- cancel it; the instance running it stops at its next heartbeat.
 CREATE TABLE forecast_runs (
   id {{id}},
   scenario_id BIGINT NOT NULL REFERENCES forecast_scenarios(id) ON DELETE CASCADE,
@@ -47,9 +43,7 @@ CREATE TABLE forecast_runs (
   created_at BIGINT NOT NULL,
   started_at BIGINT NOT NULL DEFAULT 0,
   finished_at BIGINT NOT NULL DEFAULT 0,
-  summary TEXT NOT NULL DEFAULT '',
-  heartbeat_at BIGINT NOT NULL DEFAULT 0,
-  cancel_requested INTEGER NOT NULL DEFAULT 0
+  summary TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX forecast_runs_scenario ON forecast_runs(scenario_id, id);
 CREATE INDEX forecast_runs_state ON forecast_runs(state, requested_by);
