@@ -129,10 +129,12 @@ class PostgresConnection final : public sql::Connection {
     return n;
   }
 
-  // Scripts (migrations) are counted as writes: they are rare.
+  // Scripts (migrations) are counted as writes: they are rare. A lone SET
+  // (a read snapshot's SET TRANSACTION ... READ ONLY) changes no data.
   Status ExecuteScript(std::string_view sql) override {
     Status s = Exec(sql);
-    if (s.ok()) NoteWrite(PQtransactionStatus(conn_) != PQTRANS_IDLE);
+    const bool lone_set = sql.starts_with("SET ") && sql.find(';') == std::string_view::npos;
+    if (s.ok() && !lone_set) NoteWrite(PQtransactionStatus(conn_) != PQTRANS_IDLE);
     return s;
   }
 
