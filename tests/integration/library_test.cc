@@ -722,6 +722,9 @@ TEST_P(LibraryStreamingTest, ALargePdfIsStoredAndExtractedInConstantMemoryWhileO
       pdf::WriteTextPdf({"An introduction.", "The " + word + " estimates by region."}, "A long report"),
       kFileBytes);
   ASSERT_GE(pdf.size(), kFileBytes);
+  // A search first: the lemma dictionaries (en, fr, es) load once per
+  // process on first use, which is not what this test measures.
+  ASSERT_EQ(client().Get("/api/v1/library?q=migrants").status, 200);
   long before = server().MemoryKib("VmHWM");
   ASSERT_GT(before, 0) << "no /proc/PID/status";
 
