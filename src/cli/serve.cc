@@ -1,9 +1,10 @@
 #include "cli/serve.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
+#include <unistd.h>
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "app/demo.h"
 #include "app/runtime.h"
 #include "app/web_modules.h"
+#include "cli/buffered_sink.h"
 #include "http/server.h"
 #include "i18n/catalog.h"
 #include "mail/smtp_mailer.h"
@@ -54,11 +56,14 @@ class Periodic {
 }  // namespace
 
 int Serve(const app::Config& config, bool demo) {
-  auto log = spdlog::stderr_logger_mt("waymark");
+  // Access-log lines are gathered and written in large writes (see
+  // buffered_sink.h); an event line goes out at once, with what came before.
+  auto log = std::make_shared<spdlog::logger>("waymark", std::make_shared<BufferedFdSink>(STDERR_FILENO));
   log->set_pattern("%v");
   auto event = [log](const char* level, const std::string& name, const std::string& detail) {
     nlohmann::json line = {{"level", level}, {"event", name}, {"detail", detail}};
     log->info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    log->flush();
   };
   auto info = [&](const std::string& name, const std::string& detail) { event("info", name, detail); };
 
@@ -247,6 +252,7 @@ int Serve(const app::Config& config, bool demo) {
 
   http::ServerHooks hooks;
   hooks.handle = [&webapp](http::Request& req) { return webapp.Handle(req); };
+  hooks.handle_inline = [&webapp](http::Request& req) { return webapp.HandleInline(req); };
   hooks.render_error = [&webapp](int status, const http::Request& req, const std::string& message) {
     return webapp.RenderProtocolError(status, req, message);
   };
@@ -293,6 +299,17 @@ int Serve(const app::Config& config, bool demo) {
   }
 
   {
+    Periodic log_flush(std::chrono::milliseconds(100), [log] { log->flush(); });
+    // glibc keeps what a burst freed (a load of requests, the demo's forecast
+    // runs, an index rebuild) in each thread's arena; a small host sees it as
+    // resident. Given back on the first quiet tick after answering, and every
+    // 30 s while quiet (for work done off the request path).
+    Periodic idle_trim(std::chrono::seconds(2), [&server, last = std::uint64_t{0}, quiet = 0]() mutable {
+      std::uint64_t n = server.ResponsesWritten();
+      quiet = n == last ? quiet + 1 : 0;
+      last = n;
+      if (quiet == 1 || (quiet > 0 && quiet % 15 == 0)) malloc_trim(0);
+    });
     Periodic housekeeping(std::chrono::minutes(10), [&runtime, &event] {
       Status s = runtime.auth().Housekeeping();
       if (!s.ok()) event("warn", "housekeeping", s.message());

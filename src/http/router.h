@@ -42,6 +42,8 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  // Segment count -> indexes into routes_ of the patterns with that many.
+  std::vector<std::vector<std::size_t>> by_length_;
 };
 
 }  // namespace waymark::http

@@ -76,6 +76,27 @@ std::pair<std::string, std::string> RawRequestLine(std::string_view bytes) {
   return {std::string(line.substr(0, sp1)), std::string(target)};
 }
 
+// Appends `s` as a JSON string. Printable ASCII without quotes or
+// backslashes (nearly every path) is copied as it is; anything else goes
+// through nlohmann::json, which escapes it and replaces invalid UTF-8.
+void AppendJsonString(std::string& out, std::string_view s) {
+  bool plain = true;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain) {
+    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -92,11 +113,14 @@ struct Server::Impl {
             options.worker_threads > 0
                 ? options.worker_threads
                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) * 4)),
-        drain_timer(ioc) {}
+        drain_timer(ioc) {
+    if (hooks.random != nullptr) id_prefix = hooks.random->Hex(6);
+  }
 
   class Session;
 
   void DoAccept();
+  std::string NextRequestId();
   void BeginStop();
   void PollDrain();
   void FinishResponse(Request& req, Response& res);
@@ -112,6 +136,9 @@ struct Server::Impl {
   net::steady_timer drain_timer;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
+  std::string id_prefix;  // random, per server: ids differ across restarts and instances
+  std::atomic<std::uint64_t> next_id{0};
+  std::atomic<std::uint64_t> responses_written{0};
   SteadyClock::time_point drain_deadline;
   SystemClock clock;
 };
@@ -141,20 +168,29 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     timed_out_ = false;
     reading_ = true;
-    unsigned generation = ++read_generation_;
-    timer_.expires_after(server_.options.request_timeout);
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-      if (ec || !self->reading_ || generation != self->read_generation_) return;
-      self->timed_out_ = true;
-      self->stream_.cancel();
-    });
+    read_deadline_ = SteadyClock::now() + server_.options.request_timeout;
+    if (!timer_armed_) ArmReadTimer();
     ReadHeader();
   }
 
-  void StopReading() {
-    reading_ = false;
-    timer_.cancel();
+  // The read timer is armed once and moved lazily: when it fires before the
+  // current read's deadline (a later request on the same connection) it is
+  // armed again for that deadline, and between requests it is left to run
+  // out. Re-arming and cancelling it for every request cost a timer-queue
+  // update and an extra completion each (issue 15).
+  void ArmReadTimer() {
+    timer_armed_ = true;
+    timer_.expires_at(read_deadline_);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      self->timer_armed_ = false;
+      if (ec || !self->reading_ || self->closed_) return;
+      if (SteadyClock::now() < self->read_deadline_) return self->ArmReadTimer();
+      self->timed_out_ = true;
+      self->stream_.cancel();
+    });
   }
+
+  void StopReading() { reading_ = false; }
 
   // Feeds buffered bytes to the parser until the header block is complete.
   // The raw bytes are checked for obsolete line folding first: Beast would
@@ -248,7 +284,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     req.remote_addr = remote_;
     std::string_view incoming = req.Header("x-request-id");
-    req.request_id = IsSafeRequestId(incoming) ? std::string(incoming) : server_.hooks.random->Hex(12);
+    req.request_id = IsSafeRequestId(incoming) ? std::string(incoming) : server_.NextRequestId();
     return req;
   }
 
@@ -295,6 +331,18 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     req.body_file = std::move(parser_->get().body().file);
     keep_alive_ = parser_->get().keep_alive();
     ++server_.in_flight;
+    if (server_.hooks.handle_inline) {
+      std::optional<Response> now;
+      try {
+        now = server_.hooks.handle_inline(req);
+      } catch (const std::exception& e) {
+        // Not answered here: the worker tries again and reports what it finds.
+        if (server_.hooks.error_log) {
+          server_.hooks.error_log("request " + req.request_id + " threw inline: " + e.what());
+        }
+      }
+      if (now) return Write(std::move(req), std::move(*now), true);
+    }
     auto self = shared_from_this();
     net::post(server_.pool, [self, req = std::move(req)]() mutable {
       Response res;
@@ -359,6 +407,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
         stream_, *msg,
         [self, msg, close, counted, status, bytes, req = std::move(req)](beast::error_code ec, std::size_t) {
           self->server_.LogAndMeasure(req, status, bytes, self->start_);
+          self->server_.responses_written.fetch_add(1, std::memory_order_relaxed);
           if (counted) --self->server_.in_flight;
           if (ec || close) return self->Close();
           self->DoRead();
@@ -366,6 +415,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    closed_ = true;
+    timer_.cancel();  // so that the session is freed now, not when the timer runs out
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -385,13 +436,28 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   net::steady_timer timer_{stream_.get_executor()};
   bool reading_ = false;
   bool timed_out_ = false;
-  unsigned read_generation_ = 0;
+  bool timer_armed_ = false;
+  bool closed_ = false;
+  SteadyClock::time_point read_deadline_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::string remote_;
   bool keep_alive_ = true;
   SteadyClock::time_point start_;
 };
+
+// The prefix and the request's number, 24 hex digits in all: as unique as
+// a random id of that length, without asking the system for random bytes
+// on every request.
+std::string Server::Impl::NextRequestId() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t n = next_id.fetch_add(1, std::memory_order_relaxed);
+  std::string id = id_prefix;
+  std::size_t at = id.size();
+  id.resize(at + 12);
+  for (std::size_t i = 0; i < 12; ++i, n >>= 4) id[at + 11 - i] = kHex[n & 0xf];
+  return id;
+}
 
 void Server::Impl::FinishResponse(Request& req, Response& res) {
   res.Set("X-Request-Id", req.request_id);
@@ -407,17 +473,28 @@ void Server::Impl::LogAndMeasure(const Request& req, int status, std::size_t byt
     hooks.metrics->RecordRequest(req.method, req.route.empty() ? "unmatched" : req.route, status, seconds);
   }
   if (hooks.access_log) {
-    nlohmann::json line = {
-        {"time", FormatIso8601(clock.NowMs())},
-        {"id", req.request_id},
-        {"method", req.method},
-        {"path", req.path},
-        {"status", status},
-        {"duration_ms", std::round(seconds * 1e6) / 1e3},
-        {"bytes", bytes},
-        {"remote", req.remote_addr},
-    };
-    hooks.access_log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Written by hand, in the order and form nlohmann::json gave it: this
+    // runs for every request.
+    std::string line;
+    line.reserve(160 + req.path.size());
+    line += R"({"bytes":)";
+    line += std::to_string(bytes);
+    line += R"(,"duration_ms":)";
+    line += nlohmann::json(std::round(seconds * 1e6) / 1e3).dump();
+    line += R"(,"id":)";
+    AppendJsonString(line, req.request_id);
+    line += R"(,"method":)";
+    AppendJsonString(line, req.method);
+    line += R"(,"path":)";
+    AppendJsonString(line, req.path);
+    line += R"(,"remote":)";
+    AppendJsonString(line, req.remote_addr);
+    line += R"(,"status":)";
+    line += std::to_string(status);
+    line += R"(,"time":)";
+    AppendJsonString(line, FormatIso8601(clock.NowMs()));
+    line += '}';
+    hooks.access_log(line);
   }
 }
 
@@ -487,6 +564,10 @@ void Server::Run() {
   for (int i = 1; i < impl_->io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
+}
+
+std::uint64_t Server::ResponsesWritten() const {
+  return impl_->responses_written.load(std::memory_order_relaxed);
 }
 
 void Server::Stop() {

@@ -18,8 +18,12 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/multipart.h"
 
@@ -124,6 +128,75 @@ TEST(ServerTest, HeaderWithLineBreakIsNeverSent) {
 
   server.Stop();
   runner.join();
+}
+
+// The inline hook answers on the event-loop thread; what it declines (or
+// throws on) goes to a worker. Request ids are unique, 24 hex digits.
+TEST(ServerTest, InlineAnswersStayOnTheEventLoopAndTheRestGoToWorkers) {
+  CountingRandom random;
+  std::atomic<int> handled{0};
+  std::mutex mu;
+  std::thread::id inline_thread, worker_thread;
+  std::vector<std::string> ids;
+  ServerOptions options;
+  options.port = 0;
+  options.io_threads = 1;
+  options.worker_threads = 2;
+  ServerHooks hooks;
+  hooks.handle_inline = [&](Request& req) -> std::optional<Response> {
+    if (req.path == "/throws") throw std::runtime_error("inline trouble");
+    if (req.path != "/kept") return std::nullopt;
+    std::lock_guard lock(mu);
+    inline_thread = std::this_thread::get_id();
+    return Response::Text(200, "from memory");
+  };
+  hooks.handle = [&](Request& req) {
+    ++handled;
+    std::lock_guard lock(mu);
+    worker_thread = std::this_thread::get_id();
+    return Response::Text(200, "worked " + req.path);
+  };
+  hooks.render_error = [](int status, const Request&, const std::string& message) {
+    return Response::Text(status, message);
+  };
+  hooks.access_log = [&](std::string_view line) {
+    auto j = nlohmann::json::parse(line);
+    std::lock_guard lock(mu);
+    ids.push_back(j.at("id").get<std::string>());
+  };
+  std::string errors;
+  hooks.error_log = [&](std::string_view line) {
+    std::lock_guard lock(mu);
+    errors += std::string(line) + "\n";
+  };
+  hooks.random = &random;
+  Server server(options, hooks);
+  auto port = server.Listen();
+  ASSERT_TRUE(port.ok()) << port.status().message();
+  std::thread runner([&server] { server.Run(); });
+
+  std::string kept = Exchange(*port, "GET /kept HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(kept.find("from memory"), std::string::npos) << kept;
+  EXPECT_EQ(handled.load(), 0) << "an inline answer never reaches a worker";
+  std::string other = Exchange(*port, "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(other.find("worked /other"), std::string::npos) << other;
+  std::string threw = Exchange(*port, "GET /throws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(threw.find("worked /throws"), std::string::npos) << "a worker answers instead: " << threw;
+  EXPECT_EQ(handled.load(), 2);
+  server.Stop();
+  runner.join();
+
+  std::lock_guard lock(mu);
+  EXPECT_NE(inline_thread, worker_thread);
+  EXPECT_NE(errors.find("inline trouble"), std::string::npos) << errors;
+  ASSERT_EQ(ids.size(), 3u);
+  for (const auto& id : ids) {
+    EXPECT_EQ(id.size(), 24u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+  EXPECT_NE(ids[0], ids[1]);
+  EXPECT_NE(ids[1], ids[2]);
+  EXPECT_EQ(ids[0].substr(0, 12), ids[1].substr(0, 12)) << "one prefix per server";
 }
 
 std::size_t FilesIn(const fs::path& dir) {

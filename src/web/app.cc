@@ -81,6 +81,7 @@ WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::M
 WebApp::~WebApp() = default;
 
 void WebApp::Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) {
+  if (std::string_view(method) == "GET") get_access_[pattern] = access;
   router_.Add(method, pattern, [this, access, body, handler = std::move(handler)](Request& req) {
     return Run(req, access, body, handler);
   });
@@ -109,6 +110,51 @@ Response WebApp::Handle(Request& req) {
   }
   if (req.IsApi()) return site_.Json(ctx, 404, ErrorBody("not_found", "no such endpoint: " + req.path, {}));
   return site_.ErrorPage(ctx, 404, site_.T(ctx, "error_not_found"));
+}
+
+std::optional<Response> WebApp::HandleInline(Request& req) {
+  if (!cache_ || (req.method != "GET" && req.method != "HEAD") || !MayBeKept(req)) return std::nullopt;
+  auto match = router_.Find(req.method, req.path);
+  if (match.kind != http::Router::Match::Kind::kFound) return std::nullopt;
+  auto access = get_access_.find(match.pattern);
+  if (access == get_access_.end() || access->second != Access::kPublic) return std::nullopt;
+  Context ctx{req};
+  // Anonymous (MayBeKept), so this reads nothing but the request.
+  if (!MakeContext(req, ctx).ok() || !ctx.set_cookies.empty()) return std::nullopt;
+  if (match.pattern == "/healthz") {
+    // A recent good check answers at once; an old one, or any failure, is
+    // checked again on a worker (the check may wait on the database).
+    if (options_.clock->NowMs() - healthy_at_.load(std::memory_order_acquire) >= kHealthyForMs)
+      return std::nullopt;
+    req.route = match.pattern;
+    return Healthy(ctx);
+  }
+  const std::string key = CacheKey(ctx);
+  const std::uint64_t generation = options_.content_generation();
+  const TimestampMs now = options_.clock->NowMs();
+  auto entry = cache_->Find(key, generation, now, /*count_miss=*/false);
+  // An old page while a worker renders it again; rendering is a worker's job.
+  if (!entry) entry = cache_->FindStale(key, generation, now, nullptr);
+  if (!entry) return std::nullopt;
+  req.params = std::move(match.params);
+  req.route = match.pattern;
+  Response r = ForVisitor(ctx, entry->response, entry->has_token);
+  for (auto& c : ctx.set_cookies) r.Add("Set-Cookie", c);
+  return r;
+}
+
+bool WebApp::MayBeKept(const Request& req) {
+  return req.Cookie(kSessionCookie).empty() && req.Header("authorization").empty() &&
+         req.Header("range").empty() && req.Header("last-event-id").empty();
+}
+
+std::string WebApp::CacheKey(const Context& ctx) {
+  std::string key = ctx.lang;
+  key += '\n';
+  key += ctx.req.target;
+  key += '\n';
+  key += ctx.req.Header("accept");
+  return key;
 }
 
 Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
@@ -230,8 +276,7 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
     return finish(Response::Redirect("/account/password"));
   }
   if (cache_ && !unsafe && access == Access::kPublic && !ctx.user && ctx.set_cookies.empty() &&
-      req.Cookie(kSessionCookie).empty() && req.Header("authorization").empty() &&
-      req.Header("range").empty() && req.Header("last-event-id").empty()) {
+      MayBeKept(req)) {
     return finish(Cached(ctx, handler));
   }
   Response r = handler(ctx);
@@ -267,11 +312,7 @@ void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
 }  // namespace
 
 Response WebApp::Cached(Context& ctx, const Handler& handler) {
-  std::string key = ctx.lang;
-  key += '\n';
-  key += ctx.req.target;
-  key += '\n';
-  key += ctx.req.Header("accept");
+  std::string key = CacheKey(ctx);
   // Read before rendering: a write that commits meanwhile moves it past
   // what this rendering is stored under.
   const std::uint64_t generation = options_.content_generation();
@@ -279,6 +320,20 @@ Response WebApp::Cached(Context& ctx, const Handler& handler) {
   if (auto entry = cache_->Find(key, generation, now)) {
     return ForVisitor(ctx, entry->response, entry->has_token);
   }
+  bool claimed = false;
+  if (auto stale = cache_->FindStale(key, generation, now, &claimed)) {
+    return ForVisitor(ctx, stale->response, stale->has_token);
+  }
+  // This request renders the page again for the others (see FindStale):
+  // the claim goes however the rendering ends.
+  struct Claim {
+    PageCache* cache;
+    const std::string* key;
+    bool held;
+    ~Claim() {
+      if (held) cache->Unclaim(*key);
+    }
+  } claim{cache_.get(), &key, claimed};
   std::string visitor_token = std::move(ctx.csrf);
   ctx.csrf = token_placeholder_;
   Response r = handler(ctx);
@@ -320,6 +375,11 @@ Response WebApp::Health(Context& ctx) {
     r.Set("Retry-After", "5");
     return r;
   }
+  if (options_.clock != nullptr) healthy_at_.store(options_.clock->NowMs(), std::memory_order_release);
+  return Healthy(ctx);
+}
+
+Response WebApp::Healthy(Context& ctx) {
   Response r = site_.Json(ctx, 200, json{{"status", "ok"}});
   r.Set("Cache-Control", "no-store");  // a probe asks about now
   return r;

@@ -7,9 +7,13 @@
 // assembled from the modules' parts. See docs/architecture.md.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,6 +53,11 @@ class WebApp final : private RouteTable {
 
   // The server's request handler.
   http::Response Handle(http::Request& req);
+  // The server's inline handler (http::ServerHooks::handle_inline): the
+  // answer to an anonymous public GET that the page cache holds, made on the
+  // event-loop thread without touching the database; nullopt otherwise
+  // (Handle then runs on a worker).
+  std::optional<http::Response> HandleInline(http::Request& req);
   // Answers for requests the server refused before routing (413, 431, ...).
   http::Response RenderProtocolError(int status, const http::Request& req, const std::string& message) {
     return site_.RenderProtocolError(status, req, message);
@@ -62,6 +71,10 @@ class WebApp final : private RouteTable {
   void Add(const char* method, const char* pattern, Access access, BodyUse body, Handler handler) override;
   http::Response Run(http::Request& req, Access access, BodyUse body, const Handler& handler);
   Result<Context*> MakeContext(http::Request& req, Context& ctx);
+  // Whether nothing in the request itself (a session, a token, a range, a
+  // resumed stream) keeps its answer from being shared.
+  static bool MayBeKept(const http::Request& req);
+  static std::string CacheKey(const Context& ctx);
   // An anonymous GET: from the page cache, or rendered and kept there.
   http::Response Cached(Context& ctx, const Handler& handler);
   // A kept answer made this visitor's: their anti-forgery token in place of
@@ -69,6 +82,7 @@ class WebApp final : private RouteTable {
   http::Response ForVisitor(Context& ctx, http::Response r, bool has_token);
 
   http::Response Health(Context& ctx);
+  http::Response Healthy(Context& ctx);
   http::Response MetricsText(Context& ctx);
   http::Response Stylesheet(Context& ctx);
   http::Response OpenApiDocument(Context& ctx);
@@ -78,10 +92,17 @@ class WebApp final : private RouteTable {
   http::Metrics& metrics_;
   Options options_;
   http::Router router_;
+  std::unordered_map<std::string, Access> get_access_;  // GET route pattern -> its access
   nlohmann::json openapi_;
   std::string openapi_body_;
   std::string stylesheet_etag_;
   std::unique_ptr<PageCache> cache_;  // null: no caching
+  // When /healthz last found the database answering. For kHealthyForMs after
+  // that, /healthz answers "ok" on the event loop (HandleInline) without
+  // asking again: a load balancer polling it costs no database round trip,
+  // and a failure is seen within that time.
+  static constexpr TimestampMs kHealthyForMs = 250;
+  std::atomic<TimestampMs> healthy_at_{std::numeric_limits<TimestampMs>::min() / 2};
   // Rendered into kept pages where a visitor's anti-forgery token goes;
   // random per process, never sent to a client.
   std::string token_placeholder_;

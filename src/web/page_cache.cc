@@ -20,7 +20,7 @@ PageCache::Shard& PageCache::ShardFor(const std::string& key) {
 }
 
 std::shared_ptr<const PageCache::Entry> PageCache::Find(const std::string& key, std::uint64_t generation,
-                                                        TimestampMs now) {
+                                                        TimestampMs now, bool count_miss) {
   Shard& shard = ShardFor(key);
   std::shared_ptr<const Entry> found;
   {
@@ -33,8 +33,35 @@ std::shared_ptr<const PageCache::Entry> PageCache::Find(const std::string& key, 
     hits_.fetch_add(1, std::memory_order_relaxed);
     return found;
   }
-  misses_.fetch_add(1, std::memory_order_relaxed);
+  if (count_miss) misses_.fetch_add(1, std::memory_order_relaxed);
   return nullptr;
+}
+
+std::shared_ptr<const PageCache::Entry> PageCache::FindStale(const std::string& key, std::uint64_t generation,
+                                                             TimestampMs now, bool* claimed) {
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end()) return nullptr;
+  const Entry& e = *it->second;
+  if (e.generation != generation || now < e.stored_at ||
+      now - e.stored_at >= options_.max_age_ms + kStaleForMs)
+    return nullptr;
+  if (shard.rendering.count(key) > 0) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return it->second;
+  }
+  if (claimed != nullptr) {
+    shard.rendering.insert(key);
+    *claimed = true;
+  }
+  return nullptr;
+}
+
+void PageCache::Unclaim(const std::string& key) {
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  shard.rendering.erase(key);
 }
 
 void PageCache::Store(const std::string& key, std::shared_ptr<const Entry> entry) {
@@ -57,6 +84,7 @@ void PageCache::Store(const std::string& key, std::shared_ptr<const Entry> entry
     shard.entries.clear();
     shard.bytes = 0;
   }
+  shard.rendering.erase(key);
   shard.bytes += size;
   shard.entries.emplace(key, std::move(entry));
   stores_.fetch_add(1, std::memory_order_relaxed);

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/clock.h"
 #include "http/message.h"
@@ -49,8 +50,23 @@ class PageCache {
   explicit PageCache(Options options);
 
   bool enabled() const { return options_.max_bytes > 0; }
-  // The entry for `key` rendered at `generation`, or null (counted a miss).
-  std::shared_ptr<const Entry> Find(const std::string& key, std::uint64_t generation, TimestampMs now);
+  // The entry for `key` rendered at `generation`, or null (counted a miss
+  // unless `count_miss` is false: a first look whose miss is looked up again).
+  std::shared_ptr<const Entry> Find(const std::string& key, std::uint64_t generation, TimestampMs now,
+                                    bool count_miss = true);
+  // While one caller renders a page again after it grew older than max_age
+  // (nothing was written: same generation), the others are given the old
+  // one rather than all rendering it at once; that kept the p99 of a busy
+  // list page at a cached page's (issue 15). Returns that old entry when
+  // another caller is already rendering `key`. Otherwise returns null, and
+  // when `claimed` is given and an old entry exists, claims the rendering
+  // (*claimed = true): the caller must then Store or Unclaim. An entry is
+  // served this way only up to kStaleForMs past max_age.
+  std::shared_ptr<const Entry> FindStale(const std::string& key, std::uint64_t generation, TimestampMs now,
+                                         bool* claimed);
+  void Unclaim(const std::string& key);
+  static constexpr TimestampMs kStaleForMs = 5000;
+
   // Keeps `entry` (replacing an older one for `key`). An entry larger than a
   // shard's share of max_bytes is not kept; a full shard is emptied first.
   void Store(const std::string& key, std::shared_ptr<const Entry> entry);
@@ -62,6 +78,7 @@ class PageCache {
     mutable std::mutex mu;
     std::unordered_map<std::string, std::shared_ptr<const Entry>> entries;  // GUARDED_BY(mu)
     std::size_t bytes = 0;                                                  // GUARDED_BY(mu)
+    std::unordered_set<std::string> rendering;  // GUARDED_BY(mu): claimed by FindStale
   };
   Shard& ShardFor(const std::string& key);
 

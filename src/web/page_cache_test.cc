@@ -40,6 +40,35 @@ TEST(PageCacheTest, AnOlderRenderingNeverReplacesANewerOne) {
   EXPECT_EQ(cache.Find("k", 10, 300)->response.body, "ten");
 }
 
+TEST(PageCacheTest, OneCallerRendersAnOldPageAgainWhileTheOthersGetTheOldOne) {
+  PageCache cache({.max_bytes = 1u << 20, .max_age_ms = 1000});
+  cache.Store("k", Page(7, 10'000, "old"));
+  bool first = false;
+  EXPECT_FALSE(cache.FindStale("k", 7, 11'200, &first)) << "the first to find it old renders it";
+  EXPECT_TRUE(first);
+  bool second = false;
+  auto stale = cache.FindStale("k", 7, 11'300, &second);
+  ASSERT_TRUE(stale) << "the others are given the old page meanwhile";
+  EXPECT_EQ(stale->response.body, "old");
+  EXPECT_FALSE(second);
+  EXPECT_TRUE(cache.FindStale("k", 7, 11'300, nullptr)) << "also without asking to claim";
+  EXPECT_FALSE(cache.FindStale("k", 8, 11'300, nullptr)) << "never across a write";
+  EXPECT_FALSE(cache.FindStale("k", 7, 10'000 + 1000 + PageCache::kStaleForMs, nullptr)) << "nor for long";
+
+  cache.Store("k", Page(7, 11'400, "new"));  // the claim ends with the rendering
+  EXPECT_EQ(cache.Find("k", 7, 11'500)->response.body, "new");
+  bool again = false;
+  EXPECT_FALSE(cache.FindStale("k", 7, 12'500, &again));
+  EXPECT_TRUE(again) << "the next time it is old, someone renders it again";
+  cache.Unclaim("k");  // that rendering failed
+  bool after = false;
+  EXPECT_FALSE(cache.FindStale("k", 7, 12'600, &after));
+  EXPECT_TRUE(after) << "an abandoned claim does not leave the page old for good";
+  bool none = false;
+  EXPECT_FALSE(cache.FindStale("missing", 7, 12'600, &none));
+  EXPECT_FALSE(none) << "nothing to serve meanwhile: every caller renders";
+}
+
 TEST(PageCacheTest, StaysWithinItsBudget) {
   PageCache cache({.max_bytes = 16 * 1024, .max_age_ms = 1000});  // 1 KiB per shard
   cache.Store("huge", Page(1, 0, std::string(4096, 'x')));
