@@ -135,9 +135,12 @@ json ErrorBody(const std::string& code, const std::string& message,
 }
 
 // Compiled templates, one set per language, with the interface messages
-// ({{t.key}}) baked in when the set is compiled. A rendering template is
+// ({{t.key}}) baked in when a template is compiled. A rendering template is
 // not safe to share between threads, so sets are lent out one per request
-// and returned; the pool grows to the number of concurrent renders.
+// and returned; the pool grows to the number of concurrent renders. A set
+// compiles a template the first time it renders it: a compiled template
+// takes many times its text's size, and most sets only ever render a few
+// (all of them, in every set, were 17 MB of an idle server's 85; issue 15).
 struct Site::Templates {
   using Set = std::map<std::string, mustache::mustache>;
 
@@ -145,29 +148,45 @@ struct Site::Templates {
   std::mutex mu;
   std::map<std::string, std::vector<std::unique_ptr<Set>>> idle;  // GUARDED_BY(mu), by language
 
-  std::unique_ptr<Set> Compile(const i18n::Catalog& catalog, const std::string& lang) const {
-    auto set = std::make_unique<Set>();
-    for (const auto& [name, text] : source) {
-      std::string baked;
-      baked.reserve(text.size());
-      std::size_t pos = 0;
-      while (true) {
-        std::size_t open = text.find("{{t.", pos);
-        if (open == std::string::npos) break;
-        std::size_t close = text.find("}}", open);
-        // Invariant: templates are ours and well formed (checked by tests).
-        assert(close != std::string::npos);
-        baked.append(text, pos, open - pos);
-        baked += HtmlEscape(catalog.Get(lang, text.substr(open + 4, close - open - 4)));
-        pos = close + 2;
-      }
-      baked.append(text, pos, std::string::npos);
-      set->emplace(name, mustache::mustache{baked});
+  std::string Bake(const i18n::Catalog& catalog, const std::string& lang, const std::string& text) const {
+    std::string baked;
+    baked.reserve(text.size());
+    std::size_t pos = 0;
+    while (true) {
+      std::size_t open = text.find("{{t.", pos);
+      if (open == std::string::npos) break;
+      std::size_t close = text.find("}}", open);
+      // Invariant: templates are ours and well formed (checked by tests).
+      assert(close != std::string::npos);
+      baked.append(text, pos, open - pos);
+      baked += HtmlEscape(catalog.Get(lang, text.substr(open + 4, close - open - 4)));
+      pos = close + 2;
     }
-    return set;
+    baked.append(text, pos, std::string::npos);
+    return baked;
   }
 
-  std::unique_ptr<Set> Acquire(const i18n::Catalog& catalog, const std::string& lang) {
+  // Compiles every template in `lang` once and keeps none: a template error
+  // shows at start.
+  void Check(const i18n::Catalog& catalog, const std::string& lang) const {
+    for (const auto& [name, text] : source) {
+      mustache::mustache m{Bake(catalog, lang, text)};
+      if (!m.is_valid()) throw std::runtime_error("template " + name + ": " + m.error_message());
+    }
+  }
+
+  // `name` in `set`, compiled now if this set has not rendered it before.
+  mustache::mustache& Get(Set& set, const i18n::Catalog& catalog, const std::string& lang,
+                          const std::string& name) const {
+    auto it = set.find(name);
+    if (it != set.end()) return it->second;
+    auto text = source.find(name);
+    // Invariant: every template name used in code is embedded at build time.
+    assert(text != source.end());
+    return set.emplace(name, mustache::mustache{Bake(catalog, lang, text->second)}).first->second;
+  }
+
+  std::unique_ptr<Set> Acquire(const std::string& lang) {
     {
       std::lock_guard lock(mu);
       auto& free = idle[lang];
@@ -177,7 +196,7 @@ struct Site::Templates {
         return set;
       }
     }
-    return Compile(catalog, lang);
+    return std::make_unique<Set>();
   }
 
   void Release(const std::string& lang, std::unique_ptr<Set> set) {
@@ -196,14 +215,7 @@ Site::Site(const i18n::Catalog& catalog, const i18n::Countries& countries, Rando
     std::string key(name.substr(0, name.find('.')));
     templates_->source[key] = std::string(text);
   }
-  // One compiled set per language up front: a template error shows at start.
-  for (const auto& lang : catalog_.languages()) {
-    auto set = templates_->Compile(catalog_, lang);
-    for (auto& [name, m] : *set) {
-      if (!m.is_valid()) throw std::runtime_error("template " + name + ": " + m.error_message());
-    }
-    templates_->Release(lang, std::move(set));
-  }
+  for (const auto& lang : catalog_.languages()) templates_->Check(catalog_, lang);
 }
 
 Site::~Site() = default;
@@ -311,12 +323,9 @@ std::string Site::Navigation(const Context& ctx, const std::string& lang,
 
 Response Site::Page(Context& ctx, const std::string& tmpl, const std::string& title, json model, int status) {
   std::string lang = catalog_.Has(ctx.lang) ? ctx.lang : std::string(i18n::kDefaultLanguage);
-  std::unique_ptr<Templates::Set> set = templates_->Acquire(catalog_, lang);
+  std::unique_ptr<Templates::Set> set = templates_->Acquire(lang);
   auto render = [&](const std::string& name, const mustache::data& data) -> std::string {
-    auto it = set->find(name);
-    // Invariant: every template name used in code is embedded at build time.
-    assert(it != set->end());
-    return it->second.render(data);
+    return templates_->Get(*set, catalog_, lang, name).render(data);
   };
   if (ctx.csrf.empty()) {
     // An anonymous visitor's first page with forms: their token, and its cookie.
