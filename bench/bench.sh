@@ -14,7 +14,8 @@
 #   100k    100,000 published campaigns (EN/FR/ES, one country and one theme each): JSON list with
 #           a country filter and newest first, a common word, a rare word, one campaign, the HTML list
 #   pg      the same requests on PostgreSQL (a throwaway cluster filled with `waymark copy`), and the
-#           time until a new instance over it (no search index yet) is ready
+#           time until a new instance over it is ready: with no search index yet (rebuilt), and
+#           started from a snapshot of the first one's index (`waymark snapshot-index`)
 #   search  ranked faceted search over 1,000,000 documents (bench/search.sh, Xapian only)
 #
 # Data is generated once, with fixed seeds, under
@@ -387,24 +388,39 @@ if want pg; then
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" s -
   # A new instance over that database, with no search index yet: time until a
   # search sees every campaign (the index is rebuilt from the database).
+  # ready_row ID LABEL T0: waits until a search at $W sees every campaign, then
+  # adds the row (seconds since T0).
+  ready_row() {
+    local id=$1 label=$2 t0=$3 ready="" n t1
+    for _ in $(seq $((READY_LIMIT * 4))); do
+      n="$(curl -s --max-time 5 "$W/api/v1/campaigns?per_page=1" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin).get("total", 0))' 2>/dev/null || echo 0)"
+      if ((n >= N_CAMPAIGNS)); then ready=1; break; fi
+      kill -0 "$W_PID" 2>/dev/null || die "the PostgreSQL waymark exited"
+      sleep 0.25
+    done
+    t1=$(date +%s.%N)
+    if [[ -n "$ready" ]]; then
+      row "$id" pg "$label (s)" - - - - - "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" s "$G_READY"
+    else
+      row "$id" pg "$label (not ready in $READY_LIMIT s)" - - - - - - - "$G_READY"
+    fi
+  }
   t0=$(date +%s.%N)
   start_waymark pg "$PG_URL" --search-dir "$TMP/pg-search"
   PGW_PID=$W_PID
-  ready=""
-  for _ in $(seq $((READY_LIMIT * 4))); do
-    n="$(curl -s --max-time 5 "$W/api/v1/campaigns?per_page=1" |
-      python3 -c 'import json,sys; print(json.load(sys.stdin).get("total", 0))' 2>/dev/null || echo 0)"
-    if ((n >= N_CAMPAIGNS)); then ready=1; break; fi
-    kill -0 "$PGW_PID" 2>/dev/null || die "the PostgreSQL waymark exited"
-    sleep 0.25
-  done
-  t1=$(date +%s.%N)
-  if [[ -n "$ready" ]]; then
-    row ready pg "time to ready: new instance, $N_CAMPAIGNS campaigns on PostgreSQL (s)" - - - - - \
-      "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" s "$G_READY"
-  else
-    row ready pg "time to ready: new instance (not ready in $READY_LIMIT s)" - - - - - - - "$G_READY"
-  fi
+  ready_row ready "time to ready: new instance, $N_CAMPAIGNS campaigns on PostgreSQL, index rebuilt" "$t0"
+  # The way to add an instance: from a copy of a running one's index, taken
+  # while it serves (`waymark snapshot-index`); it applies only later changes.
+  PGW_URL=$W
+  "$BIN" snapshot-index --db "$PG_URL" --search-dir "$TMP/pg-search" --out "$TMP/pg-search-2" \
+    >"$TMP/snapshot.out" 2>"$TMP/snapshot.err" || die "waymark snapshot-index failed: $(tail -n 3 "$TMP/snapshot.err")"
+  t0=$(date +%s.%N)
+  start_waymark pg2 "$PG_URL" --search-dir "$TMP/pg-search-2"
+  ready_row ready_snapshot "time to ready: new instance from a snapshot of another's index" "$t0"
+  stop_pid "$W_PID"
+  W=$PGW_URL
+  W_PID=$PGW_PID
   for t in "${BIG_TARGETS[@]}"; do
     IFS='|' read -r id label path <<<"$t"
     goal="of:sqlite_$id>=0.5"

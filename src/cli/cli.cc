@@ -14,6 +14,7 @@
 #include "cli/serve.h"
 #include "crypto/crypto.h"
 #include "i18n/catalog.h"
+#include "search/xapian_index.h"
 #include "storage/copy.h"
 #include "storage/migrations.h"
 #include "storage/open.h"
@@ -203,6 +204,19 @@ int Main(int argc, char** argv) {
   serve->add_option("--search-dir", search_dir_flag, "Search index directory; each instance needs its own")
       ->envname("WAYMARK_SEARCH_DIR");
 
+  // snapshot-index
+  auto* snapshot = cli.add_subcommand(
+      "snapshot-index",
+      "Copy the search index, consistently, while its server runs: a new instance started on the copy "
+      "catches up from the database's change feed instead of rebuilding (docs/deploying.md)");
+  add_db(snapshot);
+  snapshot
+      ->add_option("--search-dir", search_dir_flag, "The index to copy (default: see docs/configuration.md)")
+      ->envname("WAYMARK_SEARCH_DIR");
+  std::string snapshot_out;
+  snapshot->add_option("--out", snapshot_out, "Where the copy goes: a directory that does not exist yet")
+      ->required();
+
   // digest send
   auto* digest = cli.add_subcommand("digest", "E-mail digests of notifications");
   digest->require_subcommand(1);
@@ -317,6 +331,15 @@ int Main(int argc, char** argv) {
   }
 
   if (*serve) return Serve(config, demo);
+
+  if (*snapshot) {
+    const std::string dir = app::SearchDirFor(config);
+    auto seq = search::SnapshotXapianIndex(dir, snapshot_out);
+    if (!seq.ok()) return Fail(seq.status());
+    std::cout << "copied " << dir << " to " << snapshot_out << " (up to change " << *seq
+              << "); start the new instance with --search-dir " << snapshot_out << "\n";
+    return 0;
+  }
 
   if (*backup) {
     auto parsed = storage::ParseDatabaseUrl(config.db);

@@ -1315,4 +1315,44 @@ Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir, const Xap
   }
 }
 
+Result<std::int64_t> SnapshotXapianIndex(const std::string& dir, const std::string& out_dir, int attempts) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(out_dir, ec)) {
+    return Status::InvalidArgument("'" + out_dir + "' already exists: give a directory that does not");
+  }
+  if (!fs::exists(fs::path(dir) / "iamglass", ec))
+    return Status::NotFound("no search index in '" + dir + "'");
+  // Written beside the target and renamed into place when whole.
+  const std::string partial = out_dir + ".partial";
+  for (int attempt = 1;; ++attempt) {
+    fs::remove_all(partial, ec);
+    try {
+      Xapian::Database db(dir, Xapian::DB_BACKEND_GLASS);
+      std::string seq = db.get_metadata(kAppliedSeqKey);
+      // Same document ids: the facet column is kept by document id.
+      db.compact(partial, Xapian::DBCOMPACT_NO_RENUMBER);
+      fs::rename(partial, out_dir, ec);
+      if (ec) {
+        fs::remove_all(partial, ec);
+        return Status::Unavailable("cannot move the copy to '" + out_dir + "': " + ec.message());
+      }
+      return seq.empty() ? 0 : std::stoll(seq);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= attempts) {
+        fs::remove_all(partial, ec);
+        return Status::Unavailable("the index changed faster than it could be copied (" +
+                                   std::to_string(attempts) +
+                                   " tries); try again when fewer changes are being made");
+      }
+    } catch (const Xapian::Error& e) {
+      fs::remove_all(partial, ec);
+      return FromXapian(e, "snapshot");
+    } catch (const std::exception& e) {
+      fs::remove_all(partial, ec);
+      return FromStd(e, "snapshot");
+    }
+  }
+}
+
 }  // namespace waymark::search

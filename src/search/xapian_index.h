@@ -44,4 +44,15 @@ struct XapianIndexOptions {
 Result<std::unique_ptr<Index>> OpenXapianIndex(const std::string& dir,
                                                const XapianIndexOptions& options = {});
 
+// Copies the index in `dir` to `out_dir` (which must not exist yet) as one
+// consistent revision, while a server may be writing to it: Xapian's
+// compaction reads one revision, and when the writer moves on too far
+// before the copy is done, it starts again, at most `attempts` times. An
+// instance started on the copy catches up from the change feed instead of
+// rebuilding from the database (Runtime::OpenSearch), which is how a new
+// instance joins a deployment quickly. Returns the last change-feed entry
+// the copy holds.
+Result<std::int64_t> SnapshotXapianIndex(const std::string& dir, const std::string& out_dir,
+                                         int attempts = 5);
+
 }  // namespace waymark::search

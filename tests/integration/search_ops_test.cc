@@ -66,6 +66,43 @@ TEST_P(SearchOpsTest, IndexBehindTheDatabaseCatchesUpAtStart) {
   EXPECT_EQ(Total("wombat"), 1) << "the index applies the changes it missed";
 }
 
+TEST_P(SearchOpsTest, ANewInstanceStartsFromASnapshotAndCatchesUp) {
+  Publish(d().Unique("snap"), "Quokka parade of newcomers");
+  // Taken while the server runs, then a write the copy does not hold.
+  std::string snap = d().dir().File("snapshot");
+  fs::remove_all(snap);
+  CliResult r = d().Cli({"snapshot-index", "--search-dir", d().search_dir(), "--out", snap});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("up to change "), std::string::npos) << r.out;
+  Publish(d().Unique("snap"), "Narwhal market of trades");
+
+  ASSERT_EQ(d().StopServer(), 0);
+  fs::remove_all(d().search_dir());
+  fs::rename(snap, d().search_dir());
+  d().StartServer();
+  EXPECT_EQ(Total("quokka"), 1);
+  EXPECT_EQ(Total("narwhal"), 1) << "the changes after the copy come from the change feed";
+  EXPECT_EQ(d().server().Stderr().find("index rebuilt"), std::string::npos)
+      << "started from the copy, not rebuilt:\n"
+      << d().server().Stderr();
+}
+
+TEST_P(SearchOpsTest, SnapshotRefusesWhatItCannotDo) {
+  std::string taken = d().dir().File("taken");
+  fs::create_directories(taken);
+  CliResult exists = d().Cli({"snapshot-index", "--search-dir", d().search_dir(), "--out", taken});
+  EXPECT_EQ(exists.exit_code, 2) << exists.Describe();
+  EXPECT_NE(exists.err.find("already exists"), std::string::npos) << exists.Describe();
+  CliResult missing = d().Cli(
+      {"snapshot-index", "--search-dir", d().dir().File("no-such-index"), "--out", d().dir().File("copy")});
+  EXPECT_EQ(missing.exit_code, 1) << missing.Describe();
+  EXPECT_NE(missing.err.find("no search index"), std::string::npos) << missing.Describe();
+  EXPECT_FALSE(fs::exists(d().dir().File("copy")));
+  CliResult no_out = d().Cli({"snapshot-index", "--search-dir", d().search_dir()});
+  EXPECT_EQ(no_out.exit_code, 2) << no_out.Describe();
+  EXPECT_NE(no_out.err.find("--out"), std::string::npos) << no_out.Describe();
+}
+
 TEST_P(SearchOpsTest, ReindexRebuildsFromTheDatabase) {
   Publish(d().Unique("reindex"), "Yodelling bakery against rumours");
   ASSERT_EQ(d().StopServer(), 0);
