@@ -283,8 +283,9 @@ std::shared_ptr<const Synonyms> CompileThesaurus(const Thesaurus& t) {
   Stemmers stem;
   for (const auto& concept_terms : t.concepts) {
     std::vector<Synonyms::Term> terms;
-    for (const auto& [lang, list] : concept_terms) {
-      for (const auto& text : list) {
+    for (const auto& entry : concept_terms) {
+      const std::string& lang = entry.first;  // not a structured binding: the lambda below uses it
+      for (const auto& text : entry.second) {
         std::vector<std::string> stems;
         std::vector<std::string> words;
         ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
