@@ -89,7 +89,7 @@ Result<Concept> ThesaurusService::Propose(const Actor& actor, const ConceptInput
   FieldErrors errors;
   Concept c;
   if (input.terms) CheckTerms(*input.terms, c.terms, errors);
-  if (!errors.Has("terms") && TermCount(c.terms) < 2 && errors.empty())
+  if (errors.empty() && TermCount(c.terms) < 2)
     errors.Add("terms", "required", "needs at least two terms (in one language or several)");
   std::string wanted = input.slug ? Trimmed(*input.slug) : "";
   if (wanted.size() > kMaxSlug)
@@ -142,7 +142,7 @@ Result<Concept> ThesaurusService::Edit(const Actor& actor, Id id, const ConceptI
     if (input.slug && Trimmed(*input.slug) != c.slug)
       errors.Add("slug", "th_read_only", "cannot be changed after the concept is proposed");
     if (input.terms) CheckTerms(*input.terms, c.terms, errors);
-    if (!errors.Has("terms") && errors.empty() && TermCount(c.terms) < 2)
+    if (errors.empty() && TermCount(c.terms) < 2)
       errors.Add("terms", "required", "needs at least two terms (in one language or several)");
     if (!errors.empty()) return errors.ToStatus();
     return Status::Ok();
