@@ -2359,12 +2359,17 @@ TEST_P(ConcurrencyTest, ThesaurusProposalsApprovalsAndSearchesTogether) {
       return true;
     }
     if (t < kReaders + kApprovers) {
-      if (round >= 6) return false;
-      // Both approvers take the oldest proposal not yet approved, at the same version.
+      if (round >= 3 * proposers) return false;
+      // Both approvers take proposal number `round` (waiting a little for it
+      // to be made), at the same version.
       long long id = 0;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (static_cast<std::size_t>(round) < proposed.size()) id = proposed[static_cast<std::size_t>(round)];
+      for (int wait = 0; wait < 40 && id == 0; ++wait) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (static_cast<std::size_t>(round) < proposed.size())
+            id = proposed[static_cast<std::size_t>(round)];
+        }
+        if (id == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       approvers.arrive_and_wait();
       if (id != 0) {
@@ -2377,8 +2382,6 @@ TEST_P(ConcurrencyTest, ThesaurusProposalsApprovalsAndSearchesTogether) {
         } else if (a.status != 409) {
           tally.Fail("approve answered " + a.Describe());
         }
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       approvers.arrive_and_wait();
       return true;
