@@ -11,6 +11,7 @@
 #include "demo/library/library_demo.h"
 #include "demo/practices/practices_demo.h"
 #include "demo/survey/survey_demo.h"
+#include "demo/thesaurus/thesaurus_demo.h"
 
 namespace waymark::app {
 
@@ -76,5 +77,7 @@ Result<int> LoadDemoFutures(Runtime& runtime) {
 Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime) {
   return demo::LoadForecasts(runtime.forecasts(), runtime.config().forecast_demo_dir);
 }
+
+Result<int> LoadDemoThesaurus(Runtime& runtime) { return demo::LoadThesaurus(runtime.thesaurus()); }
 
 }  // namespace waymark::app

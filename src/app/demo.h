@@ -48,5 +48,8 @@ Result<int> LoadDemoFutures(Runtime& runtime);
 // published, each with a run queued (it completes in the background once
 // the runner starts). Returns one line per case.
 Result<std::vector<std::string>> LoadDemoForecasts(Runtime& runtime);
+// The thesaurus demo: twenty approved concepts with their en/fr/es terms.
+// Returns how many were added.
+Result<int> LoadDemoThesaurus(Runtime& runtime);
 
 }  // namespace waymark::app

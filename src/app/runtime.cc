@@ -256,6 +256,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const Config& config) {
   fo.zip.max_archive_bytes = static_cast<long long>(config.max_body_bytes);
   rt->forecast_service_ =
       std::make_unique<forecasts::ForecastService>(rt->forecast_stores_->store(), rt->clock_, fo);
+  rt->thesaurus_stores_ = std::make_unique<storage::ThesaurusStores>(*rt->db_);
+  rt->thesaurus_service_ = std::make_unique<thesaurus::ThesaurusService>(
+      rt->stores_->stores(), rt->thesaurus_stores_->concepts(), rt->clock_);
+  // The index takes in a change before the request that made it answers. A
+  // failed refresh is retried by the next catch-up (the stamp is unchanged).
+  rt->thesaurus_service_->SetOnChange([runtime = rt.get()] { (void)runtime->RefreshThesaurus(true); });
   return rt;
 }
 
@@ -276,6 +282,7 @@ Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>
   if (!index.ok()) return index.status().WithContext("search index " + dir);
   index_ = std::move(index).value();
   indexer_ = std::make_unique<search::Indexer>(*index_, campaign_stores_->feed(), documents_);
+  WM_RETURN_IF_ERROR(RefreshThesaurus(true).WithContext("thesaurus"));
   campaign_service_->SetIndex(index_.get());
   exchange_service_->SetIndex(index_.get());
   practice_service_->SetIndex(index_.get());
@@ -289,6 +296,18 @@ Status Runtime::OpenSearch(const std::function<void(std::int64_t, std::int64_t)>
   }
   auto caught = indexer_->CatchUp();
   if (!caught.ok()) return caught.status().WithContext("search index catch-up");
+  return Status::Ok();
+}
+
+Status Runtime::RefreshThesaurus(bool force) {
+  if (!index_) return Status::Ok();  // no index in this command: nothing to give it
+  std::lock_guard lock(thesaurus_mu_);
+  WM_ASSIGN_OR_RETURN(std::string stamp, thesaurus_service_->Stamp());
+  if (!force && stamp == thesaurus_stamp_) return Status::Ok();
+  WM_ASSIGN_OR_RETURN(std::shared_ptr<const search::Thesaurus> snapshot, thesaurus_service_->Snapshot());
+  index_->SetThesaurus(std::move(snapshot));
+  thesaurus_stamp_ = std::move(stamp);
+  thesaurus_swaps_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

@@ -3,7 +3,11 @@
 // injected clock and randomness.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "app/config.h"
 #include "core/clock.h"
@@ -21,6 +25,7 @@
 #include "domain/practices/practice_service.h"
 #include "domain/search/search.h"
 #include "domain/survey/survey_service.h"
+#include "domain/thesaurus/thesaurus_service.h"
 #include "i18n/countries.h"
 #include "mail/smtp_mailer.h"
 #include "sql/sql.h"
@@ -35,6 +40,7 @@
 #include "storage/library/library_stores.h"
 #include "storage/practices/practice_stores.h"
 #include "storage/survey/survey_stores.h"
+#include "storage/thesaurus/thesaurus_stores.h"
 
 namespace waymark::app {
 
@@ -57,6 +63,14 @@ class Runtime {
   Status RebuildSearch(const std::function<void(std::int64_t, std::int64_t)>& progress);
   search::Indexer* indexer() { return indexer_.get(); }
   search::Index* index() { return index_.get(); }
+  // Gives the opened index the thesaurus's approved concepts as synonyms,
+  // when they changed since it last did (`force`: whatever the store's
+  // stamp says). The thesaurus calls it after each change this process
+  // makes; serve's catch-up loop, for other instances' changes. Thread-safe.
+  Status RefreshThesaurus(bool force);
+  // How many times the index took in a new thesaurus: cached search pages
+  // are stale once it moves (serve's content generation).
+  std::uint64_t thesaurus_swaps() const { return thesaurus_swaps_.load(std::memory_order_acquire); }
 
   const Config& config() const { return config_; }
   sql::Database& db() { return *db_; }
@@ -83,6 +97,7 @@ class Runtime {
   // Extracts the text of PDFs (wm_pdf); shared, thread-safe.
   library::TextExtractor& pdf_extractor() { return *pdf_extractor_; }
   atlas::AtlasService& atlas() { return *atlas_service_; }
+  thesaurus::ThesaurusService& thesaurus() { return *thesaurus_service_; }
   // Outgoing mail (config.smtp_*), or nullptr when smtp_host is empty.
   mail::SmtpMailer* mailer() { return mailer_.get(); }
   const i18n::Countries& countries() const { return *countries_; }
@@ -126,6 +141,11 @@ class Runtime {
   std::unique_ptr<futures::FuturesService> futures_service_;
   std::unique_ptr<storage::ForecastStores> forecast_stores_;
   std::unique_ptr<forecasts::ForecastService> forecast_service_;
+  std::unique_ptr<storage::ThesaurusStores> thesaurus_stores_;
+  std::unique_ptr<thesaurus::ThesaurusService> thesaurus_service_;
+  std::mutex thesaurus_mu_;      // one refresh at a time, so the newest snapshot is the one kept
+  std::string thesaurus_stamp_;  // of the snapshot the index has; guarded by thesaurus_mu_
+  std::atomic<std::uint64_t> thesaurus_swaps_{0};
   std::unique_ptr<mail::SmtpMailer> mailer_;
   std::unique_ptr<campaigns::CampaignDocuments> campaign_documents_;
   std::unique_ptr<exchange::PostDocuments> post_documents_;

@@ -11,6 +11,7 @@
 #include "web/library/library_module.h"
 #include "web/practices/practices_module.h"
 #include "web/survey/survey_module.h"
+#include "web/thesaurus/thesaurus_module.h"
 
 namespace waymark::app {
 
@@ -48,6 +49,8 @@ std::vector<std::unique_ptr<web::Module>> WebModules(web::Site& site, Runtime& r
       site, web::FuturesModule::Services{&runtime.futures(), &runtime.consultations()}));
   modules.push_back(
       std::make_unique<web::ForecastsModule>(site, web::ForecastsModule::Services{&runtime.forecasts()}));
+  modules.push_back(std::make_unique<web::ThesaurusModule>(
+      site, web::ThesaurusModule::Services{&runtime.thesaurus(), &runtime.atlas()}));
   return modules;
 }
 

@@ -154,6 +154,12 @@ int Serve(const app::Config& config, bool demo) {
       return 1;
     }
     for (const auto& line : *fc) info("demo", "forecasts: " + line);
+    auto th = app::LoadDemoThesaurus(runtime);
+    if (!th.ok()) {
+      std::cerr << "waymark: demo thesaurus: " << th.status().message() << "\n";
+      return 1;
+    }
+    info("demo", std::to_string(*th) + " thesaurus concepts added");
     auto caught = runtime.indexer()->CatchUp();
     if (!caught.ok()) {
       std::cerr << "waymark: search index: " << caught.status().message() << "\n";
@@ -207,10 +213,12 @@ int Serve(const app::Config& config, bool demo) {
     options.indexer = runtime.indexer();
     if (config.page_cache_mb > 0) {
       // Every committed write of this process and every change the search
-      // index takes in (its own and other instances') makes kept pages stale.
+      // index takes in (its own and other instances', the thesaurus's
+      // synonyms included) makes kept pages stale.
       search::Indexer* indexer = runtime.indexer();
-      options.content_generation = [&db, indexer] {
-        return db.CommittedWrites() + (indexer != nullptr ? indexer->commits() : 0);
+      options.content_generation = [&db, indexer, &runtime] {
+        return db.CommittedWrites() + (indexer != nullptr ? indexer->commits() : 0) +
+               runtime.thesaurus_swaps();
       };
       options.page_cache.max_bytes = static_cast<std::size_t>(config.page_cache_mb) << 20;
       options.page_cache.max_age_ms = config.page_cache_max_age_ms;
@@ -318,6 +326,9 @@ int Serve(const app::Config& config, bool demo) {
     Periodic search_poll(std::chrono::milliseconds(config.search_poll_ms), [&runtime, &event] {
       auto r = runtime.indexer()->CatchUp();
       if (!r.ok()) event("warn", "search catch-up", r.status().message());
+      // Other instances' thesaurus changes: a cheap stamp, compared.
+      Status t = runtime.RefreshThesaurus(false);
+      if (!t.ok()) event("warn", "thesaurus refresh", t.message());
     });
     // The text of newly uploaded library PDFs, off the request path; what
     // it extracts reaches the index at the next catch-up.

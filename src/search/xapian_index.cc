@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -55,6 +56,15 @@ constexpr const char* kAppliedSeqKey = "waymark_applied_seq";
 constexpr const char* kSentinelTerm = "\x01sentinel";
 // A lemma match's weight relative to a match of the word's own stems.
 constexpr double kLemmaWeight = 0.5;
+// A thesaurus synonym's weight (the same concept's terms in other
+// languages): below a lemma's, so the reader's own words rank first.
+constexpr double kSynonymWeight = 0.3;
+// Thesaurus terms of more words than this are not looked for in queries.
+constexpr std::size_t kMaxSynonymWords = 6;
+// Words of a synonym shorter than this (bytes, folded) are left out of its
+// query ("d" of "demandeur d'asile", "de" of "solicitante de asilo"): they
+// would match almost every text of their language.
+constexpr std::size_t kMinSynonymWordBytes = 3;
 // A title word counts as this many body words.
 constexpr Xapian::termcount kTitleWdf = 4;
 // Facet values and audiences longer than this are not indexed (Xapian terms
@@ -212,13 +222,52 @@ class CachingStemmer {
   std::string key_;
 };
 
+// --- thesaurus synonyms ---
+
+// A Thesaurus read for queries: each term of each concept under the key its
+// words give in its own language (lang, NUL, the words' stems joined by
+// spaces), and per concept the index terms of each of its terms (the words'
+// stems in the term's language, ANDed). Immutable once built; shared by
+// the searches as shared_ptr<const>.
+struct Synonyms {
+  struct Term {
+    std::string key;
+    std::vector<std::string> words;  // index terms, all of which a text must have
+  };
+  std::unordered_map<std::string, std::vector<std::size_t>> concepts_of;  // key -> concepts
+  std::vector<std::vector<Term>> concepts;
+  std::size_t max_words = 0;
+};
+
+std::string SynonymKey(std::string_view lang, const std::vector<std::string>& stems) {
+  std::string key(lang);
+  key += '\0';
+  for (std::size_t i = 0; i < stems.size(); ++i) {
+    if (i > 0) key += ' ';
+    key += stems[i];
+  }
+  return key;
+}
+
 // --- the query's words ---
+
+// Consecutive query words [first, last] (indexes into QueryWords::groups)
+// that are a thesaurus term: the other terms of its concept(s), each a list
+// of index terms that a text must all have.
+struct SynonymSpan {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::vector<std::vector<std::string>> alternatives;
+};
 
 struct QueryWords {
   // Per word, its folded form and stems (deduplicated).
   std::vector<std::vector<std::string>> groups;
   // Per word (same order), its lemma terms in en/fr/es (see lemmas.h).
   std::vector<std::vector<std::string>> lemmas;
+  // Thesaurus synonyms of single words and runs of words, ascending, never
+  // overlapping.
+  std::vector<SynonymSpan> synonyms;
   // Every term of every group: a text word whose index term is in here matches.
   std::set<std::string, std::less<>> terms;
   // Snippets: lang + '\0' + folded word -> whether it matches (stemming is
@@ -226,18 +275,112 @@ struct QueryWords {
   mutable std::unordered_map<std::string, bool> seen;
 };
 
-QueryWords ParseWords(const std::string& text, Stemmers& stem, LemmaCache& lemma_cache) {
+constexpr const char* kLanguages[] = {"en", "fr", "es"};
+
+// Builds the lookup of a thesaurus (stemmers of its own: any thread may call it).
+std::shared_ptr<const Synonyms> CompileThesaurus(const Thesaurus& t) {
+  auto out = std::make_shared<Synonyms>();
+  Stemmers stem;
+  for (const auto& concept_terms : t.concepts) {
+    std::vector<Synonyms::Term> terms;
+    for (const auto& entry : concept_terms) {
+      const std::string& lang = entry.first;  // not a structured binding: the lambda below uses it
+      for (const auto& text : entry.second) {
+        std::vector<std::string> stems;
+        std::vector<std::string> words;
+        ForEachWord(text, [&](std::size_t, std::size_t, std::string_view folded) {
+          std::string s = stem.Term(lang, std::string(folded));
+          if (s.empty()) return;
+          stems.push_back(s);
+          if (folded.size() >= kMinSynonymWordBytes &&
+              std::find(words.begin(), words.end(), s) == words.end())
+            words.push_back(s);
+        });
+        if (stems.empty() || stems.size() > kMaxSynonymWords) continue;
+        if (words.empty()) words = stems;  // only short words: keep them all
+        std::string key = SynonymKey(lang, stems);
+        bool known =
+            std::any_of(terms.begin(), terms.end(), [&](const Synonyms::Term& x) { return x.key == key; });
+        if (known) continue;
+        out->max_words = std::max(out->max_words, stems.size());
+        terms.push_back({std::move(key), std::move(words)});
+      }
+    }
+    if (terms.size() < 2) continue;  // no other term to add
+    std::size_t index = out->concepts.size();
+    for (const auto& term : terms) {
+      auto& list = out->concepts_of[term.key];
+      if (std::find(list.begin(), list.end(), index) == list.end()) list.push_back(index);
+    }
+    out->concepts.push_back(std::move(terms));
+  }
+  return out;
+}
+
+// The thesaurus synonyms of the query's words (`stems`: per word, its stem
+// in each of kLanguages): at each word, the longest run of words that is a
+// term of some concept, in any of the three languages; the concepts' other
+// terms become the span's alternatives.
+void FindSynonyms(const Synonyms& syn, const std::vector<std::array<std::string, 3>>& stems, QueryWords& q) {
+  std::size_t i = 0;
+  while (i < stems.size()) {
+    std::size_t advance = 1;
+    for (std::size_t n = std::min(syn.max_words, stems.size() - i); n >= 1; --n) {
+      std::set<std::string> matched_keys;
+      std::vector<std::size_t> concepts;
+      for (std::size_t l = 0; l < std::size(kLanguages); ++l) {
+        std::vector<std::string> run;
+        for (std::size_t k = i; k < i + n; ++k) run.push_back(stems[k][l]);
+        std::string key = SynonymKey(kLanguages[l], run);
+        auto it = syn.concepts_of.find(key);
+        if (it == syn.concepts_of.end()) continue;
+        matched_keys.insert(key);
+        for (std::size_t c : it->second) {
+          if (std::find(concepts.begin(), concepts.end(), c) == concepts.end()) concepts.push_back(c);
+        }
+      }
+      if (concepts.empty()) continue;
+      SynonymSpan span{i, i + n - 1, {}};
+      for (std::size_t c : concepts) {
+        for (const auto& term : syn.concepts[c]) {
+          if (matched_keys.count(term.key) > 0) continue;
+          // A single index term that the word gives already adds nothing.
+          if (n == 1 && term.words.size() == 1 &&
+              std::find(q.groups[i].begin(), q.groups[i].end(), term.words.front()) != q.groups[i].end())
+            continue;
+          if (std::find(span.alternatives.begin(), span.alternatives.end(), term.words) ==
+              span.alternatives.end())
+            span.alternatives.push_back(term.words);
+        }
+      }
+      advance = n;
+      if (!span.alternatives.empty()) {
+        for (const auto& alt : span.alternatives) q.terms.insert(alt.begin(), alt.end());
+        q.synonyms.push_back(std::move(span));
+      }
+      break;
+    }
+    i += advance;
+  }
+}
+
+QueryWords ParseWords(const std::string& text, Stemmers& stem, LemmaCache& lemma_cache,
+                      const Synonyms* synonyms = nullptr) {
   QueryWords q;
+  std::vector<std::array<std::string, 3>> word_stems;  // per group, for the thesaurus
   std::set<std::string, std::less<>> seen;
   ForEachWord(text, [&](std::size_t b, std::size_t e, std::string_view folded) {
     if (q.groups.size() >= kMaxQueryWords) return;
     std::string w(folded);
     if (!seen.insert(w).second) return;
     std::vector<std::string> group = {w};
-    for (const char* lang : {"en", "fr", "es"}) {
-      std::string s = stem.Term(lang, w);
+    std::array<std::string, 3> by_lang;
+    for (std::size_t l = 0; l < std::size(kLanguages); ++l) {
+      std::string s = stem.Term(kLanguages[l], w);
+      by_lang[l] = s.empty() ? w : s;
       if (!s.empty() && std::find(group.begin(), group.end(), s) == group.end()) group.push_back(s);
     }
+    word_stems.push_back(std::move(by_lang));
     // The word as a lemma itself ("venir" finds "viennent" even when the
     // dictionaries are not here at query time), then its lemmas in each language.
     // The stems of its lemmas find the texts with the lemma itself (which
@@ -261,6 +404,7 @@ QueryWords ParseWords(const std::string& text, Stemmers& stem, LemmaCache& lemma
     q.groups.push_back(std::move(group));
     q.lemmas.push_back(std::move(lemmas));
   });
+  if (synonyms != nullptr && synonyms->max_words > 0) FindSynonyms(*synonyms, word_stems, q);
   return q;
 }
 
@@ -331,22 +475,42 @@ Xapian::Query TextQuery(const QueryWords& words) {
     return {Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), Xapian::Query(kSentinelTerm)};
   }
   std::vector<Xapian::Query> ands;
+  auto span = words.synonyms.begin();
+  std::vector<Xapian::Query> run;  // the words of the current synonym span
   for (std::size_t i = 0; i < words.groups.size(); ++i) {
+    // A word inside a span goes to `run`; at the span's last word, the
+    // run's AND or the span's synonyms (at kSynonymWeight) joins `ands`.
+    std::vector<Xapian::Query>& out = span != words.synonyms.end() && span->first <= i ? run : ands;
     const auto& g = words.groups[i];
     Xapian::Query stems = g.size() == 1 ? Xapian::Query(g.front())
                                         : Xapian::Query(Xapian::Query::OP_SYNONYM, g.begin(), g.end());
     const auto& l = i < words.lemmas.size() ? words.lemmas[i] : std::vector<std::string>{};
     if (l.empty()) {
-      ands.push_back(stems);
-      continue;
+      out.push_back(stems);
+    } else {
+      // A lemma match weighs less than a match of the word or its stems, so
+      // "contribuer" ranks the texts with "contribuer" before those with
+      // "contribuent" (those have both terms: they score the sum).
+      Xapian::Query lemma = l.size() == 1 ? Xapian::Query(l.front())
+                                          : Xapian::Query(Xapian::Query::OP_SYNONYM, l.begin(), l.end());
+      out.emplace_back(Xapian::Query::OP_OR, stems,
+                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, lemma, kLemmaWeight));
     }
-    // A lemma match weighs less than a match of the word or its stems, so
-    // "contribuer" ranks the texts with "contribuer" before those with
-    // "contribuent" (those have both terms: they score the sum).
-    Xapian::Query lemma = l.size() == 1 ? Xapian::Query(l.front())
-                                        : Xapian::Query(Xapian::Query::OP_SYNONYM, l.begin(), l.end());
-    ands.emplace_back(Xapian::Query::OP_OR, stems,
-                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, lemma, kLemmaWeight));
+    if (&out != &run || span->last != i) continue;
+    std::vector<Xapian::Query> alternatives;
+    for (const auto& alt : span->alternatives) {
+      alternatives.push_back(alt.size() == 1 ? Xapian::Query(alt.front())
+                                             : Xapian::Query(Xapian::Query::OP_AND, alt.begin(), alt.end()));
+    }
+    Xapian::Query own =
+        run.size() == 1 ? run.front() : Xapian::Query(Xapian::Query::OP_AND, run.begin(), run.end());
+    Xapian::Query other = alternatives.size() == 1
+                              ? alternatives.front()
+                              : Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+    ands.emplace_back(Xapian::Query::OP_OR, own,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, other, kSynonymWeight));
+    run.clear();
+    ++span;
   }
   if (ands.size() == 1) return ands.front();
   return {Xapian::Query::OP_AND, ands.begin(), ands.end()};
@@ -688,6 +852,12 @@ class XapianIndex final : public Index {
   Status Clear() override;
   Result<std::int64_t> DocumentCount() override;
   Result<Results> Search(const Query& q) override;
+  void SetThesaurus(std::shared_ptr<const Thesaurus> thesaurus) override {
+    // Compiled before the lock: searches never wait for the stemming.
+    std::shared_ptr<const Synonyms> compiled = thesaurus ? CompileThesaurus(*thesaurus) : nullptr;
+    std::lock_guard lock(synonyms_mu_);
+    synonyms_ = std::move(compiled);
+  }
 
   // Adds the sentinel (see kSentinelTerm) if the index has none; commits
   // only what it adds. Called at open, before any other thread has the index.
@@ -789,6 +959,11 @@ class XapianIndex final : public Index {
   std::uint64_t generation_ = 1;               // guarded by pool_mu_
   std::map<std::uint64_t, int> active_;        // generation -> leases; guarded by pool_mu_
   std::vector<std::unique_ptr<Reader>> idle_;  // guarded by pool_mu_
+
+  // The thesaurus's lookup (no Xapian object in it: plain strings, shared
+  // read-only); each search copies the pointer once.
+  std::mutex synonyms_mu_;
+  std::shared_ptr<const Synonyms> synonyms_;  // guarded by synonyms_mu_
 };
 
 XapianIndex::Lease XapianIndex::Acquire() {
@@ -1242,6 +1417,12 @@ Result<Results> XapianIndex::Search(const Query& q) {
     for (const auto& a : q.audience) terms.emplace_back(kAudiencePrefix + a);
     audience = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
   }
+  // One thesaurus for the whole search, whatever a swap does meanwhile.
+  std::shared_ptr<const Synonyms> synonyms;
+  {
+    std::lock_guard lock(synonyms_mu_);
+    synonyms = synonyms_;
+  }
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
@@ -1254,13 +1435,18 @@ Result<Results> XapianIndex::Search(const Query& q) {
           return RunSearch(*r, q, words, *like, filters, audience, wanted);
         }
         auto parse = [&](const std::string& text) {
-          QueryWords words = ParseWords(text, r->stem, r->lemmas);
+          QueryWords words = ParseWords(text, r->stem, r->lemmas, synonyms.get());
           // Lemma terms in no document are left out: the query (its cost
           // and Xapian's estimates) stays what it was for words that have no
-          // other forms in the index.
-          for (auto& l : words.lemmas) {
-            std::erase_if(l, [&](const std::string& t) { return r->db.get_termfreq(t) == 0; });
+          // other forms in the index. So are synonyms that cannot match.
+          auto absent = [&](const std::string& t) { return r->db.get_termfreq(t) == 0; };
+          for (auto& l : words.lemmas) std::erase_if(l, absent);
+          for (auto& span : words.synonyms) {
+            std::erase_if(span.alternatives, [&](const std::vector<std::string>& alt) {
+              return std::any_of(alt.begin(), alt.end(), absent);
+            });
           }
+          std::erase_if(words.synonyms, [](const SynonymSpan& span) { return span.alternatives.empty(); });
           return words;
         };
         QueryWords words = parse(q.text);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -613,6 +614,70 @@ TEST_F(XapianIndexTest, ConcurrentSearchesWhileWriting) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(FindIds("migrant").size(), 20u);
+}
+
+std::shared_ptr<const Thesaurus> MigrationThesaurus() {
+  auto t = std::make_shared<Thesaurus>();
+  t->concepts.push_back({{"en", {"xenophobia"}}, {"fr", {"xénophobie"}}, {"es", {"xenofobia"}}});
+  t->concepts.push_back(
+      {{"en", {"asylum seeker"}}, {"fr", {"demandeur d'asile"}}, {"es", {"solicitante de asilo"}}});
+  return t;
+}
+
+TEST_F(XapianIndexTest, ThesaurusSynonymsRankAfterTheReadersOwnWordsAndAreMarked) {
+  Put(Doc(1, "en", "Against xenophobia", "Posters in the stations."));
+  Put(Doc(2, "fr", "Contre la xénophobie", "Des affiches contre la xénophobie dans les gares."));
+  Put(Doc(3, "es", "Un solicitante de asilo", "Historias de Quito."));
+  Put(Doc(4, "en", "Seekers of truth", "An asylum for old horses."));
+  Commit();
+  EXPECT_EQ(FindIds("xenophobia"), std::vector<Id>{1});
+  index_->SetThesaurus(MigrationThesaurus());
+  EXPECT_EQ(FindIds("xenophobia"), (std::vector<Id>{1, 2}));
+  EXPECT_EQ(FindIds("xénophobie"), (std::vector<Id>{2, 1}));
+  // A multi-word term is matched as a run of the query's words, and its
+  // synonyms need all their words; its words alone are no synonym.
+  EXPECT_EQ(FindIds("asylum seekers"), (std::vector<Id>{4, 3}));
+  EXPECT_EQ(FindIds("seekers"), std::vector<Id>{4});
+
+  Query q;
+  q.text = "xenophobia";
+  q.lang = "fr";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 2u);
+  for (const auto& h : r.hits) {
+    if (h.id == 2) {
+      EXPECT_EQ(h.lang, "fr");
+      EXPECT_NE(h.snippet_html.find("<mark>xénophobie</mark>"), std::string::npos) << h.snippet_html;
+    }
+  }
+
+  index_->SetThesaurus(nullptr);
+  EXPECT_EQ(FindIds("xenophobia"), std::vector<Id>{1});
+}
+
+TEST_F(XapianIndexTest, ThesaurusSwapsWhileSearching) {
+  Put(Doc(1, "en", "Against xenophobia", "Posters."));
+  Put(Doc(2, "es", "Contra la xenofobia", "Carteles."));
+  Commit();
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  readers.reserve(3);
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        Query q;
+        q.text = "xenophobia";
+        auto r = index_->Search(q);
+        // One thesaurus or none, never a torn one: the English campaign first.
+        if (!r.ok() || r->hits.empty() || r->hits.front().id != 1) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) index_->SetThesaurus(i % 2 == 0 ? MigrationThesaurus() : nullptr);
+  done = true;
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST_F(XapianIndexTest, BadDocumentsAreRefused) {

@@ -200,6 +200,9 @@ const std::vector<TableSpec>& Specs() {
       // 0013_consultations_documents: after the consultations.
       {"consultation_documents",
        "id, consultation_id, library_item_id, kind, language, title, position, created_at", "id", true},
+      // 0016_thesaurus.
+      {"thesaurus_concepts", "id, slug, status, version, created_at, updated_at, proposed_by, terms", "id",
+       true},
   };
   return specs;
 }

@@ -29,6 +29,9 @@
 // lists, upload the same PDF to many items at once, and the administrator
 // publishes: the bytes are stored once, each upload is a file of its item,
 // and the index finds each published item and its PDF's word with its page.
+// The thesaurus's routes are read, and searches it expands are run, while
+// members propose concepts and two moderators race to approve each one at
+// the same version: one approval per concept, each audited once.
 // The futures module's routes are read while participants write through
 // every write route of a workshop (API and forms, whatever the phase) and
 // its facilitator edits it and moves its phases on: nobody spends more than
@@ -458,7 +461,29 @@ class ConcurrencyTest : public ServerTest {
     for (Read& r : AtlasReads()) urls.push_back(std::move(r));
     for (Read& r : ConsultationReads()) urls.push_back(std::move(r));
     for (Read& r : FuturesReads()) urls.push_back(std::move(r));
+    for (Read& r : ThesaurusReads()) urls.push_back(std::move(r));
     return urls;
+  }
+
+  // Every public route of the thesaurus, and searches its demo concepts expand.
+  std::vector<Read> ThesaurusReads() {
+    std::vector<Read> reads = {"/thesaurus",
+                               "/thesaurus?lang=fr",
+                               "/api/v1/thesaurus",
+                               "/campaigns?q=xenophobia",
+                               "/api/v1/campaigns?q=inmigrante",
+                               {"/api/v1/thesaurus/999999999", 404},
+                               {"/api/v1/thesaurus/none", 404}};
+    HttpResponse list = client().Get("/api/v1/thesaurus");
+    if (list.status == 200) {
+      int n = 0;
+      json items = list.Json()["items"];
+      for (const auto& c : items) {
+        if (n++ == 5) break;
+        reads.emplace_back("/api/v1/thesaurus/" + std::to_string(c["id"].get<long long>()));
+      }
+    }
+    return reads;
   }
 
   // Every public route of the Atlas: the map page with its filters and
@@ -2305,6 +2330,98 @@ TEST_P(ConcurrencyTest, ReadsAndWritesTogetherNeverFail) {
   int code = d().StopServer();
   EXPECT_EQ(code, 0) << "the server did not stop cleanly (" << DescribeExit(code) << ")";
   if (code != 0) PrintServerLogOnFailure(&d());
+}
+
+TEST_P(ConcurrencyTest, ThesaurusProposalsApprovalsAndSearchesTogether) {
+  const std::vector<Client>& members = Members();
+  const std::string admin = d().AdminToken();
+  const std::vector<Read> reads = ThesaurusReads();
+  std::string run = Word(d(), "th");
+  constexpr int kReaders = 3;
+  constexpr int kApprovers = 2;  // racing on each proposal's version
+  const int proposers = kClients - kReaders - kApprovers;
+  Tally tally;
+  std::mutex mu;
+  std::vector<long long> proposed;  // guarded by mu
+  std::atomic<int> approvals{0};
+  std::atomic<int> proposers_left{proposers};
+  std::barrier approvers(kApprovers);
+  Clock::time_point deadline = Clock::now() + seconds(15);
+  const int pass = static_cast<int>(reads.size() / kReaders + 1);
+
+  RunClients(kClients, deadline, 4 * pass + 8, tally, [&](int t, int round) {
+    if (t < kReaders) {
+      if (round >= pass && proposers_left.load() == 0) return false;
+      const Read& read = reads[(static_cast<std::size_t>(round) * kReaders + t) % reads.size()];
+      HttpResponse r = client().Get(read.url);
+      tally.Check("GET " + read.url, r);
+      if (!read.Expected(r.status)) tally.Fail("GET " + read.url + " answered " + r.Describe());
+      return true;
+    }
+    if (t < kReaders + kApprovers) {
+      if (round >= 3 * proposers) return false;
+      // Both approvers take proposal number `round` (waiting a little for it
+      // to be made), at the same version.
+      long long id = 0;
+      for (int wait = 0; wait < 40 && id == 0; ++wait) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (static_cast<std::size_t>(round) < proposed.size())
+            id = proposed[static_cast<std::size_t>(round)];
+        }
+        if (id == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      approvers.arrive_and_wait();
+      if (id != 0) {
+        HeaderList h = Bearer(admin);
+        h.emplace_back("If-Match", "\"1\"");
+        HttpResponse a = client().Request("POST", "/api/v1/thesaurus/" + std::to_string(id) + "/approve", h);
+        tally.Check("approve", a);
+        if (a.status == 200) {
+          ++approvals;
+        } else if (a.status != 409) {
+          tally.Fail("approve answered " + a.Describe());
+        }
+      }
+      approvers.arrive_and_wait();
+      return true;
+    }
+    if (round >= 3) {
+      --proposers_left;
+      return false;
+    }
+    const Client& e = members[static_cast<std::size_t>(t)];
+    std::string w = run + "x" + std::to_string(t * 10 + round);
+    HttpResponse c = client().SendJson(
+        "POST", "/api/v1/thesaurus", {{"terms", {{"en", {w + "en"}}, {"es", {w + "es"}}}}}, Bearer(e.token));
+    tally.Check("POST /api/v1/thesaurus", c);
+    if (c.status != 201) {
+      tally.Fail("propose answered " + c.Describe());
+      return true;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    proposed.push_back(c.Json()["id"].get<long long>());
+    return true;
+  });
+  std::cout << "[thesaurus] " << tally.requests() << " requests, " << proposed.size() << " proposed, "
+            << approvals.load() << " approved\n";
+  EXPECT_EQ(tally.failures(), 0) << tally.Describe();
+  ASSERT_TRUE(server().running()) << "the server died under load";
+  EXPECT_EQ(static_cast<int>(proposed.size()), 3 * proposers);
+  int approved = 0;
+  for (long long id : proposed) {
+    HttpResponse c = client().Get("/api/v1/thesaurus/" + std::to_string(id), Bearer(admin));
+    ASSERT_EQ(c.status, 200) << c.Describe();
+    long audits = AuditCount("thesaurus.concept.approve", "thesaurus_concept", id);
+    EXPECT_LE(audits, 1) << "one approval per version: " << id;
+    if (c.Json()["status"] == "approved") {
+      ++approved;
+      EXPECT_EQ(c.Json()["version"], 2) << id;
+      EXPECT_EQ(audits, 1) << id;
+    }
+  }
+  EXPECT_EQ(approved, approvals.load());
+  EXPECT_GT(approved, 0);
 }
 
 WM_INSTANTIATE_BACKENDS(ConcurrencyTest);

@@ -330,6 +330,54 @@ TEST_F(MultiInstanceTest, CampaignPublishedOnOneInstanceIsFoundOnTheOther) {
   EXPECT_EQ(found, 1) << "instance B never saw the campaign published on A";
 }
 
+TEST_F(MultiInstanceTest, ConceptApprovedOnOneInstanceExpandsSearchesOnTheOther) {
+  // Each instance gives its own index the thesaurus; B notices A's approval
+  // by the store's stamp at its next catch-up (issue 15).
+  TempDir conf;
+  std::string config = conf.Write("config.json", R"({"search_poll_ms": 200})");
+  std::unique_ptr<ServerProcess> a = Start("a", config);
+  std::unique_ptr<ServerProcess> b = Start("b", config);
+  AddPerson("ana@example.org", /*admin=*/true);
+  CliResult org =
+      RunCli({"org", "add", "--db", db_->url(), "--slug", "kilimo", "--name", "Kilimo", "--kind", "cso"});
+  ASSERT_EQ(org.exit_code, 0) << org.Describe();
+  CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
+  ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
+  HeaderList auth = {{"Authorization", "Bearer " + tok.out.substr(0, tok.out.find('\n'))}};
+
+  HttpClient ca(a->port());
+  HttpClient cb(b->port());
+  nlohmann::json body = {{"organisation", "kilimo"}, {"title", {{"es", "Los zqhuertox del barrio"}}}};
+  HttpResponse created = ca.SendJson("POST", "/api/v1/campaigns", body, auth);
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  std::string id = std::to_string(created.Json().value("id", 0LL));
+  ASSERT_EQ(ca.Request("POST", "/api/v1/campaigns/" + id + "/submit", auth).status, 200);
+  ASSERT_EQ(ca.Request("POST", "/api/v1/campaigns/" + id + "/publish", auth).status, 200);
+  auto total = [](HttpClient& c, const std::string& q) {
+    return c.Get("/api/v1/campaigns?q=" + q).Json().value("total", -1LL);
+  };
+  auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (std::chrono::steady_clock::now() < deadline && total(cb, "zqhuertox") != 1)
+    std::this_thread::sleep_for(milliseconds(100));
+  ASSERT_EQ(total(cb, "zqhuertox"), 1) << "instance B never indexed the campaign";
+  EXPECT_EQ(total(cb, "zqplotx"), 0);
+
+  nlohmann::json concept_body = {{"terms", {{"en", {"zqplotx"}}, {"es", {"zqhuertox"}}}}};
+  HttpResponse proposed = ca.SendJson("POST", "/api/v1/thesaurus", concept_body, auth);
+  ASSERT_EQ(proposed.status, 201) << proposed.Describe();
+  std::string concept_id = std::to_string(proposed.Json().value("id", 0LL));
+  ASSERT_EQ(ca.Request("POST", "/api/v1/thesaurus/" + concept_id + "/approve", auth).status, 200);
+  EXPECT_EQ(total(ca, "zqplotx"), 1) << "A expands at once";
+  long long found = -1;
+  deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    found = total(cb, "zqplotx");
+    if (found == 1) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(found, 1) << "instance B never took in the concept approved on A";
+}
+
 // Forecast runs with two instances: a second instance starting leaves the
 // first one's running run alone (its heartbeat is fresh), a cancel made
 // through one instance stops the run on the other, and a run queued through

@@ -99,6 +99,16 @@ struct Results {
   std::string corrected_from;
 };
 
+// Synonyms across languages at query time: the approved concepts of the
+// thesaurus module, each with its terms per language ("en", "fr", "es"; the
+// preferred term first, then the others). A query word or run of words that
+// is a term of a concept also matches the concept's other terms, each read
+// in its own language, at a lower weight than the reader's own words.
+// Immutable once built: shared between searches as shared_ptr<const>.
+struct Thesaurus {
+  std::vector<std::map<std::string, std::vector<std::string>>> concepts;
+};
+
 class Index {
  public:
   virtual ~Index() = default;
@@ -113,6 +123,10 @@ class Index {
   virtual Status Clear() = 0;
   virtual Result<std::int64_t> DocumentCount() = 0;
   virtual Result<Results> Search(const Query& q) = 0;
+  // Replaces the synonyms used by the searches that start after it returns
+  // (nullptr: none). Thread-safe; a search reads one thesaurus throughout.
+  // An index that does not expand queries ignores it.
+  virtual void SetThesaurus(std::shared_ptr<const Thesaurus> thesaurus) { (void)thesaurus; }
 };
 
 struct Change {
