@@ -453,7 +453,7 @@ python3 - "$TMP/meta.json" <<EOF
 import json, sys
 json.dump({
   "commit": "$COMMIT$DIRTY", "date": "$(date -u '+%Y-%m-%dT%H:%M:%SZ')", "nproc": $(nproc),
-  "binary_built": "$(date -u -r "$BIN" '+%Y-%m-%dT%H:%M:%SZ')", "binary": "$BIN",
+  "binary_built": "$(date -u -r "$BIN" '+%Y-%m-%dT%H:%M:%SZ')", "binary": "${BIN#"$ROOT"/}",
   "wrk": "-t$THREADS -c$CONNECTIONS -d${DURATION}s", "stages": "${STAGES[*]}",
   "load_before": "$LOAD_BEFORE", "load_after": "$LOAD_AFTER",
   "data": {"campaigns": $N_CAMPAIGNS, "campaigns_via_api": $API_CAMPAIGNS, "search_docs": $SEARCH_DOCS,
