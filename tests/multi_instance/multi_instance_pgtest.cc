@@ -84,6 +84,18 @@ class MultiInstanceTest : public ::testing::Test {
     return ServerProcess::Start(o);
   }
 
+  // An administrator (ana@example.org) and the organisation "kilimo";
+  // `auth` gets her API token's header.
+  void KilimoAdmin(HeaderList& auth) {
+    AddPerson("ana@example.org", /*admin=*/true);
+    CliResult org =
+        RunCli({"org", "add", "--db", db_->url(), "--slug", "kilimo", "--name", "Kilimo", "--kind", "cso"});
+    ASSERT_EQ(org.exit_code, 0) << org.Describe();
+    CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
+    ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
+    auth = {{"Authorization", "Bearer " + tok.out.substr(0, tok.out.find('\n'))}};
+  }
+
   void AddPerson(const std::string& email, bool admin = false) {
     std::vector<std::string> args = {"user", "add",    "--db",     db_->url(),        "--email",
                                      email,  "--name", "Ana Lima", "--password-stdin"};
@@ -295,14 +307,8 @@ TEST_F(MultiInstanceTest, CampaignPublishedOnOneInstanceIsFoundOnTheOther) {
   std::string config = conf.Write("config.json", R"({"search_poll_ms": 200})");
   std::unique_ptr<ServerProcess> a = Start("a", config);
   std::unique_ptr<ServerProcess> b = Start("b", config);
-  AddPerson("ana@example.org", /*admin=*/true);
-  CliResult org =
-      RunCli({"org", "add", "--db", db_->url(), "--slug", "kilimo", "--name", "Kilimo", "--kind", "cso"});
-  ASSERT_EQ(org.exit_code, 0) << org.Describe();
-  CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
-  ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
-  std::string token = tok.out.substr(0, tok.out.find('\n'));
-  HeaderList auth = {{"Authorization", "Bearer " + token}};
+  HeaderList auth;
+  ASSERT_NO_FATAL_FAILURE(KilimoAdmin(auth));
 
   HttpClient ca(a->port());
   nlohmann::json body = {{"organisation", "kilimo"},
@@ -337,13 +343,8 @@ TEST_F(MultiInstanceTest, ConceptApprovedOnOneInstanceExpandsSearchesOnTheOther)
   std::string config = conf.Write("config.json", R"({"search_poll_ms": 200})");
   std::unique_ptr<ServerProcess> a = Start("a", config);
   std::unique_ptr<ServerProcess> b = Start("b", config);
-  AddPerson("ana@example.org", /*admin=*/true);
-  CliResult org =
-      RunCli({"org", "add", "--db", db_->url(), "--slug", "kilimo", "--name", "Kilimo", "--kind", "cso"});
-  ASSERT_EQ(org.exit_code, 0) << org.Describe();
-  CliResult tok = RunCli({"token", "create", "--db", db_->url(), "--email", "ana@example.org"});
-  ASSERT_EQ(tok.exit_code, 0) << tok.Describe();
-  HeaderList auth = {{"Authorization", "Bearer " + tok.out.substr(0, tok.out.find('\n'))}};
+  HeaderList auth;
+  ASSERT_NO_FATAL_FAILURE(KilimoAdmin(auth));
 
   HttpClient ca(a->port());
   HttpClient cb(b->port());
