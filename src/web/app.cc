@@ -138,7 +138,7 @@ std::optional<Response> WebApp::HandleInline(Request& req) {
   if (!entry) return std::nullopt;
   req.params = std::move(match.params);
   req.route = match.pattern;
-  Response r = ForVisitor(ctx, entry->response, entry->has_token);
+  Response r = ForVisitor(ctx, *entry);
   for (auto& c : ctx.set_cookies) r.Add("Set-Cookie", c);
   return r;
 }
@@ -318,11 +318,11 @@ Response WebApp::Cached(Context& ctx, const Handler& handler) {
   const std::uint64_t generation = options_.content_generation();
   const TimestampMs now = options_.clock->NowMs();
   if (auto entry = cache_->Find(key, generation, now)) {
-    return ForVisitor(ctx, entry->response, entry->has_token);
+    return ForVisitor(ctx, *entry);
   }
   bool claimed = false;
   if (auto stale = cache_->FindStale(key, generation, now, &claimed)) {
-    return ForVisitor(ctx, stale->response, stale->has_token);
+    return ForVisitor(ctx, *stale);
   }
   // This request renders the page again for the others (see FindStale):
   // the claim goes however the rendering ends.
@@ -343,28 +343,74 @@ Response WebApp::Cached(Context& ctx, const Handler& handler) {
     auto entry = std::make_shared<PageCache::Entry>();
     entry->generation = generation;
     entry->stored_at = now;
-    entry->response = r;
     entry->has_token = has_token;
-    cache_->Store(key, std::move(entry));
+    if (r.body.size() >= kGzipMinBytes && r.Get("Content-Encoding").empty() &&
+        http::IsCompressible(r.Get("Content-Type"))) {
+      // Compressed once here, then filled per visitor (http/gzip.h).
+      entry->gzip = std::make_shared<const http::GzipBody>(http::GzipBody::Make(
+          r.body, has_token ? std::string_view(token_placeholder_) : std::string_view()));
+      std::string vary(r.Get("Vary"));
+      r.Set("Vary", vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");
+    }
+    entry->response = std::move(r);
+    std::shared_ptr<const PageCache::Entry> kept = entry;
+    cache_->Store(key, kept);
+    return ForVisitor(ctx, *kept);
   }
   return ForVisitor(ctx, std::move(r), has_token);
 }
 
+namespace {
+
+// The ETag of the gzip copy: a representation of its own (RFC 9110
+// section 8.8.3), so a cache never takes one for the other.
+std::string GzipETag(std::string_view etag) {
+  if (etag.size() < 2 || etag.back() != '"') return std::string(etag);
+  std::string out(etag.substr(0, etag.size() - 1));
+  out += "-gzip\"";
+  return out;
+}
+
+Response NotModified(std::string_view etag, std::string_view cache_control) {
+  Response r;
+  r.status = 304;
+  r.Set("ETag", std::string(etag));
+  if (!cache_control.empty()) r.Set("Cache-Control", std::string(cache_control));
+  return r;
+}
+
+}  // namespace
+
+const std::string& WebApp::VisitorToken(Context& ctx) {
+  if (ctx.csrf.empty()) {
+    ctx.csrf = site_.random().Token(32);
+    ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + site_.CookieAttributes(-1));
+  }
+  return ctx.csrf;
+}
+
+Response WebApp::ForVisitor(Context& ctx, const PageCache::Entry& entry) {
+  const Response& kept = entry.response;
+  const bool gzip = entry.gzip && http::AcceptsGzip(ctx.req.Header("accept-encoding"));
+  std::string etag(kept.Get("ETag"));
+  if (gzip && !etag.empty()) etag = GzipETag(etag);
+  if (!etag.empty() && ctx.req.Header("if-none-match") == etag)
+    return NotModified(etag, kept.Get("Cache-Control"));
+  if (!gzip) return ForVisitor(ctx, kept, entry.has_token);
+  Response r;
+  r.status = kept.status;
+  r.headers = kept.headers;
+  r.body = entry.gzip->Fill(entry.has_token ? std::string_view(VisitorToken(ctx)) : std::string_view());
+  r.Set("Content-Encoding", "gzip");
+  if (!etag.empty()) r.Set("ETag", etag);
+  return r;
+}
+
 Response WebApp::ForVisitor(Context& ctx, Response r, bool has_token) {
-  if (has_token) {
-    if (ctx.csrf.empty()) {
-      ctx.csrf = site_.random().Token(32);
-      ctx.set_cookies.push_back(std::string(kCsrfCookie) + "=" + ctx.csrf + site_.CookieAttributes(-1));
-    }
-    ReplaceAll(r.body, token_placeholder_, ctx.csrf);
-  }
   if (std::string_view etag = r.Get("ETag"); !etag.empty() && ctx.req.Header("if-none-match") == etag) {
-    Response not_modified;
-    not_modified.status = 304;
-    not_modified.Set("ETag", std::string(etag));
-    if (auto cc = r.Get("Cache-Control"); !cc.empty()) not_modified.Set("Cache-Control", std::string(cc));
-    return not_modified;
+    return NotModified(etag, r.Get("Cache-Control"));
   }
+  if (has_token) ReplaceAll(r.body, token_placeholder_, VisitorToken(ctx));
   return r;
 }
 

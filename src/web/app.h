@@ -78,8 +78,13 @@ class WebApp final : private RouteTable {
   // An anonymous GET: from the page cache, or rendered and kept there.
   http::Response Cached(Context& ctx, const Handler& handler);
   // A kept answer made this visitor's: their anti-forgery token in place of
-  // the placeholder (and its cookie when new), 304 for a matching ETag.
+  // the placeholder (and its cookie when new), compressed when they accept
+  // gzip, 304 for a matching ETag.
+  http::Response ForVisitor(Context& ctx, const PageCache::Entry& entry);
+  // The same for an answer that is not kept (no compressed copy).
   http::Response ForVisitor(Context& ctx, http::Response r, bool has_token);
+  // The visitor's anti-forgery token, made (with its cookie) when they have none.
+  const std::string& VisitorToken(Context& ctx);
 
   http::Response Health(Context& ctx);
   http::Response Healthy(Context& ctx);
@@ -96,6 +101,9 @@ class WebApp final : private RouteTable {
   nlohmann::json openapi_;
   std::string openapi_body_;
   std::string stylesheet_etag_;
+  // Bodies smaller than this are sent as they are: the gzip wrapper and a
+  // second round of buffering would cost more than the bytes saved.
+  static constexpr std::size_t kGzipMinBytes = 1024;
   std::unique_ptr<PageCache> cache_;  // null: no caching
   // When /healthz last found the database answering. For kHealthyForMs after
   // that, /healthz answers "ok" on the event loop (HandleInline) without

@@ -6,7 +6,7 @@ namespace waymark::web {
 namespace {
 
 std::size_t SizeOf(const std::string& key, const PageCache::Entry& e) {
-  std::size_t n = key.size() + e.response.body.size();
+  std::size_t n = key.size() + e.response.body.size() + (e.gzip ? e.gzip->compressed_bytes() : 0);
   for (const auto& [k, v] : e.response.headers) n += k.size() + v.size();
   return n;
 }

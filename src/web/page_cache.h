@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "core/clock.h"
+#include "http/gzip.h"
 #include "http/message.h"
 
 namespace waymark::web {
@@ -39,6 +40,10 @@ class PageCache {
     TimestampMs stored_at = 0;
     http::Response response;
     bool has_token = false;  // the body holds the anti-forgery placeholder
+    // The body compressed once, with holes where the placeholder was
+    // (http/gzip.h), for visitors who accept gzip; null when the body is
+    // small or of a type that does not compress.
+    std::shared_ptr<const http::GzipBody> gzip;
   };
   struct Stats {
     std::uint64_t hits = 0;

@@ -4,6 +4,7 @@
 // (on both backends), and signed-in or uncacheable answers are never shared.
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,87 @@ TEST_P(PageCacheTest, EachAnonymousVisitorGetsTheirOwnTokenFromAKeptPage) {
     as_mine.replace(at, t1.size(), mine);
   }
   EXPECT_EQ(as_mine, back.body);
+}
+
+// The whole gzip stream inflated as a browser would (checksum and length
+// checked), or "error: ..." when it is not valid gzip.
+std::string Gunzip(const std::string& gz) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + 15) != Z_OK) return "error: init";
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  char buf[4096];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  }
+  const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  return whole ? out : "error: " + std::to_string(rc);
+}
+
+// A kept page is compressed once; each visitor who accepts gzip gets it
+// with their own token spliced in, and the same page as the plain one.
+TEST_P(PageCacheTest, VisitorsWhoAcceptGzipGetTheSamePageCompressedWithTheirOwnToken) {
+  HttpClient c = client();
+  const std::string mine(43, 'g');
+  const HeaderList plain_mine = {{"Cookie", "wm_csrf=" + mine}};
+  const HeaderList gzip_mine = {{"Cookie", "wm_csrf=" + mine}, {"Accept-Encoding", "gzip, deflate, br"}};
+  for (const char* url : {"/campaigns", "/organisations", "/api/v1/openapi.json"}) {
+    SCOPED_TRACE(url);
+    for (int round = 0; round < 2; ++round) {  // rendered, then from the cache
+      HttpResponse plain = c.Get(url, plain_mine);
+      HttpResponse gz = c.Get(url, gzip_mine);
+      ASSERT_EQ(plain.status, 200) << plain.Describe();
+      ASSERT_EQ(gz.status, 200) << gz.Describe();
+      EXPECT_EQ(plain.Header("content-encoding"), "");
+      ASSERT_EQ(gz.Header("content-encoding"), "gzip");
+      EXPECT_NE(gz.Header("vary").find("Accept-Encoding"), std::string::npos) << gz.Header("vary");
+      EXPECT_NE(plain.Header("vary").find("Accept-Encoding"), std::string::npos) << plain.Header("vary");
+      EXPECT_LT(gz.body.size(), plain.body.size() / 2);
+      EXPECT_EQ(Gunzip(gz.body), plain.body);
+    }
+  }
+  // A new visitor: the token in the compressed page is the one in their cookie.
+  HttpResponse fresh = c.Get("/campaigns", {{"Accept-Encoding", "gzip"}});
+  ASSERT_EQ(fresh.Header("content-encoding"), "gzip");
+  auto cookie = FindSetCookie(fresh, "wm_csrf");
+  ASSERT_TRUE(cookie);
+  EXPECT_EQ(FormToken(Gunzip(fresh.body)), cookie->value);
+  EXPECT_NE(cookie->value, mine);
+  // Refused by weight, or not offered: the plain page.
+  for (const char* refusal : {"gzip;q=0", "identity", "br"}) {
+    HttpResponse r = c.Get("/campaigns", {{"Cookie", "wm_csrf=" + mine}, {"Accept-Encoding", refusal}});
+    EXPECT_EQ(r.Header("content-encoding"), "") << refusal;
+    EXPECT_EQ(FormToken(r.body), mine) << refusal;
+  }
+}
+
+// The compressed stylesheet is a representation of its own: its own ETag,
+// revalidated with a 304 like the plain one.
+TEST_P(PageCacheTest, TheCompressedStylesheetHasItsOwnETagAndRevalidates) {
+  HttpClient c = client();
+  HttpResponse plain = c.Get("/static/waymark.css");
+  HttpResponse gz = c.Get("/static/waymark.css", {{"Accept-Encoding", "gzip"}});
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_EQ(gz.status, 200);
+  ASSERT_EQ(gz.Header("content-encoding"), "gzip");
+  EXPECT_EQ(Gunzip(gz.body), plain.body);
+  std::string etag = plain.Header("etag");
+  std::string gz_etag = gz.Header("etag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_NE(etag, gz_etag);
+  HttpResponse again =
+      c.Get("/static/waymark.css", {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz_etag}});
+  EXPECT_EQ(again.status, 304) << again.Describe();
+  EXPECT_EQ(again.Header("etag"), gz_etag);
+  EXPECT_EQ(c.Get("/static/waymark.css", {{"If-None-Match", etag}}).status, 304);
+  // The compressed copy's tag does not validate the plain one.
+  EXPECT_EQ(c.Get("/static/waymark.css", {{"If-None-Match", gz_etag}}).status, 200);
 }
 
 // Reading is not writing: on either backend, a read (its snapshot set-up
