@@ -373,6 +373,9 @@ class InterleavingOrganisationStore final : public accounts::OrganisationStore {
     return found;
   }
   Result<Organisation> FindById(Id id) override { return real_.FindById(id); }
+  Result<std::vector<Organisation>> FindBySlugs(const std::vector<std::string>& slugs) override {
+    return real_.FindBySlugs(slugs);
+  }
   Result<Organisation> Modify(const std::string& slug,
                               const std::function<Result<Organisation>(Organisation)>& change) override {
     // The other editor saves first; this one's transaction then reads the

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <barrier>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,6 +150,33 @@ TEST_F(OrganisationStoreTest, CreateThenFindBySlugAndIdReturnEveryField) {
   auto by_id = stores_.organisations->FindById(org.id);
   ASSERT_TRUE(IsOk(by_id));
   ExpectSameOrganisation(*by_id, org);
+}
+
+TEST_F(OrganisationStoreTest, FindBySlugsReturnsThoseThatExistInOneCall) {
+  std::vector<std::string> slugs;
+  for (int i = 0; i < 70; ++i) {  // more than one batch
+    std::string slug = "org-" + std::to_string(i);
+    CreateOrg(slug, "Organisation " + std::to_string(i));
+    if (i % 2 == 0) slugs.push_back(slug);
+  }
+  slugs.push_back("nobody");
+  slugs.push_back("o'brien; DROP TABLE organisations");
+  auto found = stores_.organisations->FindBySlugs(slugs);
+  ASSERT_TRUE(IsOk(found));
+  std::set<std::string> got;
+  for (const auto& o : *found) {
+    got.insert(o.slug);
+    auto one = stores_.organisations->FindBySlug(o.slug);
+    ASSERT_TRUE(IsOk(one));
+    ExpectSameOrganisation(o, *one);
+  }
+  EXPECT_EQ(got.size(), 35u);
+  EXPECT_EQ(found->size(), 35u);
+  EXPECT_TRUE(got.count("org-0") && got.count("org-68"));
+  EXPECT_FALSE(got.count("org-1"));
+  auto none = stores_.organisations->FindBySlugs({});
+  ASSERT_TRUE(IsOk(none));
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_F(OrganisationStoreTest, IdsAreDistinct) {

@@ -481,6 +481,10 @@ TEST_P(CampaignsTest, SearchFacetsCountAndCombine) {
   EXPECT_NE(page.body.find("<mark>"), std::string::npos);
   EXPECT_NE(page.body.find("/api/v1/campaigns.csv?q=" + word + "&amp;country=GRC"), std::string::npos);
   EXPECT_LT(page.body.size(), 50u * 1024);
+  // The organisation facet is labelled with the organisation's name (no
+  // acronym here), its slug the value.
+  EXPECT_NE(page.body.find("name=\"org\" value=\"" + e.org + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("Organisation " + e.org), std::string::npos);
   HttpResponse fr = client().Get("/campaigns?q=" + word + "&lang=fr");
   EXPECT_NE(fr.body.find("Grèce"), std::string::npos) << "countries by name in the reader's language";
 }

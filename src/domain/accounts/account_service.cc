@@ -222,6 +222,10 @@ Result<Organisation> AccountService::GetOrganisation(const std::string& slug) {
   return org;
 }
 
+Result<std::vector<Organisation>> AccountService::GetOrganisations(const std::vector<std::string>& slugs) {
+  return stores_.organisations->FindBySlugs(slugs);
+}
+
 Result<std::vector<Organisation>> AccountService::ListOrganisations(int limit, int offset) {
   return stores_.organisations->List(limit, offset);
 }

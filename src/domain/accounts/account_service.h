@@ -67,6 +67,8 @@ class AccountService {
   Result<Organisation> UpdateOrganisation(const Actor& actor, const std::string& slug,
                                           const OrganisationPatch& patch);
   Result<Organisation> GetOrganisation(const std::string& slug);
+  // Those of `slugs` that exist, in one round trip (facet labels).
+  Result<std::vector<Organisation>> GetOrganisations(const std::vector<std::string>& slugs);
   Result<std::vector<Organisation>> ListOrganisations(int limit, int offset);
   Result<int> CountOrganisations();
   // True when `actor` may edit `org`'s profile and content.

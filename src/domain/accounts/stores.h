@@ -33,6 +33,9 @@ class OrganisationStore {
                                       const std::function<Result<Organisation>(Organisation)>& change) = 0;
   virtual Result<Organisation> FindBySlug(const std::string& slug) = 0;
   virtual Result<Organisation> FindById(Id id) = 0;
+  // The organisations with these slugs, in one round trip, in no particular
+  // order; a slug that names none is left out.
+  virtual Result<std::vector<Organisation>> FindBySlugs(const std::vector<std::string>& slugs) = 0;
   // Ordered by name.
   virtual Result<std::vector<Organisation>> List(int limit, int offset) = 0;
   virtual Result<int> Count() = 0;

@@ -111,6 +111,28 @@ class SqlOrganisationStore final : public accounts::OrganisationStore {
   Result<Organisation> FindBySlug(const std::string& slug) override { return FindWhere("slug=$1", {slug}); }
   Result<Organisation> FindById(Id id) override { return FindWhere("id=$1", {id}); }
 
+  Result<std::vector<Organisation>> FindBySlugs(const std::vector<std::string>& slugs) override {
+    std::vector<Organisation> out;
+    if (slugs.empty()) return out;
+    return sql::WithConnection<std::vector<Organisation>>(
+        db_, [&](Connection& c) -> Result<std::vector<Organisation>> {
+          // Batches of a fixed size keep the statement cache small and the
+          // parameters under every backend's limit.
+          constexpr std::size_t kBatch = 32;
+          for (std::size_t from = 0; from < slugs.size(); from += kBatch) {
+            const std::size_t n = std::min(kBatch, slugs.size() - from);
+            sql::Params params(slugs.begin() + static_cast<std::ptrdiff_t>(from),
+                               slugs.begin() + static_cast<std::ptrdiff_t>(from + n));
+            WM_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kOrgColumns +
+                                                       " FROM organisations WHERE slug IN (" +
+                                                       internal::Placeholders(1, n) + ")",
+                                                   params));
+            for (auto& o : internal::MapRows(rows, OrgFromRow)) out.push_back(std::move(o));
+          }
+          return out;
+        });
+  }
+
   Result<std::vector<Organisation>> List(int limit, int offset) override {
     return sql::WithConnection<std::vector<Organisation>>(
         db_, [&](Connection& c) -> Result<std::vector<Organisation>> {

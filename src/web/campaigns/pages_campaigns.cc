@@ -293,9 +293,23 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
     std::vector<std::pair<std::string, std::int64_t>> sorted(counts.begin(), counts.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    int shown = 0;
-    for (const auto& [value, count] : sorted) {
-      if (++shown > 30 && !Contains(chosen, value)) continue;
+    std::vector<std::pair<std::string, std::int64_t>> shown;
+    for (const auto& entry : sorted) {
+      if (shown.size() < 30 || Contains(chosen, entry.first)) shown.push_back(entry);
+    }
+    // Organisations are shown by acronym (or name), all read in one query;
+    // the slug stays the filter value.
+    std::map<std::string, std::string> org_labels;
+    if (f == "org" && !shown.empty()) {
+      std::vector<std::string> slugs;
+      slugs.reserve(shown.size());
+      for (const auto& entry : shown) slugs.push_back(entry.first);
+      auto orgs = services_.accounts->GetOrganisations(slugs);
+      if (!orgs.ok()) return Error(ctx, orgs.status());
+      for (const auto& org : *orgs)
+        org_labels[org.slug] = org.acronym && !org.acronym->empty() ? *org.acronym : org.name;
+    }
+    for (const auto& [value, count] : shown) {
       std::string label = value;
       if (f == "country") label = countries_.Name(value, ctx.lang);
       if (f == "theme") {
@@ -303,11 +317,7 @@ Response CampaignsModule::CampaignsList(Context& ctx) {
           if (t.code == value) label = t.Label(ctx.lang);
         }
       }
-      if (f == "org") {
-        // Shown by acronym (or name); the slug stays the filter value.
-        auto org = services_.accounts->GetOrganisation(value);
-        if (org.ok()) label = org->acronym && !org->acronym->empty() ? *org->acronym : org->name;
-      }
+      if (auto it = org_labels.find(value); it != org_labels.end()) label = it->second;
       if (f == "status") label = T(ctx, "cp_stage_" + value);
       if (f == "lang") label = T(ctx, "cp_language_" + value);
       if (f == "channel") label = ChannelLabel(ctx, value);
