@@ -331,8 +331,15 @@ class PostgresConnection final : public sql::Connection {
       }
       WM_RETURN_IF_ERROR(Check(res.get()));
       // "SELECT n" for reads; "INSERT 0 1", "UPDATE n", "DELETE n", ... for
-      // writes (with or without RETURNING).
-      if (std::strncmp(PQcmdStatus(res.get()), "SELECT", 6) != 0) {
+      // writes (with or without RETURNING). One that changed no row is not a
+      // write: a forecast worker's claim that finds no queued run, every few
+      // seconds, made every kept page stale. Other commands (DDL) count.
+      const char* status = PQcmdStatus(res.get());
+      const bool row_command =
+          std::strncmp(status, "INSERT", 6) == 0 || std::strncmp(status, "UPDATE", 6) == 0 ||
+          std::strncmp(status, "DELETE", 6) == 0 || std::strncmp(status, "MERGE", 5) == 0;
+      if (std::strncmp(status, "SELECT", 6) != 0 &&
+          !(row_command && std::strcmp(PQcmdTuples(res.get()), "0") == 0)) {
         NoteWrite(PQtransactionStatus(conn_) != PQTRANS_IDLE);
       }
       return res;

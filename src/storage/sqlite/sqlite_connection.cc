@@ -2,14 +2,31 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace waymark::storage {
 namespace {
+
+// Whether a statement's effect is rows inserted, updated or deleted, so that
+// the rows it changed say whether it wrote (a WITH in front of one of them is
+// one too; a WITH ... SELECT is read-only and never asked about).
+bool IsRowStatement(const char* sql) {
+  std::string_view text = sql != nullptr ? sql : "";
+  std::size_t at = text.find_first_not_of(" \t\r\n(");
+  if (at == std::string_view::npos) return false;
+  std::size_t end = at;
+  while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end])) != 0) ++end;
+  std::string word(text.substr(at, end - at));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "REPLACE" || word == "WITH";
+}
 
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -162,6 +179,7 @@ class SqliteConnection final : public sql::Connection {
       }
       if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
     }
+    const sqlite3_int64 changes_before = sqlite3_total_changes64(db_);
     while (true) {
       int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) break;
@@ -196,7 +214,14 @@ class SqliteConnection final : public sql::Connection {
       }
       rows->emplace_back(std::move(cols));
     }
-    if (!sqlite3_stmt_readonly(stmt)) NoteWrite(!sqlite3_get_autocommit(db_));
+    // A write is what changed a row (triggers included). An UPDATE or
+    // DELETE that matched nothing is not one: a forecast worker's claim that
+    // finds no queued run, every few seconds, made every kept page stale.
+    // Other statements that are not read-only (DDL) count as they are.
+    if (!sqlite3_stmt_readonly(stmt) &&
+        (sqlite3_total_changes64(db_) != changes_before || !IsRowStatement(sqlite3_sql(stmt)))) {
+      NoteWrite(!sqlite3_get_autocommit(db_));
+    }
     sqlite3_reset(stmt);
     return Status::Ok();
   }
