@@ -8,7 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cmath>
-#include <latch>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -22,6 +21,23 @@
 
 namespace waymark::http {
 namespace {
+
+// The I/O threads answer kept pages and move every byte; the workers
+// render. A render of tens of milliseconds (an uncached list page) took an
+// I/O thread's core for that long, and every connection of that thread
+// waited: the p99 of a kept /evidence page was 39 ms while the server
+// measured 68 slow requests in 130,000. At a lower priority, the scheduler
+// lets an I/O thread in when it has work; a worker still gets every cycle
+// the I/O threads leave. Done by each worker on its first task (a task that
+// waited for all workers to start could hang a stop that came first).
+void LowerThisWorkersPriority() {
+  static constexpr int kWorkerNice = 10;
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  // Per thread on Linux; raising one's own nice value needs no privilege.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice);
+}
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -116,30 +132,8 @@ struct Server::Impl {
         pool(static_cast<std::size_t>(WorkerCount(options))),
         drain_timer(ioc) {
     if (hooks.random != nullptr) id_prefix = hooks.random->Hex(6);
-    LowerWorkerPriority();
   }
 
-  // The I/O threads answer kept pages and move every byte; the workers
-  // render. A render of tens of milliseconds (an uncached list page) took
-  // an I/O thread's core for that long, and every connection of that thread
-  // waited: the p99 of a kept /evidence page was 39 ms while the server
-  // measured 68 slow requests in 130,000. At a lower priority, the
-  // scheduler lets an I/O thread in when it has work; a worker still gets
-  // every cycle the I/O threads leave.
-  void LowerWorkerPriority() {
-    const int n = WorkerCount(options);
-    // One task per pool thread: each waits until all have started, so no
-    // thread takes two.
-    auto started = std::make_shared<std::latch>(n);
-    for (int i = 0; i < n; ++i) {
-      net::post(pool, [started] {
-        // Per thread on Linux; raising one's own nice value needs no privilege.
-        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice);
-        started->arrive_and_wait();
-      });
-    }
-  }
-  static constexpr int kWorkerNice = 10;
   static int WorkerCount(const ServerOptions& o) {
     return o.worker_threads > 0 ? o.worker_threads
                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) * 4;
@@ -378,6 +372,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     auto self = shared_from_this();
     net::post(server_.pool, [self, req = std::move(req)]() mutable {
+      LowerThisWorkersPriority();
       Response res;
       try {
         res = self->server_.hooks.handle(req);
