@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -23,9 +24,13 @@ bool IsRowStatement(const char* sql) {
   if (at == std::string_view::npos) return false;
   std::size_t end = at;
   while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end])) != 0) ++end;
-  std::string word(text.substr(at, end - at));
-  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "REPLACE" || word == "WITH";
+  const std::string_view word = text.substr(at, end - at);
+  auto is = [word](std::string_view keyword) {
+    return word.size() == keyword.size() &&
+           std::equal(word.begin(), word.end(), keyword.begin(),
+                      [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; });
+  };
+  return is("INSERT") || is("UPDATE") || is("DELETE") || is("REPLACE") || is("WITH");
 }
 
 struct StmtDeleter {
