@@ -247,6 +247,8 @@ describe('keyboard', () => {
       assert.ok(focused.inViewport, 'the focused skip link is shown on screen');
 
       await page.keyboard.press('Enter');
+      // Following a fragment link is asynchronous: the URL may change after the key press returns.
+      await page.waitForURL((u) => u.hash === '#main', { timeout: 5000 }).catch(() => {});
       assert.equal(new URL(page.url()).hash, '#main');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
       assertClean(context);
