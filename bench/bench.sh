@@ -158,10 +158,12 @@ to_ms() {
 }
 
 # measure ID STAGE LABEL GOAL URL [curl/wrk header...]: checks for a 200, then wrk.
+# With WRK_SCRIPT set (WRK_SCRIPT=f measure ...), wrk runs that Lua script.
 measure() {
   local id=$1 stage=$2 label=$3 goal=$4 url=$5
-  local hargs=() code out rps p50 p99 non2xx sockerr size h
+  local hargs=() code out rps p50 p99 non2xx sockerr size h sargs=()
   for h in "${@:6}"; do [[ -n "$h" ]] && hargs+=(-H "$h"); done
+  [[ -n "${WRK_SCRIPT:-}" ]] && sargs=(-s "$WRK_SCRIPT")
   code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${hargs[@]}" "$url" || true)"
   if [[ "$code" != 200 ]]; then
     log "SKIPPED $label: $url answered $code"
@@ -171,7 +173,7 @@ measure() {
   size="$(curl -s -o /dev/null -w '%{size_download}' --max-time 10 "${hargs[@]}" "$url" || echo 0)"
   log "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s $label"
   out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
-    "${hargs[@]}" "$url")" || die "wrk failed on $url"
+    "${sargs[@]}" "${hargs[@]}" "$url")" || die "wrk failed on $url"
   printf '%s\n' "$out" >"$TMP/wrk.$id.txt"
   rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
@@ -345,6 +347,13 @@ if want demo; then
   for t in "${LIST_PAGES[@]}"; do
     IFS='|' read -r id path <<<"$t"
     measure "signed_$id" demo "GET $path (list, signed in)" "$G_SIGNED" "$W$path" "$AUTH"
+  done
+  # The same person asking for pages nobody asked for before (a new query
+  # each time): every answer rendered, none from the signed-in page cache.
+  for t in "${LIST_PAGES[@]}"; do
+    IFS='|' read -r id path <<<"$t"
+    WRK_SCRIPT="$ROOT/bench/fresh.lua" measure "fresh_$id" demo "GET $path (list, signed in, rendered each time)" \
+      "$G_SIGNED" "$W$path" "$AUTH"
   done
   row rss_load demo "RSS after the demo load (MB)" - - - - - "$(rss_mb "$DEMO_PID")" MB -
   strip -o "$TMP/waymark.stripped" "$BIN" 2>/dev/null &&

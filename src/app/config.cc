@@ -129,6 +129,8 @@ Status LoadConfigFile(const std::string& path, Config& c) {
       s = num(c.search_poll_ms, 100, 3600000);
     else if (k == "page_cache_mb")
       s = num(c.page_cache_mb, 0, 4096);
+    else if (k == "signed_in_page_cache_mb")
+      s = num(c.signed_in_page_cache_mb, 0, 4096);
     else if (k == "page_cache_max_age_ms")
       s = num(c.page_cache_max_age_ms, 0, 3600000);
     else if (k == "media_max_bytes")

@@ -60,6 +60,8 @@ struct Config {
   int search_poll_ms = 2000;
   // Anonymous GET answers kept in memory (see web/page_cache.h); 0 turns it off.
   int page_cache_mb = 16;
+  // Signed-in GET answers, each kept for its own person only; 0 keeps none.
+  int signed_in_page_cache_mb = 8;
   // The longest a kept answer is served: how long a write made by another
   // instance or a CLI command on the same database can go unseen.
   int page_cache_max_age_ms = 1000;

@@ -222,6 +222,7 @@ int Serve(const app::Config& config, bool demo) {
       };
       options.page_cache.max_bytes = static_cast<std::size_t>(config.page_cache_mb) << 20;
       options.page_cache.max_age_ms = config.page_cache_max_age_ms;
+      options.signed_in_cache_bytes = static_cast<std::size_t>(config.signed_in_page_cache_mb) << 20;
       options.clock = &runtime.clock();
     }
     options.health_check = [&db]() -> Status {

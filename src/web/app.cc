@@ -51,6 +51,11 @@ WebApp::WebApp(Site& site, std::vector<std::unique_ptr<Module>> modules, http::M
     : site_(site), modules_(std::move(modules)), metrics_(metrics), options_(std::move(options)) {
   if (options_.content_generation && options_.clock != nullptr && options_.page_cache.max_bytes > 0) {
     cache_ = std::make_unique<PageCache>(options_.page_cache);
+    if (options_.signed_in_cache_bytes > 0) {
+      PageCache::Options own = options_.page_cache;
+      own.max_bytes = options_.signed_in_cache_bytes;
+      signed_in_cache_ = std::make_unique<PageCache>(own);
+    }
     token_placeholder_ = site_.random().Token(32);
   }
   if (auto css = embedded_static::Files().find("waymark.css"); css != embedded_static::Files().end()) {
@@ -157,6 +162,34 @@ std::string WebApp::CacheKey(const Context& ctx) {
   return key;
 }
 
+std::string WebApp::SignedInCacheKey(const Context& ctx) {
+  const accounts::User& u = *ctx.user;
+  std::string key;
+  // Each field with its length first, so that no two accounts' fields run
+  // together into the same key.
+  auto field = [&key](std::string_view text) {
+    key += std::to_string(text.size());
+    key += ':';
+    key += text;
+  };
+  field(std::to_string(u.id));
+  field(ctx.via_token ? "token" : "session");
+  field(u.is_admin ? "admin" : "");
+  field(u.must_change_password ? "must-change" : "");
+  field(u.name);
+  field(u.email);
+  field(u.locale);
+  for (const auto& m : u.memberships) {
+    field(std::to_string(m.organisation_id));
+    field(accounts::ToString(m.role));
+    field(m.organisation_slug);
+    field(m.organisation_name);
+  }
+  key += '\n';
+  key += CacheKey(ctx);
+  return key;
+}
+
 Result<Context*> WebApp::MakeContext(Request& req, Context& ctx) {
   ctx.client_addr =
       ClientAddress(req.remote_addr, req.Header("x-forwarded-for"), site_.options().trusted_proxies);
@@ -207,7 +240,8 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
   auto made = MakeContext(req, ctx);
   auto finish = [&](Response r) {
     for (auto& c : ctx.set_cookies) r.Add("Set-Cookie", c);
-    if (ctx.user && r.Get("Cache-Control").empty()) r.Set("Cache-Control", "private, no-store");
+    if (ctx.user && r.Get("Cache-Control").empty())
+      r.Set("Cache-Control", std::string(kSignedInCacheControl));
     return r;
   };
   if (!made.ok()) return finish(site_.Error(ctx, made.status()));
@@ -277,7 +311,14 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
   }
   if (cache_ && !unsafe && access == Access::kPublic && !ctx.user && ctx.set_cookies.empty() &&
       MayBeKept(req)) {
-    return finish(Cached(ctx, handler));
+    return finish(Cached(ctx, handler, *cache_, CacheKey(ctx), Audience::kEveryone));
+  }
+  if (signed_in_cache_ && !unsafe && ctx.user && ctx.set_cookies.empty() && req.Header("range").empty() &&
+      req.Header("last-event-id").empty()) {
+    // The same person asking again for what nothing has changed since: a
+    // reload, a return to a list, a fragment polled. Kept under their own
+    // key only, so no one else ever gets it.
+    return finish(Cached(ctx, handler, *signed_in_cache_, SignedInCacheKey(ctx), Audience::kOnePerson));
   }
   Response r = handler(ctx);
   if (unsafe && r.status < 400 && options_.indexer) {
@@ -292,15 +333,24 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
 
 namespace {
 
-// Whether an answer may be kept for other anonymous visitors.
-bool Keepable(const Response& r, const Context& ctx) {
+// Whether an answer may be kept: for other anonymous visitors, or for the
+// same signed-in person.
+bool Keepable(const Response& r, const Context& ctx, WebApp::Audience audience) {
   if (r.status != 200 || !ctx.set_cookies.empty() || !r.Get("Set-Cookie").empty()) return false;
+  if (StartsWith(r.Get("Content-Type"), "text/event-stream")) return false;
   std::string_view cc = r.Get("Cache-Control");
+  if (audience == WebApp::Audience::kOnePerson) {
+    // The header every signed-in answer gets (Site::Json, Run's finish) is
+    // about browsers and proxies. Anything else a handler chose (a bare
+    // no-store on a form that carries the time it was shown, a page that
+    // refreshes itself) says that this answer is not to be given twice.
+    return cc.empty() || cc == kSignedInCacheControl;
+  }
   // "no-cache" asks a browser to ask again, which is what it does here: a
   // kept answer lasts only while nothing was written.
   if (cc.find("no-store") != std::string_view::npos || cc.find("private") != std::string_view::npos)
     return false;
-  return !StartsWith(r.Get("Content-Type"), "text/event-stream");
+  return true;
 }
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
@@ -311,17 +361,17 @@ void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
 
 }  // namespace
 
-Response WebApp::Cached(Context& ctx, const Handler& handler) {
-  std::string key = CacheKey(ctx);
+Response WebApp::Cached(Context& ctx, const Handler& handler, PageCache& cache, std::string key,
+                        Audience audience) {
   // Read before rendering: a write that commits meanwhile moves it past
   // what this rendering is stored under.
   const std::uint64_t generation = options_.content_generation();
   const TimestampMs now = options_.clock->NowMs();
-  if (auto entry = cache_->Find(key, generation, now)) {
+  if (auto entry = cache.Find(key, generation, now)) {
     return ForVisitor(ctx, *entry);
   }
   bool claimed = false;
-  if (auto stale = cache_->FindStale(key, generation, now, &claimed)) {
+  if (auto stale = cache.FindStale(key, generation, now, &claimed)) {
     return ForVisitor(ctx, *stale);
   }
   // This request renders the page again for the others (see FindStale):
@@ -333,13 +383,13 @@ Response WebApp::Cached(Context& ctx, const Handler& handler) {
     ~Claim() {
       if (held) cache->Unclaim(*key);
     }
-  } claim{cache_.get(), &key, claimed};
+  } claim{&cache, &key, claimed};
   std::string visitor_token = std::move(ctx.csrf);
   ctx.csrf = token_placeholder_;
   Response r = handler(ctx);
   ctx.csrf = std::move(visitor_token);
   const bool has_token = r.body.find(token_placeholder_) != std::string::npos;
-  if (Keepable(r, ctx)) {
+  if (Keepable(r, ctx, audience)) {
     auto entry = std::make_shared<PageCache::Entry>();
     entry->generation = generation;
     entry->stored_at = now;
@@ -354,7 +404,7 @@ Response WebApp::Cached(Context& ctx, const Handler& handler) {
     }
     entry->response = std::move(r);
     std::shared_ptr<const PageCache::Entry> kept = entry;
-    cache_->Store(key, kept);
+    cache.Store(key, kept);
     return ForVisitor(ctx, *kept);
   }
   return ForVisitor(ctx, std::move(r), has_token);
@@ -433,22 +483,34 @@ Response WebApp::Healthy(Context& ctx) {
 
 Response WebApp::MetricsText(Context& /*ctx*/) {
   std::string text = metrics_.RenderPrometheus();
-  if (cache_) {
-    PageCache::Stats st = cache_->stats();
-    text +=
-        "# HELP waymark_page_cache_hits_total Anonymous GET answers served from the page cache.\n"
-        "# TYPE waymark_page_cache_hits_total counter\n"
-        "waymark_page_cache_hits_total " +
-        std::to_string(st.hits) +
-        "\n# HELP waymark_page_cache_misses_total Anonymous GET answers rendered (not kept or stale).\n"
-        "# TYPE waymark_page_cache_misses_total counter\n"
-        "waymark_page_cache_misses_total " +
-        std::to_string(st.misses) +
-        "\n# HELP waymark_page_cache_bytes Bytes the page cache holds.\n"
-        "# TYPE waymark_page_cache_bytes gauge\n"
-        "waymark_page_cache_bytes " +
-        std::to_string(st.bytes) + "\n";
-  }
+  auto add = [&text](std::string_view name, std::string_view who, const PageCache& cache) {
+    PageCache::Stats st = cache.stats();
+    auto metric = [&](std::string_view suffix, std::string_view type, std::string_view help,
+                      std::uint64_t v) {
+      text += "# HELP waymark_";
+      text += name;
+      text += suffix;
+      text += ' ';
+      text += help;
+      text += who;
+      text += ".\n# TYPE waymark_";
+      text += name;
+      text += suffix;
+      text += ' ';
+      text += type;
+      text += "\nwaymark_";
+      text += name;
+      text += suffix;
+      text += ' ';
+      text += std::to_string(v);
+      text += '\n';
+    };
+    metric("_hits_total", "counter", "GET answers served from memory, ", st.hits);
+    metric("_misses_total", "counter", "GET answers rendered (not kept or stale), ", st.misses);
+    metric("_bytes", "gauge", "Bytes held, ", st.bytes);
+  };
+  if (cache_) add("page_cache", "for anonymous readers", *cache_);
+  if (signed_in_cache_) add("signed_in_page_cache", "each for its signed-in person", *signed_in_cache_);
   Response r = Response::Text(200, std::move(text));
   r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   r.Set("Cache-Control", "no-store");

@@ -43,8 +43,15 @@ class WebApp final : private RouteTable {
     // a number that moves after every committed write and index change.
     std::function<std::uint64_t()> content_generation;
     PageCache::Options page_cache;
+    // Signed-in GET answers, kept per person (see Run) in a cache of their
+    // own, so that they never push readers' shared pages out; max_bytes 0
+    // keeps none. Its max_age_ms is page_cache's.
+    std::size_t signed_in_cache_bytes = 8u << 20;
     const Clock* clock = nullptr;  // the cache's ages; required with content_generation
   };
+  // Whose answers a page cache holds: anonymous readers', or one signed-in
+  // person's.
+  enum class Audience { kEveryone, kOnePerson };
 
   // Registers the routes of `modules` (in this order: it is also the order
   // of their navigation entries of equal rank and of the OpenAPI tags).
@@ -75,8 +82,14 @@ class WebApp final : private RouteTable {
   // resumed stream) keeps its answer from being shared.
   static bool MayBeKept(const http::Request& req);
   static std::string CacheKey(const Context& ctx);
-  // An anonymous GET: from the page cache, or rendered and kept there.
-  http::Response Cached(Context& ctx, const Handler& handler);
+  // The key of a signed-in answer: the person and everything of their
+  // account a page may show or decide by, then CacheKey. An account changed
+  // by another instance thus misses at once, as this instance reads the
+  // account afresh for every request.
+  static std::string SignedInCacheKey(const Context& ctx);
+  // A GET: from `cache`, or rendered and kept there under `key`.
+  http::Response Cached(Context& ctx, const Handler& handler, PageCache& cache, std::string key,
+                        Audience audience);
   // A kept answer made this visitor's: their anti-forgery token in place of
   // the placeholder (and its cookie when new), compressed when they accept
   // gzip, 304 for a matching ETag.
@@ -105,6 +118,8 @@ class WebApp final : private RouteTable {
   // second round of buffering would cost more than the bytes saved.
   static constexpr std::size_t kGzipMinBytes = 1024;
   std::unique_ptr<PageCache> cache_;  // null: no caching
+  // Signed-in answers, each under its person's key; null: none kept.
+  std::unique_ptr<PageCache> signed_in_cache_;
   // When /healthz last found the database answering. For kHealthyForMs after
   // that, /healthz answers "ok" on the event loop (HandleInline) without
   // asking again: a load balancer polling it costs no database round trip,

@@ -20,6 +20,12 @@ inline constexpr char kSessionCookie[] = "wm_session";
 inline constexpr char kCsrfCookie[] = "wm_csrf";
 inline constexpr char kLangCookie[] = "wm_lang";
 
+// The Cache-Control of a signed-in answer unless its handler sets another:
+// that person's alone, and not kept by a browser or proxy. WebApp keeps
+// such an answer for the same person (WebApp::Run); one whose handler chose
+// anything else it does not keep.
+inline constexpr std::string_view kSignedInCacheControl = "private, no-store";
+
 // `text` with every `key` ("{n}") replaced by `value`: filling in a
 // translated message.
 std::string Fill(std::string text, std::string_view key, std::string_view value);

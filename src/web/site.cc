@@ -239,7 +239,7 @@ Response Site::Json(Context& ctx, int status, const json& body) {
   Response r = Response::Json(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
   // A signed-in answer is that person's alone; a public one may be kept
   // by a browser but asked about again (its ETag makes that cheap).
-  r.Set("Cache-Control", ctx.user ? "private, no-store" : "no-cache");
+  r.Set("Cache-Control", ctx.user ? std::string(kSignedInCacheControl) : "no-cache");
   return r;
 }
 
