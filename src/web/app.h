@@ -117,6 +117,9 @@ class WebApp final : private RouteTable {
   // Bodies smaller than this are sent as they are: the gzip wrapper and a
   // second round of buffering would cost more than the bytes saved.
   static constexpr std::size_t kGzipMinBytes = 1024;
+  // zlib levels: for a page kept for everyone, and for one person's.
+  static constexpr int kSharedGzipLevel = 6;
+  static constexpr int kOwnGzipLevel = 1;
   std::unique_ptr<PageCache> cache_;  // null: no caching
   // Signed-in answers, each under its person's key; null: none kept.
   std::unique_ptr<PageCache> signed_in_cache_;
