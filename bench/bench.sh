@@ -329,9 +329,10 @@ if want demo; then
     "consultations|/consultations" "action_points|/action-points" "futures|/futures"
     "forecasts|/futures/forecasts" "organisations|/organisations" "ideas|/ideas" "survey|/survey/results"
   )
-  # Pages are asked for as a browser asks, accepting gzip (the size column
-  # is then the compressed size); the stylesheet and /healthz as nginx is
-  # asked, so that the reference row compares like with like.
+  # Pages, signed in or not, are asked for as a browser asks, accepting gzip
+  # (the size column is then the compressed size); the stylesheet and
+  # /healthz as nginx is asked, so that the reference row compares like with
+  # like.
   for t in "${DEMO_TARGETS[@]}"; do
     IFS='|' read -r id label goal path <<<"$t"
     enc="$BROWSER_ENC"
@@ -346,14 +347,14 @@ if want demo; then
   measure "list_atlas_plain" demo "GET /atlas (list, anonymous, no gzip)" - "$W/atlas"
   for t in "${LIST_PAGES[@]}"; do
     IFS='|' read -r id path <<<"$t"
-    measure "signed_$id" demo "GET $path (list, signed in)" "$G_SIGNED" "$W$path" "$AUTH"
+    measure "signed_$id" demo "GET $path (list, signed in)" "$G_SIGNED" "$W$path" "$AUTH" "$BROWSER_ENC"
   done
   # The same person asking for pages nobody asked for before (a new query
   # each time): every answer rendered, none from the signed-in page cache.
   for t in "${LIST_PAGES[@]}"; do
     IFS='|' read -r id path <<<"$t"
     WRK_SCRIPT="$ROOT/bench/fresh.lua" measure "fresh_$id" demo "GET $path (list, signed in, rendered each time)" \
-      "$G_SIGNED" "$W$path" "$AUTH"
+      "$G_SIGNED" "$W$path" "$AUTH" "$BROWSER_ENC"
   done
   row rss_load demo "RSS after the demo load (MB)" - - - - - "$(rss_mb "$DEMO_PID")" MB -
   strip -o "$TMP/waymark.stripped" "$BIN" 2>/dev/null &&
