@@ -148,9 +148,12 @@ std::optional<Response> WebApp::HandleInline(Request& req) {
   return r;
 }
 
+bool WebApp::AsksForTheWhole(const Request& req) {
+  return req.Header("range").empty() && req.Header("last-event-id").empty();
+}
+
 bool WebApp::MayBeKept(const Request& req) {
-  return req.Cookie(kSessionCookie).empty() && req.Header("authorization").empty() &&
-         req.Header("range").empty() && req.Header("last-event-id").empty();
+  return req.Cookie(kSessionCookie).empty() && req.Header("authorization").empty() && AsksForTheWhole(req);
 }
 
 std::string WebApp::CacheKey(const Context& ctx) {
@@ -313,8 +316,7 @@ Response WebApp::Run(Request& req, Access access, BodyUse body, const Handler& h
       MayBeKept(req)) {
     return finish(Cached(ctx, handler, *cache_, CacheKey(ctx), Audience::kEveryone));
   }
-  if (signed_in_cache_ && !unsafe && ctx.user && ctx.set_cookies.empty() && req.Header("range").empty() &&
-      req.Header("last-event-id").empty()) {
+  if (signed_in_cache_ && !unsafe && ctx.user && ctx.set_cookies.empty() && AsksForTheWhole(req)) {
     // The same person asking again for what nothing has changed since: a
     // reload, a return to a list, a fragment polled. Kept under their own
     // key only, so no one else ever gets it.
@@ -455,7 +457,12 @@ Response WebApp::ForVisitor(Context& ctx, const PageCache::Entry& entry) {
   if (gzip && !etag.empty()) etag = GzipETag(etag);
   if (!etag.empty() && ctx.req.Header("if-none-match") == etag)
     return NotModified(etag, kept.Get("Cache-Control"));
-  if (!gzip) return ForVisitor(ctx, kept, entry.has_token);
+  if (!gzip) {
+    // The ETag was checked above; only the token is left to fill in.
+    Response r = kept;
+    if (entry.has_token) ReplaceAll(r.body, token_placeholder_, VisitorToken(ctx));
+    return r;
+  }
   Response r;
   r.status = kept.status;
   r.headers = kept.headers;

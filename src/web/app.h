@@ -81,6 +81,9 @@ class WebApp final : private RouteTable {
   // Whether nothing in the request itself (a session, a token, a range, a
   // resumed stream) keeps its answer from being shared.
   static bool MayBeKept(const http::Request& req);
+  // Whether the request asks for the whole answer as it stands (no range,
+  // no resumed stream), which a kept answer can be.
+  static bool AsksForTheWhole(const http::Request& req);
   static std::string CacheKey(const Context& ctx);
   // The key of a signed-in answer: the person and everything of their
   // account a page may show or decide by, then CacheKey. An account changed
