@@ -203,6 +203,8 @@ const std::vector<TableSpec>& Specs() {
       // 0016_thesaurus.
       {"thesaurus_concepts", "id, slug, status, version, created_at, updated_at, proposed_by, terms", "id",
        true},
+      // 0018_evidence_stats_versions.
+      {"evidence_stats_versions", "dataset, version", "dataset", false},
   };
   return specs;
 }

@@ -16,13 +16,15 @@
 namespace waymark::storage::internal {
 
 // Runs `fn` in a read transaction that sees one snapshot (REPEATABLE READ on
-// PostgreSQL), or inside this thread's unit of work when there is one.
+// PostgreSQL), or inside this thread's unit of work when there is one. `fn`
+// is told which: `own` is false inside a unit of work, whose writes are not
+// committed yet and may still be rolled back.
 template <typename T>
-Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Connection&)>& fn) {
+Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Connection&, bool own)>& fn) {
   auto lease = db.Acquire();
   if (!lease.ok()) return lease.status();
   sql::Connection& conn = **lease;
-  if (lease->joined()) return fn(conn);
+  if (lease->joined()) return fn(conn, false);
   WM_RETURN_IF_ERROR(conn.Begin(false));
   if (conn.dialect() == sql::Dialect::kPostgres) {
     Status s = conn.ExecuteScript("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -31,7 +33,7 @@ Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Con
       return s;
     }
   }
-  Result<T> result = fn(conn);
+  Result<T> result = fn(conn, true);
   // Nothing was written: ending the transaction either way is the same.
   Status end = result.ok() ? conn.Commit() : conn.Rollback();
   if (!end.ok()) {
@@ -39,6 +41,12 @@ Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Con
     if (result.ok()) return end;
   }
   return result;
+}
+
+template <typename T>
+Result<T> ReadSnapshot(sql::Database& db, const std::function<Result<T>(sql::Connection&)>& fn) {
+  return ReadSnapshot<T>(db, std::function<Result<T>(sql::Connection&, bool)>(
+                                 [&fn](sql::Connection& c, bool) { return fn(c); }));
 }
 
 // Every row of a result mapped by `from_row` (OrgFromRow, ...), in order.

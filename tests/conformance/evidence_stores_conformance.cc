@@ -788,6 +788,81 @@ TEST_F(EvidenceStoresTest, DisplacementStatsSuppressSmallValues) {
   EXPECT_EQ((*datasets)[0].count, 8);
 }
 
+// Stats answers are kept per query under the versions of the datasets they
+// read (evidence_stats_versions): every committed write through any store
+// (here a second one, as another instance would be) is seen at once, and a
+// rolled-back unit of work leaves nothing kept behind.
+TEST_F(EvidenceStoresTest, KeptStatsFollowEveryCommittedWrite) {
+  storage::SqlEvidenceStore other(db());
+  IncidentFilter mmp, all;
+  all.dataset = "";
+  auto stats = [&](storage::SqlEvidenceStore& s, const IncidentFilter& f) {
+    auto t = s.IncidentStats(f, StatsRequest{{"year"}, {"incidents", "dead"}});
+    EXPECT_TRUE(IsOk(t));
+    return t.ok() ? t->rows : std::vector<StatsRow>{};
+  };
+  Apply(NewBatch(), {SimpleIncident("a", 2016, 1, "R", 1)});
+  for (auto* s : {store_.get(), &other}) {
+    EXPECT_THAT(stats(*s, mmp), ElementsAre(StatsRow{{"2016"}, {1, 1}}));
+    EXPECT_THAT(stats(*s, all), ElementsAre(StatsRow{{"2016"}, {1, 1}}));
+  }
+  EXPECT_THAT(stats(other, mmp), ElementsAre(StatsRow{{"2016"}, {1, 1}}));  // asked again: kept
+  EXPECT_EQ(other.kept_stats(), 2u);
+
+  // A write through one store: both see it, for the dataset and for all.
+  Apply(NewBatch(), {SimpleIncident("a", 2016, 1, "R", 5), SimpleIncident("b", 2017, 2, "R", 2)});
+  for (auto* s : {store_.get(), &other}) {
+    EXPECT_THAT(stats(*s, mmp), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}}));
+    EXPECT_THAT(stats(*s, all), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}}));
+  }
+  // Another dataset's write leaves this dataset's answers as they were and
+  // moves the answer over every dataset.
+  Incident legacy = SimpleIncident("x", 2016, 3, "R", 100);
+  legacy.dataset = "mmp-legacy";
+  Apply(NewBatch(ImportTarget::kIncidents, "mmp-legacy"), {legacy});
+  EXPECT_THAT(stats(other, mmp), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}}));
+  EXPECT_THAT(stats(other, all), ElementsAre(StatsRow{{"2016"}, {2, 105}}, StatsRow{{"2017"}, {1, 2}}));
+
+  // Stats asked inside a unit of work see its writes, and nothing of them
+  // is kept when it rolls back; the next committed write (which takes the
+  // version the rolled-back one had) is seen, not the rolled-back one.
+  Id batch = NewBatch();
+  Status rolled_back = db().InTransaction([&]() -> Status {
+    auto r = other.ApplyIncidents(batch, {SimpleIncident("c", 2018, 1, "R", 1000)}, kT0, false);
+    if (!r.ok()) return r.status();
+    EXPECT_THAT(stats(other, mmp), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}},
+                                               StatsRow{{"2018"}, {1, 1000}}));
+    return Status::InvalidArgument("roll back");
+  });
+  EXPECT_FALSE(rolled_back.ok());
+  EXPECT_THAT(stats(other, mmp), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}}));
+  Apply(NewBatch(), {SimpleIncident("d", 2018, 1, "R", 7)});
+  EXPECT_THAT(stats(other, mmp), ElementsAre(StatsRow{{"2016"}, {1, 5}}, StatsRow{{"2017"}, {1, 2}},
+                                             StatsRow{{"2018"}, {1, 7}}));
+
+  // Displacement answers, with and without suppression, likewise.
+  auto figures = [&](storage::SqlEvidenceStore& s, std::int64_t min_cell) {
+    DisplacementFilter f;
+    f.dataset = "idmc-gidd";
+    auto t = s.DisplacementStats(f, StatsRequest{{"country"}, {"idps"}}, min_cell);
+    EXPECT_TRUE(IsOk(t));
+    return t.ok() ? std::make_pair(t->rows, t->suppressed) : std::make_pair(std::vector<StatsRow>{}, -1L);
+  };
+  ApplyFigures(NewBatch(ImportTarget::kDisplacement, "idmc-gidd"), {Figure("1", "SDN", 2020, "idps", 3)});
+  EXPECT_EQ(figures(other, 0).first, (std::vector<StatsRow>{{{"SDN"}, {3}}}));
+  EXPECT_EQ(figures(other, 5).second, 1);
+  ApplyFigures(NewBatch(ImportTarget::kDisplacement, "idmc-gidd"), {Figure("1", "SDN", 2020, "idps", 30)});
+  EXPECT_EQ(figures(other, 0).first, (std::vector<StatsRow>{{{"SDN"}, {30}}}));
+  EXPECT_EQ(figures(other, 5).first, (std::vector<StatsRow>{{{"SDN"}, {30}}}));
+  EXPECT_EQ(figures(other, 5).second, 0);
+
+  // A store that keeps nothing answers the same.
+  storage::SqlEvidenceStore plain(db(), 0);
+  EXPECT_THAT(stats(plain, all), ElementsAre(StatsRow{{"2016"}, {2, 105}}, StatsRow{{"2017"}, {1, 2}},
+                                             StatsRow{{"2018"}, {1, 7}}));
+  EXPECT_EQ(plain.kept_stats(), 0u);
+}
+
 // The displacement stats read evidence_displacement_cells, which every
 // import keeps equal to the records grouped by the dimensions.
 TEST_F(EvidenceStoresTest, DisplacementCellsFollowUpdatedRecords) {

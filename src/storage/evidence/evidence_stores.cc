@@ -975,6 +975,16 @@ Result<std::vector<RowOutcome>> ApplyChunk(Connection& c, Id batch_id,
       "", 5, revisions));
   WM_RETURN_IF_ERROR(TouchRecords(c, T::kTable, batch_id, touched));
   WM_RETURN_IF_ERROR(ApplyCellDeltas(c, deltas));
+  // The datasets' aggregates changed: kept stats answers of theirs are stale.
+  if (!pending.empty()) {
+    for (const auto& [dataset, ids] : by_dataset) {
+      WM_RETURN_IF_ERROR(c.Execute("INSERT INTO evidence_stats_versions(dataset, version) VALUES ($1, 1) "
+                                   "ON CONFLICT (dataset) DO UPDATE SET version = "
+                                   "evidence_stats_versions.version + 1",
+                                   {dataset})
+                             .status());
+    }
+  }
   return outcomes;
 }
 
@@ -1081,7 +1091,8 @@ std::optional<std::string> DisplacementDimension(const std::string& dim) {
 
 }  // namespace
 
-SqlEvidenceStore::SqlEvidenceStore(sql::Database& db) : db_(db) {}
+SqlEvidenceStore::SqlEvidenceStore(sql::Database& db, std::size_t stats_memo_bytes)
+    : db_(db), stats_memo_(stats_memo_bytes) {}
 SqlEvidenceStore::~SqlEvidenceStore() = default;
 
 SqlEvidenceStore::PartCounts SqlEvidenceStore::DryRunCounts(Id batch_id) {
@@ -1287,6 +1298,70 @@ Result<std::vector<Revision>> SqlEvidenceStore::DisplacementRevisions(Id displac
 
 // ---------------------------------------------------------------- aggregates
 
+namespace {
+
+// What a stats answer depends on besides the data: the kind of query, the
+// request (the order of group_by and measures shapes the rows), the
+// suppression threshold, and the statement with its parameters (the filter).
+std::string StatsKey(char kind, const evidence::StatsRequest& req, std::int64_t min_cell,
+                     const std::string& stmt, const sql::Params& params) {
+  std::string key(1, kind);
+  auto add = [&key](std::string_view part) {
+    key.append(std::to_string(part.size())).append(":").append(part);
+  };
+  for (const auto& g : req.group_by) add(g);
+  key.append("|");
+  for (const auto& m : req.measures) add(m);
+  key.append("|").append(std::to_string(min_cell)).append("|");
+  add(stmt);
+  for (const auto& v : params) {
+    key.append(std::to_string(v.index()));
+    if (const auto* i = std::get_if<std::int64_t>(&v)) add(std::to_string(*i));
+    if (const auto* d = std::get_if<double>(&v)) add(std::to_string(*d));
+    if (const auto* t = std::get_if<std::string>(&v)) add(*t);
+    if (const auto* b = std::get_if<sql::Blob>(&v)) add(b->bytes);
+  }
+  return key;
+}
+
+// The versions of the aggregates of `dataset` (of every dataset when
+// empty), as this snapshot sees them.
+Result<std::string> StatsVersions(Connection& c, const std::string& dataset) {
+  std::string out;
+  if (!dataset.empty()) {
+    WM_ASSIGN_OR_RETURN(auto rows,
+                        c.Query("SELECT version FROM evidence_stats_versions WHERE dataset=$1", {dataset}));
+    for (const auto& r : rows) out.append(std::to_string(r.Int(0)));
+    return out;
+  }
+  WM_ASSIGN_OR_RETURN(auto rows,
+                      c.Query("SELECT dataset, version FROM evidence_stats_versions ORDER BY dataset", {}));
+  for (const auto& r : rows) {
+    std::string name = r.Text(0);
+    out.append(std::to_string(name.size()))
+        .append(":")
+        .append(name)
+        .append(std::to_string(r.Int(1)))
+        .append(";");
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<StatsTable> SqlEvidenceStore::Memoized(const std::string& dataset, const std::string& key,
+                                              const std::function<Result<StatsTable>(Connection&)>& compute) {
+  return ReadSnapshot<StatsTable>(db_, [&](Connection& c, bool own) -> Result<StatsTable> {
+    if (!own || !stats_memo_.enabled()) return compute(c);
+    WM_ASSIGN_OR_RETURN(std::string versions, StatsVersions(c, dataset));
+    std::string full = versions + "|" + key;
+    if (auto kept = stats_memo_.Find(full)) return *kept;
+    WM_ASSIGN_OR_RETURN(StatsTable table, compute(c));
+    stats_memo_.Store(full, table);
+    return table;
+  });
+}
+
 Result<StatsTable> SqlEvidenceStore::IncidentStats(const IncidentFilter& f,
                                                    const evidence::StatsRequest& req) {
   std::vector<std::string> dims, columns;  // dims: the dimensions other than the cause
@@ -1305,26 +1380,26 @@ Result<StatsTable> SqlEvidenceStore::IncidentStats(const IncidentFilter& f,
     if (!e) return Status::InvalidArgument("unknown incident measure " + m);
     columns.push_back(*e);
   }
-  return ReadSnapshot<StatsTable>(db_, [&](Connection& c) -> Result<StatsTable> {
-    ParamList p;
-    std::string where = IncidentWhere(f, "c", p);
-    std::string select, group;
-    for (const auto& d : dims) {
-      select.append(select.empty() ? "" : ", ").append(d);
-      group.append(group.empty() ? "" : ", ").append(d);
-    }
-    // By cause: grouped by the cause mask too (a few dozen masks), each
-    // group then added to the group of each of its causes, so that a
-    // multi-cause incident counts once in each of its causes' groups.
-    if (by_cause) {
-      select.append(select.empty() ? "" : ", ").append("c.causes");
-      group.append(group.empty() ? "" : ", ").append("c.causes");
-    }
-    for (const auto& col : columns)
-      select.append(select.empty() ? "" : ", ").append("COALESCE(SUM(" + col + "), 0)");
-    if (select.empty()) select = "COUNT(*)";
-    std::string stmt = "SELECT " + select + " FROM evidence_incident_cells c" + where +
-                       (group.empty() ? "" : " GROUP BY " + group);
+  ParamList p;
+  std::string where = IncidentWhere(f, "c", p);
+  std::string select, group;
+  for (const auto& d : dims) {
+    select.append(select.empty() ? "" : ", ").append(d);
+    group.append(group.empty() ? "" : ", ").append(d);
+  }
+  // By cause: grouped by the cause mask too (a few dozen masks), each
+  // group then added to the group of each of its causes, so that a
+  // multi-cause incident counts once in each of its causes' groups.
+  if (by_cause) {
+    select.append(select.empty() ? "" : ", ").append("c.causes");
+    group.append(group.empty() ? "" : ", ").append("c.causes");
+  }
+  for (const auto& col : columns)
+    select.append(select.empty() ? "" : ", ").append("COALESCE(SUM(" + col + "), 0)");
+  if (select.empty()) select = "COUNT(*)";
+  const std::string stmt = "SELECT " + select + " FROM evidence_incident_cells c" + where +
+                           (group.empty() ? "" : " GROUP BY " + group);
+  return Memoized(f.dataset, StatsKey('i', req, 0, stmt, p.params), [&](Connection& c) -> Result<StatsTable> {
     WM_ASSIGN_OR_RETURN(auto rows, c.Query(stmt, p.params));
     StatsTable out;
     std::size_t first = dims.size() + (by_cause ? 1 : 0);  // the first measure
@@ -1372,75 +1447,75 @@ Result<StatsTable> SqlEvidenceStore::DisplacementStats(const DisplacementFilter&
     if (!e) return Status::InvalidArgument("unknown displacement dimension " + g);
     dims.push_back(*e);
   }
-  return ReadSnapshot<StatsTable>(db_, [&](Connection& c) -> Result<StatsTable> {
-    ParamList p;
-    std::string where = DisplacementWhere(f, p);
-    std::string filter_where = where;
-    sql::Params filter_params = p.params;
-    std::string select, group;
-    for (const auto& d : dims) {
-      select += (select.empty() ? "" : ", ") + d;
-      group += (group.empty() ? "" : ", ") + d;
-    }
-    // Each measure is the sum of one kind's values: grouped by the kind too
-    // and spread into the measures here, one sum per group rather than a
-    // CASE per measure and row.
-    const bool by_kind = !req.measures.empty();
-    std::string kinds;
-    for (const auto& m : req.measures) kinds += (kinds.empty() ? "" : ", ") + p.Add(m);
-    // Without per-record suppression the sums come from the cells (a few
-    // narrow rows per country and year), which have the filter's columns
-    // under the same names; with it, each record's value decides.
-    const bool cells = min_cell <= 0;
-    if (by_kind) {
-      select += std::string(select.empty() ? "" : ", ") + "d.kind, COALESCE(SUM(d.value), 0)";
-      group += std::string(group.empty() ? "" : ", ") + "d.kind";
-      where += " AND d.kind IN (" + kinds + ")";
-    } else if (select.empty()) {
-      select = cells ? "COALESCE(SUM(d.records), 0)" : "COUNT(*)";
-    }
-    if (!cells) where += " AND (COALESCE(d.value, 0) <= 0 OR d.value >= " + p.Add(min_cell) + ")";
-    WM_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + select +
-                                               (cells ? " FROM evidence_displacement_cells d"
-                                                      : " FROM evidence_displacement d") +
-                                               where + (group.empty() ? "" : " GROUP BY " + group),
-                                           p.params));
-    StatsTable out;
-    std::map<std::vector<std::string>, std::size_t> index;  // keys -> position in out.rows
-    for (const auto& r : rows) {
-      StatsRow row;
-      for (std::size_t k = 0; k < dims.size(); ++k) row.keys.push_back(KeyText(r, k));
-      if (!by_kind) {
-        out.rows.push_back(std::move(row));
-        continue;
-      }
-      auto [it, added] = index.emplace(row.keys, out.rows.size());
-      if (added) {
-        row.values.assign(req.measures.size(), 0);
-        out.rows.push_back(std::move(row));
-      }
-      std::string kind = r.Text(dims.size());
-      std::int64_t value = r.Int(dims.size() + 1);
-      StatsRow& sums = out.rows[it->second];
-      for (std::size_t m = 0; m < req.measures.size(); ++m) {
-        if (req.measures[m] == kind) sums.values[m] += value;
-      }
-    }
-    // Sums over no group at all are one row of zeros, as an aggregate
-    // without GROUP BY gives.
-    if (by_kind && dims.empty() && out.rows.empty()) {
-      out.rows.push_back(StatsRow{{}, std::vector<std::int64_t>(req.measures.size(), 0)});
-    }
-    SortRows(out.rows, req.group_by);
-    if (min_cell > 0) {
-      ParamList sp{filter_params};
-      std::string stmt = "SELECT COUNT(*) FROM evidence_displacement d" + filter_where +
-                         " AND d.value > 0 AND d.value < " + sp.Add(min_cell);
-      WM_ASSIGN_OR_RETURN(Row n, c.QueryOne(stmt, sp.params));
-      out.suppressed = n.Int(0);
-    }
-    return out;
-  });
+  ParamList p;
+  std::string where = DisplacementWhere(f, p);
+  const std::string filter_where = where;
+  const sql::Params filter_params = p.params;
+  std::string select, group;
+  for (const auto& d : dims) {
+    select += (select.empty() ? "" : ", ") + d;
+    group += (group.empty() ? "" : ", ") + d;
+  }
+  // Each measure is the sum of one kind's values: grouped by the kind too
+  // and spread into the measures here, one sum per group rather than a
+  // CASE per measure and row.
+  const bool by_kind = !req.measures.empty();
+  std::string kinds;
+  for (const auto& m : req.measures) kinds += (kinds.empty() ? "" : ", ") + p.Add(m);
+  // Without per-record suppression the sums come from the cells (a few
+  // narrow rows per country and year), which have the filter's columns
+  // under the same names; with it, each record's value decides.
+  const bool cells = min_cell <= 0;
+  if (by_kind) {
+    select += std::string(select.empty() ? "" : ", ") + "d.kind, COALESCE(SUM(d.value), 0)";
+    group += std::string(group.empty() ? "" : ", ") + "d.kind";
+    where += " AND d.kind IN (" + kinds + ")";
+  } else if (select.empty()) {
+    select = cells ? "COALESCE(SUM(d.records), 0)" : "COUNT(*)";
+  }
+  if (!cells) where += " AND (COALESCE(d.value, 0) <= 0 OR d.value >= " + p.Add(min_cell) + ")";
+  const std::string stmt = "SELECT " + select +
+                           (cells ? " FROM evidence_displacement_cells d" : " FROM evidence_displacement d") +
+                           where + (group.empty() ? "" : " GROUP BY " + group);
+  return Memoized(f.dataset, StatsKey('d', req, min_cell, stmt, p.params),
+                  [&](Connection& c) -> Result<StatsTable> {
+                    WM_ASSIGN_OR_RETURN(auto rows, c.Query(stmt, p.params));
+                    StatsTable out;
+                    std::map<std::vector<std::string>, std::size_t> index;  // keys -> position in out.rows
+                    for (const auto& r : rows) {
+                      StatsRow row;
+                      for (std::size_t k = 0; k < dims.size(); ++k) row.keys.push_back(KeyText(r, k));
+                      if (!by_kind) {
+                        out.rows.push_back(std::move(row));
+                        continue;
+                      }
+                      auto [it, added] = index.emplace(row.keys, out.rows.size());
+                      if (added) {
+                        row.values.assign(req.measures.size(), 0);
+                        out.rows.push_back(std::move(row));
+                      }
+                      std::string kind = r.Text(dims.size());
+                      std::int64_t value = r.Int(dims.size() + 1);
+                      StatsRow& sums = out.rows[it->second];
+                      for (std::size_t m = 0; m < req.measures.size(); ++m) {
+                        if (req.measures[m] == kind) sums.values[m] += value;
+                      }
+                    }
+                    // Sums over no group at all are one row of zeros, as an aggregate
+                    // without GROUP BY gives.
+                    if (by_kind && dims.empty() && out.rows.empty()) {
+                      out.rows.push_back(StatsRow{{}, std::vector<std::int64_t>(req.measures.size(), 0)});
+                    }
+                    SortRows(out.rows, req.group_by);
+                    if (min_cell > 0) {
+                      ParamList sp{filter_params};
+                      std::string stmt = "SELECT COUNT(*) FROM evidence_displacement d" + filter_where +
+                                         " AND d.value > 0 AND d.value < " + sp.Add(min_cell);
+                      WM_ASSIGN_OR_RETURN(Row n, c.QueryOne(stmt, sp.params));
+                      out.suppressed = n.Int(0);
+                    }
+                    return out;
+                  });
 }
 
 Result<std::vector<Facet>> SqlEvidenceStore::IncidentFacet(const std::string& dataset,

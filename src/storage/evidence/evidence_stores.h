@@ -6,6 +6,7 @@
 // storage/migrations/0004_evidence.sql for the tables.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,13 +15,17 @@
 
 #include "domain/evidence/stores.h"
 #include "sql/sql.h"
+#include "storage/evidence/stats_memo.h"
 
 namespace waymark::storage {
 
 // Borrows `db`, which must outlive it. Thread-safe.
 class SqlEvidenceStore final : public evidence::EvidenceStore {
  public:
-  explicit SqlEvidenceStore(sql::Database& db);
+  // Stats answers are kept in memory up to `stats_memo_bytes` (0: none),
+  // each under the versions of the datasets it read (StatsMemo).
+  static constexpr std::size_t kDefaultStatsMemoBytes = 4u << 20;
+  explicit SqlEvidenceStore(sql::Database& db, std::size_t stats_memo_bytes = kDefaultStatsMemoBytes);
   ~SqlEvidenceStore() override;
   SqlEvidenceStore(const SqlEvidenceStore&) = delete;
   SqlEvidenceStore& operator=(const SqlEvidenceStore&) = delete;
@@ -76,6 +81,9 @@ class SqlEvidenceStore final : public evidence::EvidenceStore {
   Result<evidence::SavedQuery> GetQuery(evidence::Id id) override;
   Result<std::vector<evidence::SavedQuery>> ListQueries(int limit) override;
 
+  // How many stats answers are kept now (for tests and metrics).
+  std::size_t kept_stats() const { return stats_memo_.size(); }
+
  private:
   // A dry run writes nothing, so the parts its earlier chunks assigned are
   // remembered here: per dry-run batch, the records written per
@@ -88,10 +96,18 @@ class SqlEvidenceStore final : public evidence::EvidenceStore {
                                                   const std::vector<typename T::Record>& records,
                                                   TimestampMs at, bool dry_run);
   void KeepDryRunCounts(evidence::Id batch_id, PartCounts counts);
+  // `compute` in a read snapshot; its answer kept in stats_memo_ under
+  // `key` and the versions of `dataset` (every dataset when empty) as this
+  // snapshot sees them. Inside a unit of work (uncommitted writes) nothing
+  // is looked up or kept.
+  Result<evidence::StatsTable> Memoized(
+      const std::string& dataset, const std::string& key,
+      const std::function<Result<evidence::StatsTable>(sql::Connection&)>& compute);
 
   sql::Database& db_;
   std::mutex dry_mu_;
   std::map<evidence::Id, PartCounts> dry_counts_;  // under dry_mu_
+  StatsMemo stats_memo_;
 };
 
 }  // namespace waymark::storage
