@@ -356,6 +356,37 @@ TEST_F(XapianIndexTest, SnippetPassageAndLanguage) {
   EXPECT_NE(r.hits[0].lang, "fr");
 }
 
+// Without a query nothing is marked: the snippet is the start of the
+// reader's language (or the first), cut after the last whole word that fits
+// in 200 bytes, even when a word's multi-byte letter straddles that byte.
+TEST_F(XapianIndexTest, SnippetWithoutAQueryIsTheStartCutAtAWord) {
+  std::string filler;
+  for (int i = 0; i < 49; ++i) filler += "mot ";  // 196 bytes
+  // "aaa", then U+1EA7 (3 bytes, 199-201), then "b": one word across byte 200.
+  Document d = Doc(1, "fr", "Titre",
+                   filler +
+                       "aaa\xE1\xBA\xA7"
+                       "b suite et fin");
+  d.texts["en"] = {"Title", "Short English text."};
+  Put(d);
+  Commit();
+  Query q;
+  q.lang = "fr";
+  Results r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].lang, "fr");
+  EXPECT_EQ(r.hits[0].snippet_html, filler.substr(0, filler.size() - 1) + "\xE2\x80\xA6");
+  q.lang = "en";
+  r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].lang, "en");
+  EXPECT_EQ(r.hits[0].snippet_html, "Short English text.");
+  q.lang = "es";  // not there: the first language
+  r = Find(q);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].lang, "en");
+}
+
 TEST_F(XapianIndexTest, MarkdownBodyIsIndexedAsText) {
   Put(Doc(1, "en", "T", "Some **bold migrants** and <span>raw</span> [a link](https://x.org)"));
   Commit();
