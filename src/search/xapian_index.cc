@@ -804,10 +804,7 @@ void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, S
              LemmaCache& lemmas, Hit& hit) {
   const std::pair<std::string, Document::Text>* best = nullptr;
   if (q.terms.empty()) {
-    // Nothing to mark (a list without a query): the reader's language, or
-    // the first, cut at a word boundary near its start. Only the words up
-    // to the cut matter, so only those are found (the whole of every text
-    // was 12 % of rendering /practices).
+    // Nothing to mark (a list without a query): the reader's language, or the first.
     for (const auto& entry : d.texts) {
       if (best == nullptr) best = &entry;
       if (entry.first == pref) {
@@ -815,32 +812,31 @@ void Snippet(const StoredDoc& d, const std::string& pref, const QueryWords& q, S
         break;
       }
     }
-    if (best == nullptr) return;
-    hit.lang = best->first;
-    const std::string& text = best->second.body.empty() ? best->second.title : best->second.body;
-    // The words up to kSnippetChars and a little beyond (a whole code
-    // point or two), so that a word running past the cut is seen to.
-    std::string_view head = std::string_view(text).substr(0, kSnippetChars + 16);
-    hit.snippet_html = MakeSnippet(text, MarkWords(head, best->first, q, stem, lemmas, nullptr));
-    return;
-  }
-  int best_matches = -1;
-  for (const auto& entry : d.texts) {
-    int n = 0;
-    MarkWords(entry.second.title, entry.first, q, stem, lemmas, &n);
-    MarkWords(entry.second.body, entry.first, q, stem, lemmas, &n);
-    // The reader's language wins unless another one matches and it does not.
-    int score = n * 2 + (entry.first == pref ? 1 : 0);
-    if (n > 0 && entry.first == pref) score += 1000000;
-    if (score > best_matches) {
-      best_matches = score;
-      best = &entry;
+  } else {
+    int best_matches = -1;
+    for (const auto& entry : d.texts) {
+      int n = 0;
+      MarkWords(entry.second.title, entry.first, q, stem, lemmas, &n);
+      MarkWords(entry.second.body, entry.first, q, stem, lemmas, &n);
+      // The reader's language wins unless another one matches and it does not.
+      int score = n * 2 + (entry.first == pref ? 1 : 0);
+      if (n > 0 && entry.first == pref) score += 1000000;
+      if (score > best_matches) {
+        best_matches = score;
+        best = &entry;
+      }
     }
   }
   if (best == nullptr) return;
   hit.lang = best->first;
   const std::string& text = best->second.body.empty() ? best->second.title : best->second.body;
-  hit.snippet_html = MakeSnippet(text, MarkWords(text, best->first, q, stem, lemmas, nullptr));
+  // With nothing to mark the snippet is the text's start, so only the words
+  // up to kSnippetChars and a little beyond (a whole code point or two, so
+  // that a word running past the cut is seen to) are found: finding every
+  // word of every text was 12 % of rendering /practices.
+  std::string_view words_of = std::string_view(text);
+  if (q.terms.empty()) words_of = words_of.substr(0, kSnippetChars + 16);
+  hit.snippet_html = MakeSnippet(text, MarkWords(words_of, best->first, q, stem, lemmas, nullptr));
 }
 
 // --- the index ---

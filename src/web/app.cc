@@ -399,11 +399,11 @@ Response WebApp::Cached(Context& ctx, const Handler& handler, PageCache& cache, 
     if (r.body.size() >= kGzipMinBytes && r.Get("Content-Encoding").empty() &&
         http::IsCompressible(r.Get("Content-Type"))) {
       // Compressed once here, then filled per visitor (http/gzip.h). A
-      // shared page is compressed hard, as it goes out many times; one
-      // person's page may never be asked for again, so it is compressed
-      // only when this request takes gzip, and fast: zlib's level 6 took
-      // 14 ms on the 100 KB atlas page, level 1 under 2 ms for 20 % more
-      // bytes (level 1 is nginx's default too).
+      // shared page is compressed well (kSharedGzipLevel), as it goes out
+      // many times; one person's page may never be asked for again, so it
+      // is compressed only when this request takes gzip, and fast: zlib's
+      // level 6 took 14 ms on the 100 KB atlas page, level 1 under 2 ms for
+      // 20 % more bytes (level 1 is nginx's default too).
       const bool shared = audience == Audience::kEveryone;
       if (shared || http::AcceptsGzip(ctx.req.Header("accept-encoding"))) {
         entry->gzip = std::make_shared<const http::GzipBody>(http::GzipBody::Make(
